@@ -1,0 +1,3 @@
+from mockmic.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Audio adapters: reading and writing files, capturing from the microphone, playback."""

