@@ -115,12 +115,16 @@ def decode_file(path: str | Path, *, min_duration_s: float = MIN_DURATION_S) -> 
         stream = container.streams.audio[0]
         src_rate = int(stream.codec_context.sample_rate or 0)
         src_channels = int(stream.codec_context.channels or 0)
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        # Resample with the source channels kept, then average them here: FFmpeg's own
+        # downmix adds the channels at -3 dB each, which clips a loud stereo recording whose
+        # channels are the same (0.8 peak -> 1.13).
+        layout = getattr(stream.layout, "name", None) or "mono"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
         bad = False
         try:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    arr = out.to_ndarray().reshape(-1)
+                    arr = _to_mono(out.to_ndarray())
                     if not np.isfinite(arr).all():
                         bad = True
                         break
@@ -129,7 +133,7 @@ def decode_file(path: str | Path, *, min_duration_s: float = MIN_DURATION_S) -> 
                     break
             if not bad:
                 for out in resampler.resample(None):
-                    chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=True))
+                    chunks.append(_to_mono(out.to_ndarray()).astype(np.float32, copy=True))
         except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
             if not chunks:
                 raise AudioError(path, f"not a readable audio file ({_ffmpeg_reason(exc)})") from None
@@ -152,6 +156,14 @@ def decode_file(path: str | Path, *, min_duration_s: float = MIN_DURATION_S) -> 
     if warning:
         decoded.warnings.append(warning)
     return decoded
+
+
+def _to_mono(planar: np.ndarray) -> np.ndarray:
+    """(channels, samples) planar float -> mono by averaging the channels."""
+    planar = np.asarray(planar, dtype=np.float32)
+    if planar.ndim == 1:
+        return planar
+    return planar[0] if planar.shape[0] == 1 else planar.mean(axis=0, dtype=np.float32)
 
 
 def _has_nonfinite_source(path: Path) -> bool:
