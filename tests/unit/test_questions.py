@@ -254,3 +254,28 @@ def test_questions_module_is_pure() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+# --- mockmic questions ------------------------------------------------------------------------
+
+def test_cli_lists_bank_and_reports_errors(prompts: Path) -> None:
+    from click.testing import CliRunner
+
+    from mockmic.cli import cli
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["questions", "--prompts", str(prompts)])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert any(line.split()[:3] == ["core-a", "45–60", "s"] and line.endswith("First?") for line in lines), lines
+    assert any("behavioral-a" in line and "Story?" in line for line in lines)
+
+    user = write(prompts / USER_FILE_NAME, q("mine-1", "core", "Mine?") + "[[question]]\nid = \"mine-2\"\n")
+    res = runner.invoke(cli, ["questions", "--prompts", str(prompts), "-c", "core"])
+    assert res.exit_code == 0
+    assert "*mine-1" in res.stdout and "behavioral-a" not in res.stdout
+    assert "1 problem(s)" in res.stderr
+
+    res = runner.invoke(cli, ["questions", "--prompts", str(prompts), "--errors"])
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == [f"{user}:6: missing 'text', 'category' (id 'mine-2'); skipped"]
