@@ -16,3 +16,7 @@ def shared_speech() -> Path:
     if not SHARED_SPEECH.is_dir():
         pytest.skip("../shared/data/speech is not available on this machine")
     return SHARED_SPEECH
+
+
+# the PulseAudio virtual microphone (session fixture `virtual_mic`, see tests/vmic.py)
+from vmic import virtual_mic  # noqa: E402,F401

@@ -1,0 +1,707 @@
+"""Recording from the microphone into a file that survives a crash.
+
+The audio path is deliberately short and boring:
+
+* a sounddevice ``InputStream`` opened at the device's own default rate; its callback does nothing
+  but copy each block into a queue (and count input overflows);
+* a writer thread drains the queue, mixes to mono, resamples to 16 kHz with a streaming resampler
+  (soxr, which librosa already depends on), appends 16-bit PCM to a WAV file with raw ``os.write``
+  calls, and hands every converted block to ``on_chunk`` (the live transcriber);
+* about twice a second the WAV header is rewritten with the current length and the file is
+  fsync'ed, so after a crash, ``kill -9`` or power cut the file is a valid WAV up to that point;
+  :func:`repair_wav` fixes the header of an interrupted file to cover everything on disk.
+
+A full disk or an unwritable folder stops the recording with a one-line message in
+:attr:`SoundDeviceRecorder.error` (and ``on_error``); every sample written before that is kept.
+
+sounddevice is imported lazily: without the PortAudio library the import raises ``OSError``, which
+is turned into a plain reason (:func:`audio_backend_status`) instead of a crash.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import queue
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from mockmic.core import SAMPLE_RATE
+
+SYNC_INTERVAL_S = 0.5
+"""How often the WAV header is brought up to date and the file fsync'ed (a crash loses less)."""
+SILENCE_DB = -100.0
+"""``level_db`` before any audio arrived, and the floor for digital silence."""
+NO_PORTAUDIO = "PortAudio library not found (install libportaudio2)"
+NO_MICROPHONE = "no microphone found"
+
+ChunkCallback = Callable[[np.ndarray], None]
+ErrorCallback = Callable[[str], None]
+
+
+class AudioUnavailable(Exception):
+    """No usable audio backend or device; ``str()`` is a one-line reason for the user."""
+
+
+class RecordingError(Exception):
+    """A recording could not be started; ``str()`` is a one-line reason for the user."""
+
+
+# ----------------------------------------------------------------------------------------------
+# devices
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    default_rate: float
+    channels: int
+    is_default: bool
+    hostapi: str = ""
+
+
+def _sounddevice() -> Any:
+    """Import sounddevice, translating a missing PortAudio library into :class:`AudioUnavailable`."""
+    try:
+        import sounddevice as sd
+    except OSError:
+        raise AudioUnavailable(NO_PORTAUDIO) from None
+    return sd
+
+
+def rescan_devices() -> None:
+    """Re-initialise PortAudio so devices that appeared after start-up are listed.
+
+    PortAudio builds its device list once, when it is initialised (at ``import sounddevice``).
+    Do not call this while a stream is open.
+    """
+    sd = _sounddevice()
+    try:
+        sd._terminate()
+    finally:
+        sd._initialize()
+
+
+def list_input_devices() -> list[InputDevice]:
+    """Every device with at least one input channel; empty when PortAudio is missing."""
+    try:
+        sd = _sounddevice()
+        devices = sd.query_devices()
+        hostapis = sd.query_hostapis()
+        default_in = _default_input_index(sd)
+    except (AudioUnavailable, Exception):  # noqa: BLE001 - PortAudioError and friends: no devices
+        return []
+    out = []
+    for dev in devices:
+        if int(dev["max_input_channels"]) < 1:
+            continue
+        api = hostapis[dev["hostapi"]]["name"] if dev["hostapi"] < len(hostapis) else ""
+        out.append(
+            InputDevice(
+                index=int(dev["index"]),
+                name=str(dev["name"]),
+                default_rate=float(dev["default_samplerate"]),
+                channels=int(dev["max_input_channels"]),
+                is_default=int(dev["index"]) == default_in,
+                hostapi=str(api),
+            )
+        )
+    return out
+
+
+def _default_input_index(sd: Any) -> int:
+    try:
+        default = sd.default.device[0]
+        if default is None or int(default) < 0:
+            default = sd.query_devices(kind="input")["index"]
+        return int(default)
+    except Exception:  # noqa: BLE001 - no default input device
+        return -1
+
+
+def resolve_input_device(device: str | int | None = None) -> InputDevice:
+    """The input device to record from: an index, a (part of a) name, or None for the default.
+
+    Raises:
+        AudioUnavailable: PortAudio missing, no input device at all, or ``device`` not found.
+    """
+    _sounddevice()
+    devices = list_input_devices()
+    if not devices:
+        raise AudioUnavailable(NO_MICROPHONE)
+    if device is None or device == "":
+        for dev in devices:
+            if dev.is_default:
+                return dev
+        return devices[0]
+    if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
+        index = int(device)
+        for dev in devices:
+            if dev.index == index:
+                return dev
+        raise AudioUnavailable(f"input device {index} not found (see `mockmic devices`)")
+    wanted = str(device).lower()
+    exact = [dev for dev in devices if dev.name.lower() == wanted]
+    partial = [dev for dev in devices if wanted in dev.name.lower()]
+    if exact:
+        return exact[0]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(repr(dev.name) for dev in partial[:4])
+        raise AudioUnavailable(f"input device {device!r} is ambiguous: {names}")
+    raise AudioUnavailable(f"input device {device!r} not found (see `mockmic devices`)")
+
+
+def audio_backend_status(device: str | int | None = None) -> str | None:
+    """None when recording can work, else a one-line reason (PortAudio missing, no microphone)."""
+    try:
+        resolve_input_device(device)
+    except AudioUnavailable as exc:
+        return str(exc)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# the crash-safe WAV file
+
+_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+HEADER_BYTES = _HEADER.size  # 44
+BYTES_PER_SAMPLE = 2
+
+
+def _wav_header(data_bytes: int, rate: int = SAMPLE_RATE) -> bytes:
+    return _HEADER.pack(
+        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1, rate, rate * BYTES_PER_SAMPLE,
+        BYTES_PER_SAMPLE, 16, b"data", data_bytes,
+    )
+
+
+class _WavAppender:
+    """16-bit mono PCM WAV appended with unbuffered writes; the header is patched in place."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        self.data_bytes = 0
+        try:
+            self._write_all(_wav_header(0))
+        except OSError:
+            os.close(self.fd)
+            raise
+        self.data_bytes = 0
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            n = os.write(self.fd, view)
+            if n <= 0:  # pragma: no cover - os.write raises instead on Linux
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            self.data_bytes += n
+            view = view[n:]
+
+    def append(self, pcm: bytes) -> None:
+        self._write_all(pcm)
+
+    def sync(self) -> None:
+        """Make the header cover the whole samples written so far, then fsync."""
+        whole = self.data_bytes - self.data_bytes % BYTES_PER_SAMPLE
+        os.pwrite(self.fd, _wav_header(whole), 0)
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        """Final header; a half sample left by a short write is cut off. Never raises."""
+        try:
+            if self.data_bytes % BYTES_PER_SAMPLE:
+                self.data_bytes -= self.data_bytes % BYTES_PER_SAMPLE
+                os.ftruncate(self.fd, HEADER_BYTES + self.data_bytes)
+            self.sync()
+        except OSError:
+            pass
+        finally:
+            os.close(self.fd)
+
+    @property
+    def samples(self) -> int:
+        return self.data_bytes // BYTES_PER_SAMPLE
+
+
+def repair_wav(path: str | Path) -> float:
+    """Make an interrupted recording a valid WAV covering every whole sample on disk.
+
+    Works on files written by this module (and any plain PCM WAV whose ``data`` chunk is last).
+    Returns the duration in seconds.
+
+    Raises:
+        OSError: the file cannot be read or written.
+        ValueError: the file is not a RIFF/WAVE file with a PCM ``data`` chunk.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    with path.open("r+b") as fh:
+        head = fh.read(4096)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            if size == 0:
+                # killed before even the header was written: an empty, valid recording
+                fh.write(_wav_header(0))
+                fh.flush()
+                os.fsync(fh.fileno())
+                return 0.0
+            raise ValueError(f"{path}: not a WAV file")
+        pos, block_align, rate = 12, 0, 0
+        while pos + 8 <= len(head):
+            cid = head[pos:pos + 4]
+            (csize,) = struct.unpack("<I", head[pos + 4:pos + 8])
+            if cid == b"fmt ":
+                _fmt, _ch, rate, _br, block_align = struct.unpack("<HHIIH", head[pos + 8:pos + 22])
+            elif cid == b"data":
+                data_at = pos + 8
+                available = size - data_at
+                if block_align <= 0 or rate <= 0:
+                    raise ValueError(f"{path}: WAV without a usable fmt chunk")
+                whole = available - available % block_align
+                if whole != available:
+                    fh.truncate(data_at + whole)
+                fh.seek(pos + 4)
+                fh.write(struct.pack("<I", whole))
+                fh.seek(4)
+                fh.write(struct.pack("<I", data_at - 8 + whole))
+                fh.flush()
+                os.fsync(fh.fileno())
+                return whole / block_align / rate
+            pos += 8 + csize + (csize & 1)
+    raise ValueError(f"{path}: WAV without a data chunk")
+
+
+def _write_failure(exc: OSError, path: Path, seconds: float) -> str:
+    kept = f"the {seconds:.1f} s recorded so far are kept in {path}"
+    if exc.errno == errno.ENOSPC:
+        return f"disk full: recording stopped; {kept}"
+    if exc.errno == errno.EDQUOT:
+        return f"disk quota exceeded: recording stopped; {kept}"
+    if exc.errno == errno.EFBIG:
+        return f"file size limit reached: recording stopped; {kept}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write to {path.parent} ({exc.strerror}): recording stopped; {kept}"
+    return f"cannot write {path} ({exc.strerror or exc}): recording stopped; {kept}"
+
+
+def _open_failure(exc: OSError, path: Path) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot record into {path.parent}: {exc.strerror.lower() if exc.strerror else exc}"
+    if exc.errno == errno.ENOSPC:
+        return f"cannot record into {path.parent}: disk full"
+    if exc.errno == errno.ENOENT:
+        return f"cannot record into {path.parent}: folder does not exist"
+    return f"cannot create {path}: {exc.strerror or exc}"
+
+
+# ----------------------------------------------------------------------------------------------
+# the writer pipeline shared by the real and the fake recorder
+
+
+def _to_dbfs(rms: float) -> float:
+    return max(SILENCE_DB, 20.0 * float(np.log10(rms))) if rms > 0 else SILENCE_DB
+
+
+class _Pipeline:
+    """Queue -> mono -> 16 kHz -> WAV file + ``on_chunk``, in one writer thread."""
+
+    def __init__(self, path: Path, in_rate: int, on_chunk: ChunkCallback | None,
+                 on_error: ErrorCallback | None) -> None:
+        self.path = path
+        self.in_rate = int(in_rate)
+        self.on_chunk = on_chunk
+        self.on_error = on_error
+        self.queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self.halted = False
+        """Set when the file can no longer be written: producers stop feeding."""
+        self.error: str | None = None
+        self.chunk_error: str | None = None
+        self.level_db = SILENCE_DB
+        self._resampler: Any = None
+        if self.in_rate != SAMPLE_RATE:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(self.in_rate, SAMPLE_RATE, 1, dtype="float32",
+                                                  quality="HQ")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.wav = _WavAppender(path)
+        except OSError as exc:
+            raise RecordingError(_open_failure(exc, path)) from None
+        self._thread = threading.Thread(target=self._run, name="mockmic-writer", daemon=True)
+        self._thread.start()
+
+    @property
+    def seconds(self) -> float:
+        return self.wav.samples / SAMPLE_RATE
+
+    def put(self, block: np.ndarray) -> None:
+        self.queue.put(block)
+
+    def finish(self) -> None:
+        """Flush everything queued, write the final header and close the file."""
+        self.queue.put(None)
+        self._thread.join()
+
+    def _convert(self, block: np.ndarray, last: bool = False) -> np.ndarray:
+        mono = block if block.ndim == 1 else (block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
+        mono = np.ascontiguousarray(mono, dtype=np.float32)
+        if self._resampler is not None:
+            mono = self._resampler.resample_chunk(mono, last=last)
+        return np.asarray(mono, dtype=np.float32)
+
+    def _fail(self, exc: OSError) -> None:
+        self.halted = True
+        self.error = _write_failure(exc, self.path, self.seconds)
+        if self.on_error is not None:
+            try:
+                self.on_error(self.error)
+            except Exception:  # noqa: BLE001 - a broken listener must not kill the writer
+                pass
+
+    def _run(self) -> None:
+        last_sync = time.monotonic()
+        while True:
+            try:
+                block = self.queue.get(timeout=SYNC_INTERVAL_S / 2)
+            except queue.Empty:
+                block = None
+                if not self.halted and time.monotonic() - last_sync >= SYNC_INTERVAL_S:
+                    try:
+                        self.wav.sync()
+                    except OSError as exc:
+                        self._fail(exc)
+                    last_sync = time.monotonic()
+                continue
+            final = block is None
+            if self.halted:
+                if final:
+                    break
+                continue  # the file is no longer writable: drop what still arrives
+            samples = self._convert(np.zeros(0, np.float32) if final else block, last=final)
+            if samples.size:
+                np.clip(samples, -1.0, 1.0, out=samples)
+                pcm = np.round(samples * 32767.0).astype("<i2").tobytes()
+                try:
+                    self.wav.append(pcm)
+                except OSError as exc:
+                    self._fail(exc)
+                    if final:
+                        break
+                    continue
+                rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+                self.level_db = _to_dbfs(rms)
+                if self.on_chunk is not None:
+                    try:
+                        self.on_chunk(samples)
+                    except Exception as exc:  # noqa: BLE001 - the recording matters more
+                        self.chunk_error = f"live processing failed: {exc}"
+            if final:
+                break
+            if time.monotonic() - last_sync >= SYNC_INTERVAL_S:
+                try:
+                    self.wav.sync()
+                except OSError as exc:
+                    self._fail(exc)
+                last_sync = time.monotonic()
+        self.wav.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# recorders
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    path: Path
+    duration_s: float
+    overflows: int
+    device_name: str
+    sample_rate: int
+    """The device rate the audio was captured at (the file is always 16 kHz)."""
+    error: str | None = None
+    """Set when the recording was cut short (disk full, device lost); the audio is still kept."""
+
+
+@runtime_checkable
+class Recorder(Protocol):
+    path: Path
+
+    def start(self) -> None: ...
+    def stop(self) -> RecordingResult: ...
+    def abandon(self) -> None: ...
+    @property
+    def elapsed_s(self) -> float: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def level_db(self) -> float: ...
+    @property
+    def overflows(self) -> int: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def running(self) -> bool: ...
+
+
+def level_from_db(db: float, floor_db: float = -60.0) -> float:
+    """Map dBFS onto 0..1 for a meter (``floor_db`` and below -> 0, 0 dBFS -> 1)."""
+    return float(min(1.0, max(0.0, (db - floor_db) / -floor_db)))
+
+
+class _RecorderBase:
+    device_name = ""
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, path: str | Path, on_chunk: ChunkCallback | None,
+                 on_error: ErrorCallback | None) -> None:
+        self.path = Path(path)
+        self.on_chunk = on_chunk
+        self.on_error = on_error
+        self._pipeline: _Pipeline | None = None
+        self._t0: float | None = None
+        self._t_end: float | None = None
+        self._overflows = 0
+        self._extra_error: str | None = None
+        self._result: RecordingResult | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        if self._t0 is None:
+            return 0.0
+        return (self._t_end or time.monotonic()) - self._t0
+
+    @property
+    def recorded_s(self) -> float:
+        """Seconds of 16 kHz audio written to the file so far."""
+        return self._pipeline.seconds if self._pipeline else 0.0
+
+    @property
+    def level_db(self) -> float:
+        return self._pipeline.level_db if self._pipeline else SILENCE_DB
+
+    @property
+    def level(self) -> float:
+        return level_from_db(self.level_db)
+
+    @property
+    def overflows(self) -> int:
+        return self._overflows
+
+    @property
+    def error(self) -> str | None:
+        if self._pipeline is not None and self._pipeline.error:
+            return self._pipeline.error
+        return self._extra_error
+
+    @property
+    def running(self) -> bool:
+        return self._t0 is not None and self._t_end is None and not (
+            self._pipeline is not None and self._pipeline.halted)
+
+    def _open_pipeline(self, in_rate: int) -> None:
+        self._pipeline = _Pipeline(self.path, in_rate, self.on_chunk, self.on_error)
+
+    def _close(self) -> RecordingResult:
+        if self._result is not None:
+            return self._result
+        if self._t_end is None:
+            self._t_end = time.monotonic()
+        assert self._pipeline is not None
+        self._pipeline.finish()
+        self._result = RecordingResult(
+            path=self.path, duration_s=self._pipeline.seconds, overflows=self._overflows,
+            device_name=self.device_name, sample_rate=int(self.sample_rate), error=self.error,
+        )
+        return self._result
+
+    def _delete(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+class SoundDeviceRecorder(_RecorderBase):
+    """Records one answer from a real input device through PortAudio.
+
+    ``on_chunk`` gets every block of 16 kHz mono float32 samples, from the writer thread, in
+    order, right after it is on disk. ``on_error`` gets the one-line message when writing fails
+    or the device stops delivering audio.
+    """
+
+    def __init__(self, path: str | Path, device: str | int | None = None,
+                 on_chunk: ChunkCallback | None = None, *,
+                 on_error: ErrorCallback | None = None, blocksize: int = 0) -> None:
+        super().__init__(path, on_chunk, on_error)
+        self.device = device
+        self.blocksize = blocksize
+        self._stream: Any = None
+        self._stopping = False
+
+    def start(self) -> None:
+        """Open the device and the file and start capturing.
+
+        Raises:
+            RecordingError: no PortAudio, no such device, the device refuses to open, or the
+                folder cannot be written. The message is one line for the user.
+        """
+        if self._t0 is not None:
+            raise RuntimeError("a recorder records once; make a new one")
+        try:
+            sd = _sounddevice()
+            dev = resolve_input_device(self.device)
+        except AudioUnavailable as exc:
+            raise RecordingError(str(exc)) from None
+        self.device_name = dev.name
+        self.sample_rate = int(round(dev.default_rate)) or SAMPLE_RATE
+        self._open_pipeline(self.sample_rate)
+        pipeline = self._pipeline
+        assert pipeline is not None
+        stop_exc = sd.CallbackStop
+
+        def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+            # PortAudio's thread: copy the block and return, nothing else
+            if status.input_overflow:
+                self._overflows += 1
+            if pipeline.halted:
+                raise stop_exc
+            pipeline.queue.put(indata.copy())
+
+        def finished() -> None:
+            if not self._stopping and not pipeline.halted and self._extra_error is None:
+                self._extra_error = "the input device stopped delivering audio (unplugged?)"
+                if self.on_error is not None:
+                    try:
+                        self.on_error(self._extra_error)
+                    except Exception:  # noqa: BLE001
+                        pass
+
+        last_exc: Exception | None = None
+        for channels in dict.fromkeys((1, min(2, dev.channels))):
+            try:
+                self._stream = sd.InputStream(
+                    device=dev.index, samplerate=self.sample_rate, channels=channels,
+                    dtype="float32", blocksize=self.blocksize, callback=callback,
+                    finished_callback=finished,
+                )
+                break
+            except Exception as exc:  # noqa: BLE001 - sd.PortAudioError, ValueError
+                last_exc = exc
+        if self._stream is None:
+            pipeline.finish()
+            self._delete()
+            raise RecordingError(f"cannot open input device {dev.name!r}: {last_exc}")
+        self._t0 = time.monotonic()
+        try:
+            self._stream.start()
+        except Exception as exc:  # noqa: BLE001
+            self._stream.close()
+            pipeline.finish()
+            self._delete()
+            raise RecordingError(f"cannot start recording from {dev.name!r}: {exc}") from None
+
+    def _close_stream(self) -> None:
+        self._stopping = True
+        if self._stream is not None:
+            try:
+                self._stream.stop()
+                self._stream.close()
+            except Exception:  # noqa: BLE001 - the device may already be gone
+                pass
+
+    def stop(self) -> RecordingResult:
+        """Stop capturing, write everything still queued and close the file."""
+        if self._pipeline is None:
+            raise RuntimeError("recorder was never started")
+        self._t_end = self._t_end or time.monotonic()
+        self._close_stream()
+        return self._close()
+
+    def abandon(self) -> None:
+        """Stop and delete the file."""
+        if self._pipeline is None:
+            return
+        self.stop()
+        self._delete()
+
+
+class FakeRecorder(_RecorderBase):
+    """Feeds a given array through the real writer pipeline (file, resampling, ``on_chunk``).
+
+    ``speed`` 1.0 plays it in real time, 0 (default) as fast as possible. ``rate`` is the rate of
+    ``audio`` (resampled to 16 kHz like a device rate would be). After the array, silence follows
+    in real-time mode, as from a real quiet microphone, until :meth:`stop`.
+    """
+
+    def __init__(self, path: str | Path, audio: np.ndarray, rate: int = SAMPLE_RATE,
+                 on_chunk: ChunkCallback | None = None, *, speed: float = 0.0,
+                 block_s: float = 0.1, on_error: ErrorCallback | None = None,
+                 device_name: str = "fake microphone") -> None:
+        super().__init__(path, on_chunk, on_error)
+        self.audio = np.asarray(audio, dtype=np.float32)
+        self.sample_rate = int(rate)
+        self.speed = float(speed)
+        self.block = max(1, int(block_s * rate))
+        self.device_name = device_name
+        self._halt = threading.Event()
+        self._feeder: threading.Thread | None = None
+        self.fed_all = threading.Event()
+        """Set once the whole array has been queued."""
+
+    def start(self) -> None:
+        if self._t0 is not None:
+            raise RuntimeError("a recorder records once; make a new one")
+        self._open_pipeline(self.sample_rate)
+        self._t0 = time.monotonic()
+        self._feeder = threading.Thread(target=self._feed, name="mockmic-fake-mic", daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        assert self._pipeline is not None
+        pos, t0 = 0, time.monotonic()
+        while not self._halt.is_set() and not self._pipeline.halted:
+            if pos < len(self.audio):
+                block = self.audio[pos:pos + self.block]
+            elif self.speed > 0:
+                block = np.zeros(self.block, np.float32)
+            else:
+                break
+            self._pipeline.put(block.copy())
+            pos += len(block)
+            if pos >= len(self.audio):
+                self.fed_all.set()
+            if self.speed > 0:
+                ahead = t0 + pos / self.sample_rate / self.speed - time.monotonic()
+                if ahead > 0:
+                    self._halt.wait(ahead)
+        self.fed_all.set()
+
+    def wait_fed(self, timeout: float | None = None) -> bool:
+        """Block until the whole array has been queued (instant mode: almost immediately)."""
+        return self.fed_all.wait(timeout)
+
+    def stop(self) -> RecordingResult:
+        if self._pipeline is None:
+            raise RuntimeError("recorder was never started")
+        self._t_end = self._t_end or time.monotonic()
+        self._halt.set()
+        if self._feeder is not None:
+            self._feeder.join()
+        return self._close()
+
+    def abandon(self) -> None:
+        if self._pipeline is None:
+            return
+        self.stop()
+        self._delete()

@@ -1,0 +1,617 @@
+"""The attempt store: one SQLite file next to the recordings (``recordings/mockmic.sqlite3``).
+
+* The schema is versioned with ``PRAGMA user_version`` and migrated forward step by step
+  (:data:`MIGRATIONS`); a database from a newer mockmic is refused with a clear message.
+* WAL journal and a busy timeout, so the app and a ``mockmic batch --save`` run can write at the
+  same time; every write is a short ``BEGIN IMMEDIATE`` transaction.
+* An attempt row exists from the moment recording starts (status ``recording``); after the
+  recording it is ``analyzing`` and then ``done``. Rows still ``recording``/``analyzing`` whose
+  process is gone are interrupted attempts: :func:`recover_interrupted` makes their audio valid,
+  analyzes it and marks them ``recovered``.
+
+Audio paths inside the recordings folder are stored relative to it, so the folder can be moved.
+No Textual, no sounddevice here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mockmic.core import Report, ReportWord
+
+DB_NAME = "mockmic.sqlite3"
+STATUSES = ("recording", "analyzing", "done", "recovered", "failed", "imported")
+FINISHED = ("done", "recovered", "imported")
+"""Statuses of attempts that have a result to show."""
+IN_PROGRESS = ("recording", "analyzing")
+LENSES = ("safe", "honest", "reflective", "adaptable")
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS: tuple[str, ...] = (
+    # v1: attempts only
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT,
+        question_text TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        audio_path TEXT,
+        duration_s REAL,
+        model TEXT,
+        status TEXT NOT NULL CHECK (status IN
+            ('recording', 'analyzing', 'done', 'recovered', 'failed', 'imported')),
+        transcript TEXT,
+        words_json TEXT,
+        report_json TEXT,
+        flags TEXT,
+        word_count INTEGER,
+        wpm REAL,
+        fillers_per_min REAL,
+        longest_pause_s REAL,
+        overflows INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    CREATE INDEX attempts_by_question ON attempts (question_id, started_at);
+    CREATE INDEX attempts_by_status ON attempts (status);
+    """,
+    # v2: mock-interview sessions, self-review on the four lenses, a note, the recording process
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'mock',
+        title TEXT,
+        planned INTEGER,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    ALTER TABLE attempts ADD COLUMN session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL;
+    ALTER TABLE attempts ADD COLUMN review_safe INTEGER CHECK (review_safe BETWEEN 1 AND 5);
+    ALTER TABLE attempts ADD COLUMN review_honest INTEGER CHECK (review_honest BETWEEN 1 AND 5);
+    ALTER TABLE attempts ADD COLUMN review_reflective INTEGER
+        CHECK (review_reflective BETWEEN 1 AND 5);
+    ALTER TABLE attempts ADD COLUMN review_adaptable INTEGER
+        CHECK (review_adaptable BETWEEN 1 AND 5);
+    ALTER TABLE attempts ADD COLUMN note TEXT;
+    ALTER TABLE attempts ADD COLUMN pid INTEGER;
+    CREATE INDEX attempts_by_session ON attempts (session_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used; ``str()`` is one line naming the file and the problem."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass
+class Attempt:
+    id: int
+    question_id: str | None
+    question_text: str
+    started_at: datetime
+    ended_at: datetime | None
+    audio_path: Path | None
+    duration_s: float | None
+    model: str | None
+    status: str
+    transcript: str | None
+    flags: list[str]
+    word_count: int | None
+    wpm: float | None
+    fillers_per_min: float | None
+    longest_pause_s: float | None
+    overflows: int
+    error: str | None
+    session_id: int | None = None
+    safe: int | None = None
+    honest: int | None = None
+    reflective: int | None = None
+    adaptable: int | None = None
+    note: str | None = None
+    pid: int | None = None
+    report_json: str | None = field(default=None, repr=False)
+    words_json: str | None = field(default=None, repr=False)
+
+    @property
+    def report(self) -> Report | None:
+        """The full report, or None for attempts without one (recording, failed)."""
+        if not self.report_json:
+            return None
+        return Report.from_json(json.loads(self.report_json))
+
+    @property
+    def words(self) -> list[ReportWord]:
+        if not self.words_json:
+            return []
+        return [ReportWord(**w) for w in json.loads(self.words_json)]
+
+    @property
+    def review(self) -> dict[str, int | None]:
+        return {lens: getattr(self, lens) for lens in LENSES}
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question_id: str
+    attempts: int
+    """Finished attempts (done, recovered, imported)."""
+    last_id: int
+    last_at: datetime
+    last_duration_s: float | None
+    last_wpm: float | None
+    last_flags: list[str]
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    kind: str
+    title: str | None
+    planned: int | None
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    attempt_id: int
+    status: str
+    """``recovered`` or ``failed``."""
+    duration_s: float
+    message: str | None = None
+
+
+def _flags_text(report: Report) -> str:
+    return ",".join(dict.fromkeys(flag.code for flag in report.flags))
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    """The attempt store. Safe to share between threads of one process (one lock, one connection).
+
+    Open a second ``Store`` on the same file from another process (a batch run) freely.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.root = self.path.parent
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+                                         isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
+        self._lock = threading.RLock()
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path}: not a usable mockmic database ({exc})") from None
+        except StoreError:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def for_settings(cls, settings: Any) -> Store:
+        """The store in ``settings.recordings`` (``recordings/mockmic.sqlite3``)."""
+        return cls(Path(settings.recordings) / DB_NAME)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    @property
+    def version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self._query("PRAGMA journal_mode")[0][0]).lower()
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {current} is newer than this mockmic "
+                f"understands ({SCHEMA_VERSION}); upgrade mockmic"
+            )
+        if current == SCHEMA_VERSION:
+            return
+        with self._write() as conn:
+            # re-read inside the write lock: another process may have migrated meanwhile
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            for version in range(current, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rel(self, path: str | Path | None) -> str | None:
+        if path is None:
+            return None
+        path = Path(path).absolute()
+        try:
+            return str(path.relative_to(self.root.absolute()))
+        except ValueError:
+            return str(path)
+
+    def _abs(self, text: str | None) -> Path | None:
+        if not text:
+            return None
+        path = Path(text)
+        return path if path.is_absolute() else self.root / path
+
+    def _attempt(self, row: sqlite3.Row) -> Attempt:
+        return Attempt(
+            id=row["id"], question_id=row["question_id"], question_text=row["question_text"],
+            started_at=_dt(row["started_at"]),  # type: ignore[arg-type]
+            ended_at=_dt(row["ended_at"]), audio_path=self._abs(row["audio_path"]),
+            duration_s=row["duration_s"], model=row["model"], status=row["status"],
+            transcript=row["transcript"],
+            flags=[f for f in (row["flags"] or "").split(",") if f],
+            word_count=row["word_count"], wpm=row["wpm"], fillers_per_min=row["fillers_per_min"],
+            longest_pause_s=row["longest_pause_s"], overflows=row["overflows"] or 0,
+            error=row["error"], session_id=row["session_id"], safe=row["review_safe"],
+            honest=row["review_honest"], reflective=row["review_reflective"],
+            adaptable=row["review_adaptable"], note=row["note"], pid=row["pid"],
+            report_json=row["report_json"], words_json=row["words_json"],
+        )
+
+    # -- attempts ------------------------------------------------------------------------------
+
+    def new_audio_path(self, question_id: str | None = None, suffix: str = ".wav") -> Path:
+        """A fresh file name for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``."""
+        now = datetime.now()
+        folder = self.root / "audio" / now.strftime("%Y-%m")
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", question_id or "free").strip("-.")[:60] or "free"
+        stem = f"{now.strftime('%Y%m%d-%H%M%S')}-{slug}"
+        candidate = folder / f"{stem}{suffix}"
+        n = 2
+        while candidate.exists():
+            candidate = folder / f"{stem}-{n}{suffix}"
+            n += 1
+        return candidate
+
+    def begin_attempt(self, question_id: str | None, question_text: str, audio_path: str | Path,
+                      session_id: int | None = None) -> int:
+        """Create the row for an attempt that starts recording now; returns its id."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO attempts (question_id, question_text, session_id, started_at,"
+                " audio_path, status, pid) VALUES (?, ?, ?, ?, ?, 'recording', ?)",
+                (question_id, question_text or "", session_id, _now(), self._rel(audio_path),
+                 os.getpid()),
+            )
+            return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def mark_analyzing(self, attempt_id: int, duration_s: float, overflows: int = 0,
+                       error: str | None = None) -> None:
+        """Recording stopped and the audio file is complete; analysis is under way."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE attempts SET status = 'analyzing', ended_at = COALESCE(ended_at, ?),"
+                " duration_s = ?, overflows = ?, error = COALESCE(?, error) WHERE id = ?",
+                (_now(), float(duration_s), int(overflows), error, attempt_id),
+            )
+
+    def finish_attempt(self, attempt_id: int, report: Report | None,
+                       duration_s: float | None = None, overflows: int | None = None,
+                       status: str = "done", error: str | None = None) -> None:
+        """Store the analysis of an attempt (``report`` None: audio kept, no analysis)."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown attempt status {status!r}")
+        values: dict[str, Any] = {"status": status, "error": error}
+        if report is not None:
+            values.update(
+                model=report.model, transcript=report.transcript,
+                words_json=json.dumps([w.__dict__ for w in report.words]),
+                report_json=json.dumps(report.to_json()), flags=_flags_text(report),
+                word_count=report.word_count, wpm=report.wpm,
+                fillers_per_min=report.fillers.per_minute,
+                longest_pause_s=report.longest_pause_s,
+            )
+            if duration_s is None:
+                duration_s = report.duration_s
+        if duration_s is not None:
+            values["duration_s"] = float(duration_s)
+        if overflows is not None:
+            values["overflows"] = int(overflows)
+        sets = ", ".join(f"{key} = ?" for key in values)
+        with self._write() as conn:
+            cur = conn.execute(
+                f"UPDATE attempts SET {sets}, ended_at = COALESCE(ended_at, ?) WHERE id = ?",
+                (*values.values(), _now(), attempt_id),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no attempt {attempt_id}")
+
+    def fail_attempt(self, attempt_id: int, error: str) -> None:
+        """The attempt could not be recorded or analyzed; its audio (if any) stays."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE attempts SET status = 'failed', error = ?, ended_at = COALESCE(ended_at, ?)"
+                " WHERE id = ?",
+                (error, _now(), attempt_id),
+            )
+
+    def add_imported(self, report: Report, audio_path: str | Path | None,
+                     question_id: str | None = None, question_text: str = "",
+                     session_id: int | None = None,
+                     started_at: datetime | None = None) -> int:
+        """Add an analyzed file from elsewhere (``mockmic batch --save``) as an attempt."""
+        when = (started_at or datetime.now(timezone.utc)).isoformat(timespec="milliseconds")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO attempts (question_id, question_text, session_id, started_at,"
+                " audio_path, status) VALUES (?, ?, ?, ?, ?, 'imported')",
+                (question_id, question_text or "", session_id, when, self._rel(audio_path)),
+            )
+            attempt_id = int(cur.lastrowid)  # type: ignore[arg-type]
+        self.finish_attempt(attempt_id, report, status="imported")
+        return attempt_id
+
+    def save_review(self, attempt_id: int, safe: int | None, honest: int | None,
+                    reflective: int | None, adaptable: int | None,
+                    note: str | None = None) -> None:
+        """Self-review on the four lenses (1-5 each, None for not rated) and a note."""
+        scores = (safe, honest, reflective, adaptable)
+        for lens, score in zip(LENSES, scores):
+            if score is not None and (not isinstance(score, int) or not 1 <= score <= 5):
+                raise ValueError(f"{lens}: a score is 1 to 5, not {score!r}")
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE attempts SET review_safe = ?, review_honest = ?, review_reflective = ?,"
+                " review_adaptable = ?, note = ? WHERE id = ?",
+                (*scores, note, attempt_id),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no attempt {attempt_id}")
+
+    def get(self, attempt_id: int) -> Attempt | None:
+        rows = self._query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        return self._attempt(rows[0]) if rows else None
+
+    def list_attempts(self, question_id: str | None = None, *, session_id: int | None = None,
+                      statuses: tuple[str, ...] | None = None, limit: int = 500,
+                      offset: int = 0, oldest_first: bool = False) -> list[Attempt]:
+        """Attempts, newest first (``oldest_first`` for trends), optionally of one question."""
+        where, args = [], []
+        if question_id is not None:
+            where.append("question_id = ?")
+            args.append(question_id)
+        if session_id is not None:
+            where.append("session_id = ?")
+            args.append(session_id)
+        if statuses:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            args.extend(statuses)
+        sql = "SELECT * FROM attempts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = "ASC" if oldest_first else "DESC"
+        sql += f" ORDER BY started_at {order}, id {order} LIMIT ? OFFSET ?"
+        return [self._attempt(r) for r in self._query(sql, (*args, int(limit), int(offset)))]
+
+    def question_stats(self) -> dict[str, QuestionStats]:
+        """Per question: number of finished attempts and the latest one's result."""
+        rows = self._query(
+            f"""
+            SELECT question_id, n, id, started_at, duration_s, wpm, flags FROM (
+                SELECT question_id, id, started_at, duration_s, wpm, flags,
+                       COUNT(*) OVER (PARTITION BY question_id) AS n,
+                       ROW_NUMBER() OVER (PARTITION BY question_id
+                                          ORDER BY started_at DESC, id DESC) AS rn
+                FROM attempts
+                WHERE question_id IS NOT NULL AND status IN ({', '.join('?' * len(FINISHED))})
+            ) WHERE rn = 1
+            """,
+            FINISHED,
+        )
+        return {
+            r["question_id"]: QuestionStats(
+                question_id=r["question_id"], attempts=int(r["n"]), last_id=int(r["id"]),
+                last_at=_dt(r["started_at"]),  # type: ignore[arg-type]
+                last_duration_s=r["duration_s"], last_wpm=r["wpm"],
+                last_flags=[f for f in (r["flags"] or "").split(",") if f],
+            )
+            for r in rows
+        }
+
+    def delete_attempt(self, attempt_id: int) -> bool:
+        """Delete the row and its audio file. False when there was no such attempt."""
+        attempt = self.get(attempt_id)
+        if attempt is None:
+            return False
+        with self._write() as conn:
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+        if attempt.audio_path is not None:
+            try:
+                attempt.audio_path.unlink()
+            except FileNotFoundError:
+                pass
+        return True
+
+    def interrupted(self) -> list[Attempt]:
+        """Attempts left ``recording``/``analyzing`` by a process that no longer runs."""
+        rows = self._query(
+            "SELECT * FROM attempts WHERE status IN (?, ?) ORDER BY id", IN_PROGRESS
+        )
+        return [self._attempt(r) for r in rows if not _pid_alive(r["pid"])]
+
+    def claim(self, attempt: Attempt) -> bool:
+        """Take over an interrupted attempt so that two starting processes never both recover it."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE attempts SET pid = ? WHERE id = ? AND status IN (?, ?) AND pid IS ?",
+                (os.getpid(), attempt.id, *IN_PROGRESS, attempt.pid),
+            )
+            return cur.rowcount == 1
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def start_session(self, kind: str = "mock", title: str | None = None,
+                      planned: int | None = None) -> int:
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (kind, title, planned, started_at) VALUES (?, ?, ?, ?)",
+                (kind, title, planned, _now()),
+            )
+            return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def end_session(self, session_id: int) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ?",
+                         (_now(), session_id))
+
+    def get_session(self, session_id: int) -> Session | None:
+        rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return self._session(rows[0]) if rows else None
+
+    def list_sessions(self, limit: int = 100) -> list[Session]:
+        rows = self._query("SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?",
+                           (int(limit),))
+        return [self._session(r) for r in rows]
+
+    def session_attempts(self, session_id: int) -> list[Attempt]:
+        return self.list_attempts(session_id=session_id, oldest_first=True)
+
+    @staticmethod
+    def _session(row: sqlite3.Row) -> Session:
+        return Session(id=row["id"], kind=row["kind"], title=row["title"], planned=row["planned"],
+                       started_at=_dt(row["started_at"]),  # type: ignore[arg-type]
+                       ended_at=_dt(row["ended_at"]))
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _load_16k(path: Path) -> np.ndarray:
+    import soundfile as sf
+
+    from mockmic.core import SAMPLE_RATE
+
+    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
+    if rate != SAMPLE_RATE:
+        from mockmic.audio.io import decode_file
+
+        return decode_file(path, min_duration_s=0).samples
+    return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def recover_interrupted(
+    store: Store,
+    analyze: Callable[[np.ndarray], Report] | None = None,
+    *,
+    on_progress: Callable[[Attempt], None] | None = None,
+) -> list[RecoveryResult]:
+    """Repair, analyze and mark ``recovered`` every interrupted attempt (call at start-up).
+
+    ``analyze`` gets the 16 kHz mono float32 audio; without it the audio is only made valid.
+    An attempt whose audio is missing or unreadable is marked ``failed`` with the reason; its
+    file, if any, is never deleted.
+    """
+    from mockmic.audio.capture import repair_wav
+
+    results = []
+    for attempt in store.interrupted():
+        if not store.claim(attempt):
+            continue
+        if on_progress is not None:
+            on_progress(attempt)
+        path = attempt.audio_path
+        if path is None or not path.exists():
+            message = f"recording was interrupted and its audio file is missing ({path})"
+            store.fail_attempt(attempt.id, message)
+            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
+            continue
+        try:
+            duration = repair_wav(path) if path.suffix.lower() in (".wav", ".wave") else None
+        except (OSError, ValueError) as exc:
+            message = f"recording was interrupted and its audio cannot be repaired: {exc}"
+            store.fail_attempt(attempt.id, message)
+            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
+            continue
+        report: Report | None = None
+        message: str | None = None
+        try:
+            audio = _load_16k(path)
+            duration = len(audio) / 16_000 if duration is None else duration
+            if analyze is not None and len(audio):
+                report = analyze(audio)
+        except Exception as exc:  # noqa: BLE001 - keep the audio, say why there is no report
+            message = f"recovered audio could not be analyzed: {exc}"
+        if duration == 0:
+            message = "recording was interrupted before any audio was captured"
+        store.finish_attempt(attempt.id, report, duration_s=duration or 0.0, status="recovered",
+                             error=message)
+        results.append(RecoveryResult(attempt.id, "recovered", float(duration or 0.0), message))
+    return results
