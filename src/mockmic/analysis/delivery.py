@@ -143,7 +143,11 @@ def dedupe_fillers(fillers: Iterable[Filler], *, tolerance_s: float = 0.15) -> l
     ranked = sorted(fillers, key=lambda f: (f.source != "transcript", f.start))
     kept: list[Filler] = []
     for f in ranked:
-        if any(f.start < k.end + tolerance_s and k.start < f.end + tolerance_s for k in kept):
+        if f.source == "transcript":  # distinct transcript words ("so, um") are never duplicates
+            kept.append(f)
+            continue
+        if any(f.start < k.end + tol and k.start < f.end + tol
+               for k in kept for tol in [tolerance_s if k.source == "transcript" else 0.0]):
             continue
         kept.append(f)
     return sorted(kept, key=lambda f: f.start)
