@@ -57,6 +57,7 @@ RULES: tuple[ContentRule, ...] = (
             r"\b(?:my|our) (?:training|internship|residency|experience) (?:was|is) (?:basically |actually |really |pretty much |almost )?(?:equivalent|equal|the same|identical|similar) (?:to|as) (?:a |an )?(?:us|american|u s)\b",
             r"\b(?:equivalent|equal|the same|identical) (?:to|as) (?:a |an )?(?:us|american|u s) (?:residency|resident|intern|internship|training|pgy ?\w*)\b",
             r"\bsame as (?:a |an )?(?:us|american|u s) (?:intern|resident|residency|doctor)\b",
+            r"\b(?:equivalent|equal|the same|identical) (?:to|as) (?:a |an |the )?(?:residency|resident|intern|internship|training)(?: \w+){0,2} (?:in|at) (?:the )?(?:us|u s|states|united states|america)\b",
         ),
         "Claiming your training equals US residency invites a stress test of the differences.",
         "\"There is overlap in clinical exposure, but the systems are different...\"",
