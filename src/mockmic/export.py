@@ -198,7 +198,7 @@ def _md_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, le
     if model:
         meta.append(f"model {md_escape(model)}")
     status = _attr(a, "status")
-    if status and status != "analyzed":
+    if status and status not in ("done", "analyzed"):
         meta.append(f"status **{md_escape(status)}**")
     out += [" · ".join(meta), ""]
     if report is None:
@@ -511,7 +511,7 @@ def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, 
     if model:
         meta.append(f"model {e(model)}")
     status = _attr(a, "status")
-    if status and status != "analyzed":
+    if status and status not in ("done", "analyzed"):
         meta.append(f"status <b>{e(status)}</b>")
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if report is None:

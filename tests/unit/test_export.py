@@ -197,3 +197,83 @@ def test_sparkline():
     assert export.sparkline([]) == ""
     assert export.sparkline([1, 2, 3]) == "▁▅█"
     assert export.sparkline([4, 4]) == "▄▄"
+
+
+# ----------------------------------------------------------------------------- the CLI, on a real store
+
+
+@pytest.fixture
+def filled_store(tmp_path):
+    from mockmic.storage import Store
+
+    db = tmp_path / "rec" / "mockmic.sqlite3"
+    store = Store(db)
+    sid = store.start_session("mock", None, 2)
+    ids = []
+    for i, (qid, fillers) in enumerate([("why_im", 4), ("tell_me", 0), ("why_im", 1)]):
+        audio = tmp_path / "rec" / "audio" / f"a{i}.wav"
+        aid = store.begin_attempt(qid, f"Question {qid}?", audio, session_id=sid if i < 2 else None)
+        store.finish_attempt(aid, make_report(long_script(5, fillers=fillers, pause=3.2 if i == 0 else 0)))
+        ids.append(aid)
+    store.save_review(ids[0], 3, 4, 2, 5, "say less <more>")
+    store.close()
+    return db, sid, ids
+
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from mockmic.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_export_session_html(filled_store, tmp_path):
+    db, sid, ids = filled_store
+    out = tmp_path / "out" / "session.html"
+    res = _run("export", "--session", str(sid), "--db", str(db), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "Mock interview 1" in page
+    assert "Question why_im?" in page and "Question tell_me?" in page
+    assert "say less &lt;more&gt;" in page
+    # the third attempt is not in the session, but it is in why_im's progress charts
+    assert "Progress on this question (2 attempts)" in page
+    assert f'id="attempt-{ids[2]}"' not in page
+
+
+def test_cli_export_attempts_markdown_to_stdout(filled_store):
+    db, _sid, ids = filled_store
+    res = _run("export", str(ids[2]), str(ids[0]), "--db", str(db), "--format", "md", "--no-history")
+    assert res.exit_code == 0
+    assert res.output.startswith("# 2 attempts")
+    assert res.output.index(f"attempt {ids[2]} ·") < res.output.index(f"attempt {ids[0]} ·")
+    assert "Progress on this question" not in res.output
+
+
+def test_cli_export_errors_are_one_line(filled_store, tmp_path):
+    db, _sid, _ids = filled_store
+    res = _run("export", "99", "--db", str(db))
+    assert res.exit_code == 2 and "no attempt 99" in res.output and "Traceback" not in res.output
+    res = _run("export", "1", "--db", str(tmp_path / "missing.sqlite3"))
+    assert res.exit_code == 2 and "missing.sqlite3: no attempt database" in res.output
+    res = _run("export", "--db", str(db))
+    assert res.exit_code == 2 and "one of the two" in res.output
+    bad = tmp_path / "junk.sqlite3"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    res = _run("history", "--db", str(bad))
+    assert res.exit_code == 2 and "junk.sqlite3" in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_cli_history_table_and_trends(filled_store):
+    db, _sid, ids = filled_store
+    res = _run("history", "--db", str(db))
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    rows = [line.split() for line in lines if line.strip() and line.split()[0].isdigit()]
+    assert [int(r[0]) for r in rows] == sorted(ids, reverse=True)
+    assert "3/4/2/5" in res.output and "long_pa" in res.output
+    res = _run("history", "--db", str(db), "--question", "tell_me")
+    assert "why_im" not in res.output and "tell_me" in res.output
+    res = _run("history", "--db", str(db), "--trends")
+    assert "why_im" in res.output and "better" in res.output  # fewer fillers the second time

@@ -1,0 +1,168 @@
+"""``mockmic history`` (past attempts as a table) and ``mockmic export`` (Markdown / HTML reports).
+
+Both read the attempt store in the recordings folder; neither needs a model or a microphone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mockmic.cli import ExitCode, _err, _settings, cli
+
+
+def open_store(ctx: click.Context, db: Path | None) -> Any:
+    """The store named by ``--db`` or the settings; a missing or unusable one is a one-line error."""
+    from mockmic.storage import DB_NAME, Store, StoreError
+
+    path = db or (_settings(ctx).recordings / DB_NAME)
+    if not path.is_file():
+        _err(f"{path}: no attempt database here yet (record an answer first, or pass --db)")
+        sys.exit(ExitCode.USAGE)
+    try:
+        return Store(path)
+    except StoreError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+
+
+def question_history(store: Any, attempts: list[Any], *, limit: int = 200) -> dict[str, list[Any]]:
+    """Earlier attempts of each question among ``attempts`` (for the trend charts), oldest first."""
+    out: dict[str, list[Any]] = {}
+    for qid in dict.fromkeys(a.question_id for a in attempts if a.question_id):
+        out[qid] = [a for a in store.list_attempts(question_id=qid, limit=limit, oldest_first=True)
+                    if a.status in ("done", "recovered", "imported")]
+    return out
+
+
+def export_attempts(store: Any, attempt_ids: tuple[int, ...], session_id: int | None) -> tuple[list[Any], str | None]:
+    """The attempts to export and a title; raises ``click.BadParameter`` for unknown ids."""
+    if session_id is not None:
+        session = store.get_session(session_id)
+        if session is None:
+            raise click.BadParameter(f"no mock-interview session {session_id}", param_hint="--session")
+        attempts = store.session_attempts(session_id)
+        if not attempts:
+            raise click.BadParameter(f"session {session_id} has no attempts", param_hint="--session")
+        when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        title = session.title or f"Mock interview {session_id} ({when})"
+        return attempts, title
+    attempts = []
+    for attempt_id in attempt_ids:
+        a = store.get(attempt_id)
+        if a is None:
+            raise click.BadParameter(f"no attempt {attempt_id}", param_hint="ATTEMPT_IDS")
+        attempts.append(a)
+    return attempts, None
+
+
+@cli.command("export")
+@click.argument("attempt_ids", nargs=-1, type=int)
+@click.option("--session", "session_id", type=int, help="Export a whole mock-interview session.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="md or html (default: from --out's suffix, else md).")
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+@click.option("--db", type=click.Path(path_type=Path), help="Attempt database (default: in the recordings folder).")
+@click.option("--no-history", is_flag=True, help="Leave out the per-question progress charts.")
+@click.pass_context
+def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int | None, fmt: str | None,
+               out: Path | None, db: Path | None, no_history: bool) -> None:
+    """Write attempts (ids from `mockmic history`) or a session as a Markdown or HTML report.
+
+    The HTML report is one self-contained file: charts drawn inline, nothing loaded from the network.
+    """
+    from mockmic.export import render
+
+    if bool(attempt_ids) == (session_id is not None):
+        raise click.UsageError("give attempt ids or --session ID (one of the two)")
+    if fmt is None:
+        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "md"
+    settings = _settings(ctx)
+    store = open_store(ctx, db)
+    try:
+        attempts, title = export_attempts(store, attempt_ids, session_id)
+        history = None if no_history else question_history(store, attempts)
+    finally:
+        store.close()
+    text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
+                  history=history)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _err(f"{out}: cannot write the report ({exc.strerror or exc})")
+        sys.exit(ExitCode.SOME_FAILED)
+    click.echo(f"wrote {out} ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''}, {fmt})", err=True)
+
+
+@cli.command("history")
+@click.option("--question", "-q", "question_id", help="Only attempts of this question id.")
+@click.option("--session", "session_id", type=int, help="Only attempts of this mock-interview session.")
+@click.option("--limit", "-n", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), help="Attempt database (default: in the recordings folder).")
+@click.option("--trends", is_flag=True, help="Per-question trends (sparklines) instead of the table.")
+@click.pass_context
+def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | None, limit: int,
+                db: Path | None, trends: bool) -> None:
+    """Past attempts, newest first: id, time, question, length, rate, fillers, longest pause, flags."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from mockmic.analysis.trends import METRICS, as_datetime, question_series, summarize_question
+    from mockmic.export import sparkline
+
+    settings = _settings(ctx)
+    store = open_store(ctx, db)
+    try:
+        attempts = store.list_attempts(question_id=question_id, session_id=session_id, limit=limit)
+    finally:
+        store.close()
+    console = Console()
+    if not attempts:
+        click.echo("no attempts yet" + (f" for question {question_id}" if question_id else ""), err=True)
+        return
+    if trends:
+        table = Table(title="Progress per question", title_justify="left")
+        table.add_column("Question")
+        table.add_column("Tries", justify="right")
+        for m in METRICS:
+            table.add_column({"duration_s": "Length", "wpm": "Rate", "fillers_per_min": "Fillers/min",
+                              "longest_pause_s": "Longest pause"}[m])
+        for qid, points in question_series(a for a in attempts if a.report is not None or a.duration_s).items():
+            sums = summarize_question(points, thresholds=settings.thresholds)
+            cells = []
+            for m in METRICS:
+                vals = [p.value(m) for p in points if p.value(m) is not None]
+                s = sums[m]
+                last = "" if s.last is None else f" {s.last:.0f}" if m == "wpm" else f" {s.last:.1f}"
+                cells.append(f"{sparkline(vals)}{last} {'' if s.direction == 'n/a' else s.direction}")
+            table.add_row(qid or "(free)", str(len(points)), *cells)
+        console.print(table)
+        return
+    table = Table(title=f"Attempts (newest first, up to {limit})", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    for name, kw in (("ID", {"justify": "right"}), ("When", {}), ("Question", {"overflow": "fold", "min_width": 12}),
+                     ("Len", {"justify": "right"}), ("wpm", {"justify": "right"}),
+                     ("Fil/m", {"justify": "right"}), ("Pause", {"justify": "right"}),
+                     ("Review", {}), ("Flags", {"overflow": "fold", "min_width": 10})):
+        table.add_column(name, no_wrap=name not in ("Question", "Flags"), **kw)
+    for a in attempts:
+        review = [getattr(a, lens) for lens in ("safe", "honest", "reflective", "adaptable")]
+        when = as_datetime(a.started_at)
+        table.add_row(
+            str(a.id), when.astimezone().strftime("%m-%d %H:%M") if when else "–", a.question_id or "(free)",
+            f"{a.duration_s:.0f}s" if a.duration_s is not None else "–",
+            f"{a.wpm:.0f}" if a.wpm is not None else "–",
+            f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "–",
+            f"{a.longest_pause_s:.1f}s" if a.longest_pause_s is not None else "–",
+            "/".join("–" if v is None else str(v) for v in review) if any(v is not None for v in review) else "–",
+            " ".join(([f"[{a.status}]"] if a.status != "done" else []) + a.flags) or "–",
+        )
+    console.print(table)
