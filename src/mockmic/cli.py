@@ -191,7 +191,7 @@ def main() -> None:
         sys.exit(130)
 
 
-for _module in ("mockmic.batch_cli", "mockmic.extra_cli", "mockmic.questions_cli"):
+for _module in ("mockmic.batch_cli", "mockmic.extra_cli", "mockmic.questions_cli", "mockmic.review_cli"):
     # commands contributed by other modules register themselves on `cli` when imported
     try:
         __import__(_module)
