@@ -1,0 +1,106 @@
+"""Messages the practice room's workers post back to the UI thread.
+
+Workers never touch widgets; they post one of these (``post_message`` is thread-safe) and the
+screen or the app updates itself in its handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from mockmic.core import Report
+
+
+@dataclass
+class ModelReady(Message):
+    """The Whisper model is loaded and the transcriber can be used."""
+
+    name: str
+    load_s: float
+
+
+@dataclass
+class ModelFailed(Message):
+    """The model could not be loaded; ``reason`` is one line for the user."""
+
+    reason: str
+
+
+@dataclass
+class MicStatus(Message):
+    """Result of checking the audio input: ``problem`` is None when recording works."""
+
+    problem: str | None
+    device: str | None = None
+
+
+@dataclass
+class QuestionSpoken(Message):
+    """The question has been read aloud (``spoken``) or could not be (``reason`` says why)."""
+
+    spoken: bool
+    reason: str | None = None
+
+
+@dataclass
+class RecordingStarted(Message):
+    """The recorder runs and the attempt's row exists (``attempt_id`` None without a store)."""
+
+    attempt_id: int | None
+    device: str | None
+    recorder: Any = None
+    analysis: Any = None
+    audio_path: str = ""
+
+
+@dataclass
+class RecordingFailed(Message):
+    """The recorder could not start, or stopped with an error."""
+
+    reason: str
+
+
+@dataclass
+class RecordingStopped(Message):
+    """Audio is complete on disk; the report is being made."""
+
+    duration_s: float
+    overflows: int
+
+
+@dataclass
+class ReportReady(Message):
+    """The report of the attempt just recorded (``attempt_id`` None when there is no store)."""
+
+    attempt_id: int | None
+    report: Report
+    audio_path: str
+    overflows: int = 0
+
+
+@dataclass
+class AnalysisFailed(Message):
+    reason: str
+    audio_path: str
+
+
+@dataclass
+class ReviewSaved(Message):
+    attempt_id: int
+
+
+@dataclass
+class PlaybackEnded(Message):
+    """Replay of an attempt's audio finished or failed (``reason``)."""
+
+    reason: str | None = None
+
+
+@dataclass
+class StoreLoaded(Message):
+    """Per-question stats read from the store: ``{question_id: stats}``."""
+
+    stats: dict[str, Any]

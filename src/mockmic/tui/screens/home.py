@@ -1,0 +1,305 @@
+"""Home: the question bank by category, each with its attempts and last result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mockmic.questions import CATEGORY_LABELS, Question
+from mockmic.tui.messages import StoreLoaded
+from mockmic.tui.pacing import clock_text
+
+if TYPE_CHECKING:
+    from mockmic.tui.app import MockmicApp
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    attempts: int
+    last: str
+    """The last result in a few words: ``1:12 · 142 wpm · 3 fillers``."""
+
+
+def result_line(report: Any, duration_s: float | None = None) -> str:
+    """A report in a few words for the question list."""
+    if report is None:
+        return clock_text(duration_s) + " · not analyzed" if duration_s else "not analyzed"
+    if report.no_speech:
+        return f"{clock_text(report.duration_s)} · no speech"
+    t = report.target
+    mark = "✓" if t.min_s <= report.duration_s <= t.max_s else ("long" if report.duration_s > t.max_s else "short")
+    return (f"{clock_text(report.duration_s)} {mark} · {report.wpm:.0f} wpm · "
+            f"{report.fillers.count} filler{'s' if report.fillers.count != 1 else ''}")
+
+
+def stats_line(entry: Any) -> str:
+    """The store's per-question summary in a few words: ``1:12 · 142 wpm · 2 flags``."""
+    parts = []
+    if entry.last_duration_s is not None:
+        parts.append(clock_text(entry.last_duration_s))
+    if entry.last_wpm:
+        parts.append(f"{entry.last_wpm:.0f} wpm")
+    n = len(entry.last_flags)
+    parts.append(f"{n} flag{'s' if n != 1 else ''}" if n else "no flags")
+    return " · ".join(parts)
+
+
+def attempt_time(value: Any) -> str:
+    from mockmic.analysis.trends import as_datetime
+
+    dt = as_datetime(value)
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else "?"
+
+
+def _matches(q: Question, words: list[str]) -> bool:
+    hay = f"{q.text} {q.id} {q.category_label} {q.structure} {q.specialty}".lower()
+    return all(w in hay for w in words)
+
+
+DETAIL_MIN = 34
+
+
+class HomeScreen(Screen[None]):
+    """Pick a question: by category, by filter, at random, or a mock interview of N."""
+
+    BINDINGS = [
+        Binding("r", "random", "Random question"),
+        Binding("m", "mock", "Mock interview"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("a", "attempts", "Past attempts"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: dict[str, QuestionStat] = {}
+        self._row_questions: dict[str, Question] = {}
+
+    @property
+    def mm(self) -> MockmicApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="status")
+        with Horizontal(id="home-body"):
+            with Vertical(id="question-pane"):
+                yield Input(placeholder="Filter questions (/)", id="filter")
+                yield DataTable(id="questions", cursor_type="row", zebra_stripes=False)
+            with VerticalScroll(id="detail"):
+                yield Static(id="q-text")
+                yield Static(id="q-meta")
+                yield Static("Past attempts", classes="section-title")
+                yield OptionList(id="attempts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#questions", DataTable)
+        table.add_column("Question", key="question")
+        table.add_column("Target", key="target", width=9)
+        table.add_column("Tries", key="tries", width=5)
+        table.add_column("Last result", key="last", width=26)
+        self.fill_table()
+        self.refresh_status()
+        self.reload_stats()
+        table.focus()
+
+    # ------------------------------------------------------------------ status line
+
+    def refresh_status(self) -> None:
+        status = self.query_one("#status", Static)
+        status.update(self.mm.status_text())
+        status.set_class(bool(self.mm.mic_checked and self.mm.mic_problem), "-problem")
+
+    # ------------------------------------------------------------------ question table
+
+    def fill_table(self) -> None:
+        table = self.query_one("#questions", DataTable)
+        words = self.query_one("#filter", Input).value.lower().split()
+        current = self.highlighted_question()
+        table.clear()
+        self._row_questions.clear()
+        shown = 0
+        width = self._question_width()
+        for category, questions in self.mm.bank.by_category().items():
+            chosen = [q for q in questions if _matches(q, words)]
+            if not chosen:
+                continue
+            label = Text(CATEGORY_LABELS.get(category, category).upper(), style="bold")
+            table.add_row(label, "", "", "", key=f"cat:{category}")
+            for q in chosen:
+                stat = self.stats.get(q.id)
+                text = q.text if len(q.text) <= width else q.text[: width - 1] + "…"
+                table.add_row(
+                    Text("  " + text + (" ★" if q.user else "")),
+                    Text(f"{q.target_min_s:g}–{q.target_max_s:g}s", style="dim"),
+                    Text(str(stat.attempts) if stat else "–", justify="right"),
+                    Text(stat.last if stat else "not tried yet", style="" if stat else "dim"),
+                    key=f"q:{q.id}",
+                )
+                self._row_questions[f"q:{q.id}"] = q
+                shown += 1
+        if not shown:
+            table.add_row(Text("No question matches the filter.", style="dim"), "", "", "", key="none")
+        # keep the cursor on the same question when possible, else on the first question
+        target = f"q:{current.id}" if current and f"q:{current.id}" in self._row_questions else None
+        target = target or next(iter(self._row_questions), None)
+        if target is not None:
+            table.move_cursor(row=table.get_row_index(target))
+        self.show_detail(self.highlighted_question())
+
+    def _question_width(self) -> int:
+        """Characters left for the question text once the other columns and the pane are drawn."""
+        total = self.app.size.width or 120
+        detail = max(DETAIL_MIN, total // 3)
+        return max(24, total - detail - (9 + 5 + 26) - 10)
+
+    def on_resize(self) -> None:
+        self.query_one("#detail").styles.width = max(DETAIL_MIN, self.app.size.width // 3)
+        self.fill_table()
+
+    def highlighted_question(self) -> Question | None:
+        table = self.query_one("#questions", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - empty table
+            return None
+        return self._row_questions.get(str(key))
+
+    @on(DataTable.RowHighlighted, "#questions")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail(self._row_questions.get(str(event.row_key.value)))
+
+    @on(DataTable.RowSelected, "#questions")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        q = self._row_questions.get(str(event.row_key.value))
+        if q is not None:
+            self.mm.practise(q)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.fill_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#questions", DataTable).focus()
+
+    def key_escape(self) -> None:
+        flt = self.query_one("#filter", Input)
+        if flt.has_focus:
+            if flt.value:
+                flt.value = ""
+            self.query_one("#questions", DataTable).focus()
+
+    # ------------------------------------------------------------------ detail pane
+
+    def show_detail(self, q: Question | None) -> None:
+        text = self.query_one("#q-text", Static)
+        meta = self.query_one("#q-meta", Static)
+        if q is None:
+            text.update("")
+            meta.update("")
+            self.query_one("#attempts", OptionList).clear_options()
+            return
+        text.update(Text(q.text, style="bold"))
+        body = Text()
+        body.append(f"{q.category_label}", style="bold")
+        if q.specialty:
+            body.append(f" · {q.specialty}")
+        body.append(f" · target {q.target_label()}\n")
+        if q.structure:
+            body.append("Structure: ", style="dim")
+            body.append(q.structure + "\n")
+        for tip in q.tips:
+            body.append("Tip: ", style="dim")
+            body.append(tip + "\n")
+        if q.user:
+            body.append(f"Your question, from {q.source_file}\n", style="dim italic")
+        meta.update(body)
+        self.load_attempts(q.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-attempts",
+          description="reading past attempts")
+    def load_attempts(self, question_id: str) -> None:
+        store = self.mm.store
+        rows: list[tuple[int, str]] = []
+        if store is not None:
+            attempts = store.list_attempts(question_id=question_id, limit=20)
+            for a in attempts:
+                status = getattr(a, "status", "done")
+                line = result_line(getattr(a, "report", None), getattr(a, "duration_s", None))
+                if status not in ("done", "recovered"):
+                    line = f"{status}"
+                rows.append((int(a.id), f"{attempt_time(getattr(a, 'started_at', None))}  {line}"))
+        self.app.call_from_thread(self._show_attempts, question_id, rows)
+
+    def _show_attempts(self, question_id: str, rows: list[tuple[int, str]]) -> None:
+        q = self.highlighted_question()
+        if q is None or q.id != question_id:
+            return
+        attempts = self.query_one("#attempts", OptionList)
+        attempts.clear_options()
+        if not rows:
+            attempts.add_option(Option(Text("none yet", style="dim"), id="none", disabled=True))
+        for attempt_id, line in rows:
+            attempts.add_option(Option(line, id=str(attempt_id)))
+
+    @on(OptionList.OptionSelected, "#attempts")
+    def _open_attempt(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id.isdigit():
+            from mockmic.tui.screens.report import open_past_attempt
+
+            open_past_attempt(self.mm, int(event.option.id))
+
+    # ------------------------------------------------------------------ stats from the store
+
+    def reload_stats(self) -> None:
+        if self.mm.store is not None:
+            self.load_stats()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-stats",
+          description="reading attempt history")
+    def load_stats(self) -> None:
+        raw = self.mm.store.question_stats()
+        stats: dict[str, QuestionStat] = {}
+        for qid, entry in dict(raw).items():
+            stats[qid] = QuestionStat(int(entry.attempts), stats_line(entry))
+        self.post_message(StoreLoaded(stats))
+
+    def on_store_loaded(self, message: StoreLoaded) -> None:
+        self.stats = dict(message.stats)
+        self.fill_table()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_random(self) -> None:
+        self.mm.practise_random()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_attempts(self) -> None:
+        attempts = self.query_one("#attempts", OptionList)
+        attempts.focus()
+        if attempts.option_count and attempts.highlighted is None:
+            attempts.highlighted = 0
+
+    def action_mock(self) -> None:
+        from mockmic.tui.screens.dialogs import MockSetupScreen
+
+        def chosen(count: int | None) -> None:
+            if count:
+                self.mm.start_mock(count)
+
+        self.app.push_screen(MockSetupScreen(len(self.mm.bank)), chosen)

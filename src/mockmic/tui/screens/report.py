@@ -1,0 +1,328 @@
+"""Report: metrics against targets, flags with tips, transcript, pace, self-review and a note."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from mockmic.config import Thresholds
+from mockmic.core import Report
+from mockmic.questions import Question
+from mockmic.render import fmt_time, sparkline, transcript_text
+from mockmic.tui.messages import PlaybackEnded, ReviewSaved
+from mockmic.tui.pacing import clock_text
+from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.tui.widgets.rating import LensRating
+
+if TYPE_CHECKING:
+    from mockmic.tui.app import MockmicApp
+
+LENSES: tuple[tuple[str, str, str], ...] = (
+    ("safe", "Safe", "Would a program director trust me with patients on night one?"),
+    ("honest", "Honest", "Did I say what really happened, limits included?"),
+    ("reflective", "Reflective", "Did I show what I learned and what I changed?"),
+    ("adaptable", "Adaptable", "Did I show how I adjust to a new system and team?"),
+)
+SAVE_DELAY_S = 0.8
+
+
+def _ok(good: bool) -> Text:
+    return Text("✓", style="bold green") if good else Text("!", style="bold red")
+
+
+def metrics_table(report: Report, th: Thresholds) -> Table:
+    """The report's numbers next to the targets they are judged against."""
+    table = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
+    table.add_column("", style="bold", no_wrap=True)
+    table.add_column("you", no_wrap=True)
+    table.add_column("target", style="dim", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    t = report.target
+    d = report.duration_s
+    verdict = _ok(t.min_s <= d <= t.max_s)
+    if d > t.max_s:
+        verdict = Text("too long", style="bold red")
+    elif d < t.min_s:
+        verdict = Text("too short", style="bold yellow")
+    table.add_row("Length", clock_text(d), f"{clock_text(t.min_s)}–{clock_text(t.max_s)}", verdict)
+    if report.no_speech:
+        return table
+    lat = report.latency_s
+    table.add_row("First word", f"{lat:.1f} s" if lat is not None else "–",
+                  f"≤ {th.slow_start_s:g} s", _ok(lat is None or lat <= th.slow_start_s))
+    table.add_row("Rate", f"{report.wpm:.0f} wpm", f"{th.wpm_slow:g}–{th.wpm_rushed:g}",
+                  _ok(th.wpm_slow <= report.wpm <= th.wpm_rushed))
+    f = report.fillers
+    table.add_row("Fillers", f"{f.count} · {f.per_minute:.1f}/min · {f.percent_of_words:.1f}%",
+                  f"≤ {th.filler_per_minute:g}/min, {th.filler_percent:g}%",
+                  _ok(f.per_minute <= th.filler_per_minute and f.percent_of_words <= th.filler_percent))
+    mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
+    table.add_row("Longest pause", f"{report.longest_pause_s:.1f} s",
+                  f"< {th.long_pause_s:g} s", _ok(report.longest_pause_s < th.long_pause_s))
+    table.add_row("Pauses", f"{len(report.pauses)} ({mids} mid-sentence)", "", "")
+    table.add_row("Words", f"{report.word_count}", "", "")
+    return table
+
+
+def flags_text(report: Report) -> Text:
+    out = Text()
+    if report.no_speech:
+        out.append(f"No speech found in {report.duration_s:.1f} s of audio. "
+                   "Check that the microphone is not muted.", style="bold yellow")
+        return out
+    if not report.flags:
+        out.append("No flags: a clean delivery.", style="green")
+        return out
+    for i, fl in enumerate(report.flags):
+        if i:
+            out.append("\n")
+        out.append(fl.code, style="bold red" if fl.severity == "warning" else "bold yellow")
+        if fl.at_s is not None:
+            out.append(f" @{fmt_time(fl.at_s)}", style="dim")
+        out.append(f"  {fl.message}")
+        if fl.tip:
+            out.append(f"\n   → {fl.tip}", style="italic")
+    return out
+
+
+def pace_text(report: Report) -> Text:
+    if len(report.pace) < 2:
+        return Text("Too short for a pace curve.", style="dim")
+    values = [p.wpm for p in report.pace]
+    out = Text(sparkline(values), style="bold cyan")
+    out.append(f"   {values[0]:.0f} → {values[-1]:.0f} wpm  "
+               f"(min {min(values):.0f}, max {max(values):.0f}; "
+               f"{report.pace[0].t:.0f}–{report.pace[-1].t:.0f} s)", style="dim")
+    return out
+
+
+class ReportScreen(Screen[None]):
+    """The report of one attempt: just recorded (``fresh``) or opened from the history."""
+
+    BINDINGS = [
+        Binding("p", "replay", "Replay"),
+        Binding("r", "retry", "Retry"),
+        Binding("n", "next", "Next"),
+        Binding("escape", "home", "Questions"),
+    ]
+
+    def __init__(self, question: Question | None, report: Report, *, attempt_id: int | None,
+                 audio_path: str | None, overflows: int = 0, fresh: bool = True,
+                 question_text: str | None = None, review: dict[str, int | None] | None = None,
+                 note: str | None = None, when: str | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.question_text = question.text if question else (question_text or "")
+        self.report = report
+        self.attempt_id = attempt_id
+        self.audio_path = audio_path
+        self.overflows = overflows
+        self.fresh = fresh
+        self.review = dict(review or {})
+        self.note = note or ""
+        self.when = when
+        self._save_timer: Timer | None = None
+        self._dirty = False
+        self._playing = False
+        self._paused = False
+
+    @property
+    def mm(self) -> MockmicApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._header(), id="rep-header")
+        with Horizontal(id="rep-top"):
+            yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
+            with Vertical(id="rep-review"):
+                yield Static("Self-review: do I sound…", classes="section-title")
+                for lens, label, question in LENSES:
+                    yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
+                yield Input(self.note, placeholder="A note for next time", id="note")
+                yield Static("", id="review-state")
+        with VerticalScroll(id="rep-scroll"):
+            yield Static("Flags", classes="section-title")
+            yield Static(flags_text(self.report), id="rep-flags")
+            yield Static("Pace over time", classes="section-title")
+            yield Static(pace_text(self.report), id="rep-pace")
+            yield Static("Transcript  (fillers highlighted, pauses in [brackets])", classes="section-title")
+            yield Static(transcript_text(self.report) if self.report.words
+                         else Text("(nothing transcribed)", style="dim"), id="rep-transcript")
+        yield Footer()
+
+    def _header(self) -> Text:
+        out = Text()
+        run = self.mm.practice
+        if self.fresh and run is not None and run.mock:
+            out.append(f"Mock interview · {run.position} · ", style="bold")
+        if self.when:
+            out.append(f"{self.when} · ", style="dim")
+        out.append(self.question_text, style="bold")
+        out.append(f"\nmodel {self.report.model}", style="dim")
+        if self.fresh and run is not None and run.mock and not run.has_next:
+            out.append(" · last question: n shows the summary", style="bold")
+        if self.overflows:
+            out.append(f" · {self.overflows} input overflow(s): a little audio may be missing",
+                       style="yellow")
+        return out
+
+    def on_mount(self) -> None:
+        self.query_one("#rep-scroll").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next" and not self.fresh:
+            return False
+        if action == "retry" and self.question is None:
+            return False
+        if action == "replay" and not self.audio_path:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ self-review
+
+    @on(LensRating.Changed)
+    @on(Input.Changed, "#note")
+    def _review_changed(self, event: Any) -> None:
+        if self.attempt_id is None:
+            self.query_one("#review-state", Static).update(
+                Text("not saved: attempts are not being stored", style="dim"))
+            return
+        self._dirty = True
+        self.query_one("#review-state", Static).update(Text("…", style="dim"))
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY_S, self.save_review)
+
+    def _review_values(self) -> tuple[dict[str, int | None], str]:
+        scores = {lens: self.query_one(f"#lens-{lens}", LensRating).value for lens, _, _ in LENSES}
+        return scores, self.query_one("#note", Input).value.strip()
+
+    def save_review(self) -> None:
+        if not self._dirty or self.attempt_id is None or self.mm.store is None:
+            return
+        self._dirty = False
+        scores, note = self._review_values()
+        self._write_review(self.attempt_id, scores, note)
+
+    @work(thread=True, exit_on_error=False, group="review", description="saving the self-review")
+    def _write_review(self, attempt_id: int, scores: dict[str, int | None], note: str) -> None:
+        self.mm.store.save_review(attempt_id, scores["safe"], scores["honest"],
+                                  scores["reflective"], scores["adaptable"], note or None)
+        self.post_message(ReviewSaved(attempt_id))
+
+    def on_review_saved(self, message: ReviewSaved) -> None:
+        if self.is_attached:
+            self.query_one("#review-state", Static).update(Text("saved ✓", style="green"))
+
+    def _flush_review(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.save_review()
+
+    # ------------------------------------------------------------------ replay
+
+    def action_replay(self) -> None:
+        player = self.mm.player
+        problem = player_problem(player)
+        if problem:
+            self.notify(f"Cannot play the recording: {problem}", severity="warning")
+            return
+        if self._playing:
+            if self._paused:
+                player.resume()
+            else:
+                player.pause()
+            self._paused = not self._paused
+            return
+        self._playing = True
+        self._paused = False
+        self.replay()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
+    def replay(self) -> None:
+        worker = get_current_worker()
+        try:
+            play_and_wait(self.mm.player, self.audio_path, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001 - a missing file or device: say so, keep going
+            self.post_message(PlaybackEnded(str(exc) or type(exc).__name__))
+            return
+        self.post_message(PlaybackEnded(None))
+
+    def on_playback_ended(self, message: PlaybackEnded) -> None:
+        self._playing = False
+        self._paused = False
+        if message.reason:
+            self.notify(f"Cannot play the recording: {message.reason}", severity="warning")
+
+    def _stop_playback(self) -> None:
+        if self._playing:
+            self.workers.cancel_group(self, "replay")
+            self._playing = False
+
+    # ------------------------------------------------------------------ leaving
+
+    def _leave(self) -> None:
+        self._flush_review()
+        self._stop_playback()
+
+    def action_retry(self) -> None:
+        if self.question is None:
+            return
+        self._leave()
+        if self.fresh:
+            self.mm.retry()
+        else:
+            self.app.pop_screen()
+            self.mm.practise(self.question)
+
+    def action_next(self) -> None:
+        if not self.fresh:
+            return
+        self._leave()
+        self.mm.next_question()
+
+    def action_home(self) -> None:
+        self._leave()
+        if self.fresh:
+            self.mm.go_home()
+        else:
+            self.app.pop_screen()
+
+
+def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
+    """Open the report of a stored attempt (read in a worker)."""
+    _load_attempt(app, attempt_id)
+
+
+@work(thread=True, exit_on_error=False, group="open-attempt", description="opening the attempt")
+def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
+    from mockmic.tui.screens.home import attempt_time
+
+    attempt = app.store.get(attempt_id) if app.store is not None else None
+    if attempt is None:
+        app.call_from_thread(app.notify, f"attempt {attempt_id} not found", severity="warning")
+        return
+    report = attempt.report
+    if report is None:
+        why = attempt.error or f"status {attempt.status}"
+        app.call_from_thread(app.notify, f"This attempt has no report: {why}", severity="warning")
+        return
+    question = app.bank.get(attempt.question_id) if attempt.question_id else None
+    screen = ReportScreen(
+        question, report, attempt_id=attempt.id,
+        audio_path=str(attempt.audio_path) if attempt.audio_path else None,
+        overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
+        review=attempt.review, note=attempt.note, when=attempt_time(attempt.started_at),
+    )
+    app.call_from_thread(app.push_screen, screen)

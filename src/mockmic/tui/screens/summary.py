@@ -1,0 +1,98 @@
+"""The end of a mock interview: every answer of the session side by side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mockmic.tui.pacing import clock_text
+
+if TYPE_CHECKING:
+    from mockmic.tui.app import MockmicApp, Run
+
+
+class SummaryScreen(Screen[None]):
+    """Per answer: length against the window, rate, fillers, flags; then the totals."""
+
+    BINDINGS = [Binding("escape,q", "home", "Questions")]
+
+    def __init__(self, run: Run) -> None:
+        super().__init__()
+        self.run_ = run
+
+    @property
+    def mm(self) -> MockmicApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._title(), id="sum-title")
+        yield DataTable(id="sum-table", cursor_type="row")
+        yield Static(self._totals(), id="sum-totals")
+        yield Footer()
+
+    def _title(self) -> Text:
+        n = len(self.run_.results)
+        out = Text(f"Mock interview done: {n} answer{'s' if n != 1 else ''}", style="bold")
+        out.append("\nEnter opens an answer's report.", style="dim")
+        return out
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Question", "Length", "Target", "Rate", "Fillers", "Flags")
+        for i, (q, attempt_id, report) in enumerate(self.run_.results, 1):
+            t = report.target
+            in_window = t.min_s <= report.duration_s <= t.max_s
+            table.add_row(
+                str(i),
+                q.text if len(q.text) < 50 else q.text[:49] + "…",
+                Text(clock_text(report.duration_s), style="green" if in_window else "red"),
+                f"{t.min_s:g}–{t.max_s:g}s",
+                "–" if report.no_speech else f"{report.wpm:.0f}",
+                str(report.fillers.count),
+                ", ".join(dict.fromkeys(f.code for f in report.flags)) or "–",
+                key=str(i - 1),
+            )
+        table.focus()
+
+    def _totals(self) -> Text:
+        results = [r for _, _, r in self.run_.results]
+        if not results:
+            return Text("No answers were recorded.", style="dim")
+        spoken = [r for r in results if not r.no_speech]
+        in_window = sum(1 for r in results if r.target.min_s <= r.duration_s <= r.target.max_s)
+        total_s = sum(r.duration_s for r in results)
+        out = Text()
+        out.append(f"{in_window} of {len(results)} answers in their window", style="bold")
+        out.append(f" · {clock_text(total_s)} speaking in total")
+        if spoken:
+            mean_wpm = sum(r.wpm for r in spoken) / len(spoken)
+            fillers = sum(r.fillers.count for r in spoken)
+            minutes = sum(r.duration_s for r in spoken) / 60 or 1
+            out.append(f" · {mean_wpm:.0f} wpm on average · {fillers} fillers "
+                       f"({fillers / minutes:.1f}/min)")
+        codes: dict[str, int] = {}
+        for r in results:
+            for f in r.flags:
+                codes[f.code] = codes.get(f.code, 0) + 1
+        if codes:
+            common = sorted(codes.items(), key=lambda kv: -kv[1])[:3]
+            out.append("\nMost frequent flags: " + ", ".join(f"{c} ×{n}" for c, n in common))
+        return out
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from mockmic.tui.screens.report import ReportScreen
+
+        q, attempt_id, report = self.run_.results[int(str(event.row_key.value))]
+        self.app.push_screen(ReportScreen(q, report, attempt_id=attempt_id, audio_path=None,
+                                          fresh=False))
+
+    def action_home(self) -> None:
+        self.mm.go_home()

@@ -1,0 +1,164 @@
+"""What the screens use besides widgets: the model holder, the answer analysis and file naming.
+
+No Textual here. Everything in this module may be called from worker threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from mockmic.config import Settings
+from mockmic.core import Report
+from mockmic.transcription import Transcriber
+
+
+class ModelUnavailable(Exception):
+    """The transcriber could not be loaded; ``str()`` is a one-line reason."""
+
+
+class ModelHolder:
+    """The transcriber, loaded once in a worker; other threads wait for it when they need it."""
+
+    def __init__(self, transcriber: Transcriber | None = None) -> None:
+        self._ready = threading.Event()
+        self.transcriber: Transcriber | None = transcriber
+        self.error: str | None = None
+        self.load_s = 0.0
+        if transcriber is not None:
+            self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set() and self.error is None
+
+    def load(self, settings: Settings) -> Transcriber:
+        """Build the transcriber the settings ask for and load its model (slow: a thread)."""
+        if self.transcriber is not None:
+            return self.transcriber
+        t0 = time.perf_counter()
+        try:
+            from mockmic.transcription import make_transcriber
+
+            transcriber = make_transcriber(settings)
+            _ = getattr(transcriber, "model", None)  # WhisperTranscriber loads lazily: load now
+        except Exception as exc:  # noqa: BLE001 - ModelError and anything CTranslate2 raises
+            self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self._ready.set()
+            raise ModelUnavailable(self.error) from None
+        self.load_s = time.perf_counter() - t0
+        self.transcriber = transcriber
+        self._ready.set()
+        return transcriber
+
+    def wait(self, timeout: float | None = None) -> Transcriber:
+        """Block (in a worker) until the model is loaded. Raises ModelUnavailable."""
+        if not self._ready.wait(timeout):
+            raise ModelUnavailable("the speech model is still loading")
+        if self.transcriber is None:
+            raise ModelUnavailable(self.error or "the speech model could not be loaded")
+        return self.transcriber
+
+
+class AnswerAnalysis(Protocol):
+    """Turns one recorded answer into a report.
+
+    ``feed`` gets every 16 kHz block while recording (from the recorder's writer thread) so an
+    implementation can transcribe while the user speaks; ``finish`` runs in a worker after stop.
+    """
+
+    def feed(self, chunk: np.ndarray) -> None: ...
+
+    def finish(self, audio_path: Path) -> Report: ...
+
+
+class AfterStopAnalysis:
+    """Transcribe and analyze the whole file after stop (the live analysis replaces this)."""
+
+    def __init__(self, settings: Settings, models: ModelHolder, target: tuple[float, float]) -> None:
+        self.settings = settings
+        self.models = models
+        self.target = target
+
+    def feed(self, chunk: np.ndarray) -> None:
+        """Nothing to do while recording."""
+
+    def finish(self, audio_path: Path) -> Report:
+        from mockmic.audio.io import decode_file
+        from mockmic.engine import Analyzer
+
+        decoded = decode_file(audio_path)
+        analyzer = Analyzer(self.settings, self.models.wait())
+        return analyzer.analyze(decoded.samples, file=str(audio_path), target=self.target)
+
+
+AnalysisFactory = Callable[[Any], AnswerAnalysis]
+"""Called with the question being answered; returns a fresh :class:`AnswerAnalysis`."""
+
+
+_SLUG = re.compile(r"[^a-z0-9_-]+")
+
+
+def attempt_audio_path(recordings: Path, question_id: str, when: float) -> Path:
+    """Where the audio of a new attempt goes: ``recordings/audio/YYYY-MM-DD/HHMMSS-question.wav``.
+
+    A number is added when the name is taken (two attempts in the same second).
+    """
+    stamp = datetime.fromtimestamp(when)
+    folder = recordings / "audio" / stamp.strftime("%Y-%m-%d")
+    slug = _SLUG.sub("-", question_id.lower()).strip("-") or "answer"
+    base = f"{stamp.strftime('%H%M%S')}-{slug}"
+    path = folder / f"{base}.wav"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}-{n}.wav"
+        n += 1
+    return path
+
+
+def player_problem(player: Any) -> str | None:
+    """Why ``player`` cannot play sound (no output device, no PortAudio), or None."""
+    if player is None:
+        return "no audio output"
+    try:
+        ok = player.available()
+    except Exception as exc:  # noqa: BLE001 - a broken backend is "no output", not a crash
+        return str(exc) or "no audio output"
+    if ok is True or ok is None:
+        return None
+    if isinstance(ok, str):
+        return ok
+    return getattr(player, "problem", None) or "no audio output device"
+
+
+def play_and_wait(player: Any, source: Any, *, cancelled: Callable[[], bool],
+                  rate: int | None = None, poll_s: float = 0.05) -> bool:
+    """Play ``source`` (a file or samples) to the end from a worker thread.
+
+    Returns False when ``cancelled()`` became true first (the sound is stopped then).
+    """
+    if rate is None:
+        player.play(source)
+    else:
+        player.play(source, rate)
+    while _is_playing(player):
+        if cancelled():
+            player.stop()
+            return False
+        time.sleep(poll_s)
+    return not cancelled()
+
+
+def _is_playing(player: Any) -> bool:
+    for name in ("playing", "is_playing", "active"):
+        value = getattr(player, name, None)
+        if value is not None:
+            return bool(value() if callable(value) else value)
+    return False

@@ -1,0 +1,1 @@
+"""Widgets of the practice room. They render what they are given and compute no metrics."""

@@ -1,0 +1,161 @@
+"""Renderables and small widgets shared by the History, Compare and Replay screens.
+
+Widgets get finished values (reports, trend points) and render them; they compute nothing that
+the pure modules (:mod:`mockmic.analysis.trends`, :mod:`mockmic.analysis.moments`) do not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from mockmic.analysis.trends import LENSES, METRIC_LABELS, METRICS, AttemptPoint, as_datetime, summarize_question
+from mockmic.config import Thresholds
+from mockmic.core import Report
+from mockmic.export import sparkline
+
+DIRECTION_STYLE = {"better": "bold green", "worse": "bold red", "steady": "yellow", "n/a": "dim"}
+
+
+def when_text(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    dt = as_datetime(value)
+    return dt.astimezone().strftime(fmt) if dt else "–"
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    m, s = divmod(max(0.0, seconds), 60)
+    return f"{int(m)}:{int(s):02d}"
+
+
+def review_text(attempt: Any) -> str:
+    scores = [getattr(attempt, lens, None) for lens in LENSES]
+    if all(v is None for v in scores):
+        return "–"
+    return "/".join("–" if v is None else str(v) for v in scores)
+
+
+def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, title: str = "") -> Text:
+    """Sparklines of duration, wpm, fillers/min and longest pause over a question's attempts,
+    each with the verdict of :func:`summarize_question`, then the self-review lenses."""
+    out = Text()
+    if title:
+        out.append(title + "\n", style="bold")
+    out.append(f"{len(points)} attempt{'s' if len(points) != 1 else ''}, oldest → newest\n\n", style="dim")
+    sums = summarize_question(points, thresholds=thresholds)
+    for m in METRICS:
+        vals = [v for v in (p.value(m) for p in points) if v is not None]
+        s = sums[m]
+        out.append(f"{METRIC_LABELS[m]:<18}", style="bold")
+        out.append(f"{sparkline(vals) or '–':<12} ", style="cyan")
+        if s.last is not None:
+            last = f"{s.last:.0f}" if m in ("wpm", "duration_s") else f"{s.last:.1f}"
+            out.append(f"{last:>6}  ")
+        out.append(s.direction if s.direction != "n/a" else "", style=DIRECTION_STYLE[s.direction])
+        out.append("\n")
+    out.append("\nSelf-review (1–5)\n", style="bold")
+    for lens in LENSES:
+        vals = [v for v in (p.self_review.get(lens) for p in points) if v is not None]
+        out.append(f"  {lens:<16}")
+        if vals:
+            out.append(f"{sparkline(vals):<12} ", style="magenta")
+            out.append(f"{vals[-1]:>6}")
+        else:
+            out.append("not rated", style="dim")
+        out.append("\n")
+    return out
+
+
+def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) -> list[tuple[str, str, bool | None]]:
+    """(label, value, within target) for the compare table; None = no target."""
+    th = thresholds
+    if report is None:
+        return [("Length", f"{getattr(attempt, 'duration_s', 0) or 0:.1f} s", None)]
+    t = report.target
+    rows: list[tuple[str, str, bool | None]] = [
+        ("Length", f"{report.duration_s:.1f} s (target {t.min_s:g}–{t.max_s:g})", t.min_s <= report.duration_s <= t.max_s)]
+    if report.no_speech:
+        return rows + [("Speech", "none found", False)]
+    rows += [
+        ("First word after", f"{report.latency_s or 0:.1f} s", (report.latency_s or 0) <= th.slow_start_s),
+        ("Words", str(report.word_count), None),
+        ("Rate", f"{report.wpm:.0f} wpm", th.wpm_slow <= report.wpm <= th.wpm_rushed),
+        ("Fillers", f"{report.fillers.count} ({report.fillers.per_minute:.1f}/min)",
+         report.fillers.per_minute <= th.filler_per_minute and report.fillers.percent_of_words <= th.filler_percent),
+        ("Pauses ≥0.25 s", str(len(report.pauses)), None),
+        ("Longest pause", f"{report.longest_pause_s:.1f} s", report.longest_pause_s < th.long_pause_s),
+        ("Flags", ", ".join(dict.fromkeys(f.code for f in report.flags)) or "none", not report.flags),
+        ("Self-review", review_text(attempt), None),
+    ]
+    return rows
+
+
+def transcript_renderable(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
+    """The transcript with fillers highlighted, audio-only fillers as (uh), pauses inline as
+    ``[1.2s]``, and word ``current`` (an index into ``report.words``) in reverse video."""
+    events: list[tuple[float, int, str, str]] = []
+    for i, w in enumerate(report.words):
+        style = "bold yellow" if w.filler else ""
+        if i == current:
+            style = "bold reverse" + (" yellow" if w.filler else "")
+        events.append((w.start, 1, w.text.strip(), style))
+    for f in report.fillers.items:
+        if f.source == "audio":
+            events.append((f.start, 1, f"({f.text.strip('() ')})", "bold magenta"))
+    for p in report.pauses:
+        if p.duration_s >= pause_min_s:
+            style = "bold red" if p.location == "mid_sentence" else "cyan"
+            events.append((p.start, 0, f"[{p.duration_s:.1f}s]", style))
+    events.sort(key=lambda e: (e[0], e[1]))
+    out = Text()
+    for i, (_t, _k, text, style) in enumerate(events):
+        if i:
+            out.append(" ")
+        out.append(text, style=style or None)
+    return out
+
+
+class TranscriptFollower(Static):
+    """The transcript of a replay, with the word being played highlighted."""
+
+    DEFAULT_CSS = """
+    TranscriptFollower { padding: 0 1; }
+    """
+
+    def __init__(self, report: Report | None = None, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.report = report
+        self.current: int | None = None
+
+    def on_mount(self) -> None:
+        self._render_words()
+
+    def set_report(self, report: Report | None) -> None:
+        self.report = report
+        self.current = None
+        self._render_words()
+
+    def set_current(self, index: int | None) -> bool:
+        """Highlight word ``index``; returns True when it changed (and the text was redrawn)."""
+        if index == self.current:
+            return False
+        self.current = index
+        self._render_words()
+        return True
+
+    def _render_words(self) -> None:
+        if self.report is None:
+            self.update(Text("(no transcript)", style="dim"))
+        elif self.report.no_speech or not self.report.words:
+            self.update(Text("No speech was found in this recording.", style="dim"))
+        else:
+            self.update(transcript_renderable(self.report, current=self.current))
+
+    def current_fraction(self) -> float:
+        """Where the current word sits in the transcript (0-1), to scroll it into view."""
+        if self.report is None or self.current is None or not self.report.words:
+            return 0.0
+        return self.current / max(1, len(self.report.words) - 1)
