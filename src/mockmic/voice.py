@@ -148,7 +148,9 @@ def write_flac(path: Path, audio: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".flac", dir=path.parent)
     os.close(fd)
     try:
-        sf.write(tmp, np.clip(audio, -1.0, 1.0), rate, format="FLAC", subtype="PCM_16")
+        sf.write(tmp, np.clip(audio, -1.0, 1.0), rate, format="FLAC", subtype="PCM_16",
+                 compression_level=1.0)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are ordinary data files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

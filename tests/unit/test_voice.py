@@ -162,3 +162,40 @@ def test_missing_piper_gives_one_line_reason() -> None:
 def test_empty_text_is_refused() -> None:
     with pytest.raises(ValueError):
         voice.synthesize("   ")
+
+
+# --- the spoken test answers in tests/data ------------------------------------------------------
+
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.mark.parametrize("name, seconds", [("tell_me", (55, 65)), ("short", (10, 15))])
+def test_sample_answers_match_their_timeline(name: str, seconds: tuple[float, float]) -> None:
+    info = json.loads((DATA / f"answer_{name}.json").read_text(encoding="utf-8"))
+    text = (DATA / f"answer_{name}.txt").read_text(encoding="utf-8").strip()
+    audio, rate = sf.read(str(DATA / f"answer_{name}.flac"), dtype="float32")
+    assert rate == 16000 and audio.ndim == 1
+    duration = len(audio) / rate
+    assert abs(duration - info["duration_s"]) < 0.01
+    assert seconds[0] < duration < seconds[1]
+    assert text == " ".join(s["text"] for s in info["segments"])
+    assert info["lexical_words"] == len([w for w in text.lower().replace(",", " ").split()
+                                         if w.strip(".") not in {"um", "uh"}])
+
+    def rms(a: float, b: float) -> float:
+        seg = audio[int(a * rate):int(b * rate)]
+        return float(np.sqrt(np.mean(seg ** 2)))
+
+    assert rms(0, info["first_word_s"]) < 1e-3  # silent lead: the response latency
+    for seg in info["segments"]:
+        assert rms(seg["start"], seg["end"]) > 0.02, seg["text"]
+    for pause in info["deliberate_pauses"]:
+        assert rms(pause["start"], pause["end"]) < 1e-3
+
+
+def test_sample_answer_contents() -> None:
+    tell = json.loads((DATA / "answer_tell_me.json").read_text(encoding="utf-8"))
+    assert [p["length_s"] for p in tell["deliberate_pauses"]] == [3.5]
+    assert tell["fillers"] == ["um", "um"]
+    short = (DATA / "answer_short.txt").read_text(encoding="utf-8").lower()
+    assert "in my country we had to manage everything alone" in short
