@@ -327,6 +327,10 @@ class _Pipeline:
         self.error: str | None = None
         self.chunk_error: str | None = None
         self.level_db = SILENCE_DB
+        self.audio_started = threading.Event()
+        """Set when the first block arrives (devices can take a second or two to deliver)."""
+        self.first_audio_at: float | None = None
+        """``time.monotonic()`` when the first block reached the writer."""
         self._resampler: Any = None
         if self.in_rate != SAMPLE_RATE:
             import soxr
@@ -384,6 +388,9 @@ class _Pipeline:
                     last_sync = time.monotonic()
                 continue
             final = block is None
+            if not final and self.first_audio_at is None:
+                self.first_audio_at = time.monotonic()
+                self.audio_started.set()
             if self.halted:
                 if final:
                     break
@@ -452,6 +459,9 @@ class Recorder(Protocol):
     def error(self) -> str | None: ...
     @property
     def running(self) -> bool: ...
+    @property
+    def capturing(self) -> bool: ...
+    def wait_for_audio(self, timeout: float | None = None) -> bool: ...
 
 
 def level_from_db(db: float, floor_db: float = -60.0) -> float:
@@ -477,9 +487,25 @@ class _RecorderBase:
 
     @property
     def elapsed_s(self) -> float:
-        if self._t0 is None:
+        """Seconds since the device started delivering audio (0 until it does)."""
+        first = self._pipeline.first_audio_at if self._pipeline else None
+        if first is None:
             return 0.0
-        return (self._t_end or time.monotonic()) - self._t0
+        return max(0.0, (self._t_end or time.monotonic()) - first)
+
+    @property
+    def capturing(self) -> bool:
+        """True once the device has delivered audio: show "recording" from then on."""
+        return self._pipeline is not None and self._pipeline.audio_started.is_set()
+
+    def wait_for_audio(self, timeout: float | None = None) -> bool:
+        """Block until the device delivers its first block (some take 1-2 s after start).
+
+        Call it from a worker thread, never from the UI loop. False on timeout.
+        """
+        if self._pipeline is None:
+            raise RuntimeError("recorder was never started")
+        return self._pipeline.audio_started.wait(timeout)
 
     @property
     def recorded_s(self) -> float:
