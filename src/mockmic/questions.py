@@ -232,7 +232,8 @@ def _load_file(path: Path, *, user: bool, errors: list[str]) -> list[Question]:
         _check_top_level(path, data, lines, errors)
         raw = data.get("question", [])
         if not isinstance(raw, list):
-            errors.append(f"{path}: 'question' must be [[question]] tables")
+            errors.append(f"{_where(path, _find_table_line(lines, 'question'))}: write [[question]] "
+                          f"(two brackets) for each question; entries skipped")
             raw = []
         for i, item in enumerate(raw):
             line = headers[i] + 1 if len(headers) == len(raw) else _find_id_line(lines, item)

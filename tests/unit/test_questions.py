@@ -279,3 +279,16 @@ def test_cli_lists_bank_and_reports_errors(prompts: Path) -> None:
     res = runner.invoke(cli, ["questions", "--prompts", str(prompts), "--errors"])
     assert res.exit_code == 1
     assert res.stdout.splitlines() == [f"{user}:6: missing 'text', 'category' (id 'mine-2'); skipped"]
+
+
+def test_single_bracket_table_is_explained(prompts: Path) -> None:
+    user = write(prompts / USER_FILE_NAME, '# mine\n[question]\nid = "m"\ncategory = "core"\ntext = "Hi?"\n')
+    bank = load_bank(prompts)
+    assert "m" not in bank and len(bank) == 3
+    assert bank.errors == [f"{user}:2: write [[question]] (two brackets) for each question; entries skipped"]
+
+
+def test_empty_user_file_is_fine(prompts: Path) -> None:
+    write(prompts / USER_FILE_NAME, "# nothing yet\n")
+    bank = load_bank(prompts)
+    assert bank.errors == [] and len(bank) == 3
