@@ -99,3 +99,16 @@ ANSWER_SENTENCES = (
     "That experience taught me to escalate early and to communicate clearly with the team.",
     "I am looking forward to learning the electronic health record systems used in your program.",
 )
+
+
+def trim_to_voice(audio: np.ndarray, *, floor_db: float = -30.0, frame_s: float = 0.01) -> np.ndarray:
+    """Cut the faint lead-in and tail off a spoken piece: keep from the first to the last 10 ms
+    frame whose RMS is within ``floor_db`` of the loudest frame. The result starts and ends on
+    the voice, so silences joined around it are exactly the pauses a listener hears."""
+    n = max(1, int(frame_s * SR))
+    frames = audio[: len(audio) // n * n].reshape(-1, n)
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) + 1e-12
+    loud = np.flatnonzero(20 * np.log10(rms / rms.max()) > floor_db)
+    if loud.size == 0:
+        return audio[:0]
+    return audio[loud[0] * n:(loud[-1] + 1) * n].astype(np.float32)
