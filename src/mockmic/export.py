@@ -629,3 +629,54 @@ def render(
     if fmt == "html":
         return to_html(list(attempts), title=title, session_id=session_id, thresholds=thresholds, history=history)
     raise ValueError(f"unknown export format {fmt!r}: use md or html")
+
+
+# ----------------------------------------------------------------------------- from the store
+
+
+FINISHED = ("done", "recovered", "imported")
+
+
+def question_history(store: Any, attempts: Sequence[Any], *, limit: int = 200) -> dict[str, list[Any]]:
+    """Finished attempts of each question among ``attempts``, oldest first (for the trend charts)."""
+    out: dict[str, list[Any]] = {}
+    for qid in dict.fromkeys(_attr(a, "question_id") for a in attempts if _attr(a, "question_id")):
+        out[qid] = [a for a in store.list_attempts(question_id=qid, limit=limit, oldest_first=True)
+                    if _attr(a, "status", "done") in FINISHED]
+    return out
+
+
+def collect(store: Any, attempt_ids: Sequence[int] = (), session_id: int | None = None) -> tuple[list[Any], str | None]:
+    """The attempts to export (and a title for a session) from the store.
+
+    Raises:
+        LookupError: an unknown attempt or session id, or a session without attempts; the
+            message names it.
+    """
+    if session_id is not None:
+        session = store.get_session(session_id)
+        if session is None:
+            raise LookupError(f"no mock-interview session {session_id}")
+        attempts = store.session_attempts(session_id)
+        if not attempts:
+            raise LookupError(f"session {session_id} has no attempts")
+        title = _attr(session, "title") or f"Mock interview {session_id} ({fmt_when(_attr(session, 'started_at'))})"
+        return list(attempts), title
+    attempts = []
+    for attempt_id in attempt_ids:
+        a = store.get(attempt_id)
+        if a is None:
+            raise LookupError(f"no attempt {attempt_id}")
+        attempts.append(a)
+    return attempts, None
+
+
+def export_name(attempt_ids: Sequence[int] = (), session_id: int | None = None, fmt: str = "html") -> str:
+    """A file name for an export: ``session-3.html``, ``attempt-12.md``, ``attempts-4-9.html``."""
+    if session_id is not None:
+        stem = f"session-{session_id}"
+    elif len(attempt_ids) == 1:
+        stem = f"attempt-{attempt_ids[0]}"
+    else:
+        stem = "attempts-" + "-".join(str(i) for i in attempt_ids[:6])
+    return f"{stem}.{fmt}"

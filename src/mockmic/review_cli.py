@@ -29,36 +29,6 @@ def open_store(ctx: click.Context, db: Path | None) -> Any:
         sys.exit(ExitCode.USAGE)
 
 
-def question_history(store: Any, attempts: list[Any], *, limit: int = 200) -> dict[str, list[Any]]:
-    """Earlier attempts of each question among ``attempts`` (for the trend charts), oldest first."""
-    out: dict[str, list[Any]] = {}
-    for qid in dict.fromkeys(a.question_id for a in attempts if a.question_id):
-        out[qid] = [a for a in store.list_attempts(question_id=qid, limit=limit, oldest_first=True)
-                    if a.status in ("done", "recovered", "imported")]
-    return out
-
-
-def export_attempts(store: Any, attempt_ids: tuple[int, ...], session_id: int | None) -> tuple[list[Any], str | None]:
-    """The attempts to export and a title; raises ``click.BadParameter`` for unknown ids."""
-    if session_id is not None:
-        session = store.get_session(session_id)
-        if session is None:
-            raise click.BadParameter(f"no mock-interview session {session_id}", param_hint="--session")
-        attempts = store.session_attempts(session_id)
-        if not attempts:
-            raise click.BadParameter(f"session {session_id} has no attempts", param_hint="--session")
-        when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        title = session.title or f"Mock interview {session_id} ({when})"
-        return attempts, title
-    attempts = []
-    for attempt_id in attempt_ids:
-        a = store.get(attempt_id)
-        if a is None:
-            raise click.BadParameter(f"no attempt {attempt_id}", param_hint="ATTEMPT_IDS")
-        attempts.append(a)
-    return attempts, None
-
-
 @cli.command("export")
 @click.argument("attempt_ids", nargs=-1, type=int)
 @click.option("--session", "session_id", type=int, help="Export a whole mock-interview session.")
@@ -74,7 +44,7 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
 
     The HTML report is one self-contained file: charts drawn inline, nothing loaded from the network.
     """
-    from mockmic.export import render
+    from mockmic.export import collect, question_history, render
 
     if bool(attempt_ids) == (session_id is not None):
         raise click.UsageError("give attempt ids or --session ID (one of the two)")
@@ -83,7 +53,10 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
     settings = _settings(ctx)
     store = open_store(ctx, db)
     try:
-        attempts, title = export_attempts(store, attempt_ids, session_id)
+        try:
+            attempts, title = collect(store, attempt_ids, session_id)
+        except LookupError as exc:
+            raise click.BadParameter(str(exc), param_hint="--session" if session_id is not None else "ATTEMPT_IDS") from None
         history = None if no_history else question_history(store, attempts)
     finally:
         store.close()

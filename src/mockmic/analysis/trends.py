@@ -76,9 +76,16 @@ class AttemptPoint:
         return sum(scores) / len(scores) if scores else None
 
 
-def attempt_point(attempt: Any) -> AttemptPoint:
-    """Reduce one attempt to its trend numbers (speech metrics are None without a usable report)."""
-    report: Report | None = getattr(attempt, "report", None)
+_UNSET: Any = object()
+
+
+def attempt_point(attempt: Any, report: Report | None = _UNSET) -> AttemptPoint:
+    """Reduce one attempt to its trend numbers (speech metrics are None without a usable report).
+
+    ``report`` saves reading ``attempt.report`` again when the caller already has it.
+    """
+    if report is _UNSET:
+        report = getattr(attempt, "report", None)
     spoke = report is not None and not report.no_speech
     duration = getattr(attempt, "duration_s", None)
     if duration is None and report is not None:

@@ -1,0 +1,382 @@
+"""Replay an attempt: its audio plays while the transcript follows it, word by word.
+
+Space pauses and resumes, ←/→ seek 5 s, n / N jump to the next / previous flagged moment (long
+pause, filler, filler cluster, content flag), Home starts over. The highlight follows the player
+through a timer that reads the player's position ten times a second; every call that could
+block (starting playback, seeking, stopping) runs in a thread worker.
+
+Without an output device (or without the audio file) a notice says so and the replay runs on a
+silent clock instead: the transcript, the moments and the jumps all still work.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
+from mockmic.core import Report
+from mockmic.tui.screens.history import confirm_delete, settings_of, start_export, store_of
+from mockmic.tui.widgets.review_widgets import TranscriptFollower, when_text
+
+SEEK_S = 5.0
+TICK_S = 0.1
+LEAD_IN_S = 0.5
+"""A jump lands this much before the moment, so its start is heard."""
+
+
+def _fmt(t: float) -> str:
+    m, s = divmod(max(0.0, t), 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+class SilentClock:
+    """Playback position without sound: a clock that can be paused and moved."""
+
+    def __init__(self, duration_s: float, now: Any = time.monotonic) -> None:
+        self.duration_s = duration_s
+        self._now = now
+        self._base = 0.0
+        self._since: float | None = None
+
+    @property
+    def playing(self) -> bool:
+        return self._since is not None
+
+    def position(self) -> float:
+        pos = self._base + (self._now() - self._since if self._since is not None else 0.0)
+        return min(pos, self.duration_s)
+
+    def play(self, at: float | None = None) -> None:
+        if at is not None:
+            self._base = max(0.0, min(at, self.duration_s))
+        self._since = self._now()
+
+    def pause(self) -> None:
+        self._base = self.position()
+        self._since = None
+
+    def move_to(self, at: float) -> None:
+        playing = self.playing
+        self._base = max(0.0, min(at, self.duration_s))
+        self._since = self._now() if playing else None
+
+
+def _position_of(player: Any) -> float | None:
+    value = getattr(player, "position_s", None)
+    if callable(value):
+        value = value()
+    return None if value is None else float(value)
+
+
+def _start_player(player: Any, path: Path, at: float) -> None:
+    """``player.play`` from ``at`` seconds (falls back to play + seek for players without a start)."""
+    try:
+        player.play(path, start_s=at)
+    except TypeError:
+        player.play(path)
+        if at > 0:
+            player.seek(at)
+
+
+@dataclass
+class ReplayLoaded(Message):
+    attempt: Any
+    report: Report | None
+    audio: Path | None
+    problem: str | None
+    """Why there is no sound (no output device, audio file missing), or None."""
+    error: str | None = None
+
+
+class ReplayScreen(Screen[None]):
+    """Audio + transcript following it + the flagged moments to jump to."""
+
+    DEFAULT_CSS = """
+    ReplayScreen #replay-title { height: auto; padding: 0 1; }
+    ReplayScreen #replay-state { height: 1; padding: 0 1; }
+    ReplayScreen #replay-notice { height: auto; padding: 0 1; color: $warning; }
+    ReplayScreen #replay-body { height: 1fr; }
+    ReplayScreen #replay-scroll { width: 2fr; }
+    ReplayScreen #replay-moments { width: 1fr; min-width: 30; border-left: solid $panel-lighten-2; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("space", "toggle", "Play/pause"),
+        Binding("left", "seek(-5)", "−5 s"),
+        Binding("right", "seek(5)", "+5 s"),
+        Binding("n", "next_moment", "Next flag"),
+        Binding("N", "previous_moment", "Previous flag", key_display="N"),
+        Binding("home", "restart", "Start", show=False),
+        Binding("e", "export", "Export HTML"),
+        Binding("d", "delete", "Delete"),
+    ]
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__()
+        self.attempt_id = int(attempt_id)
+        self.attempt: Any = None
+        self.report: Report | None = None
+        self.audio: Path | None = None
+        self.problem: str | None = None
+        self.moments: list[Moment] = []
+        self.duration_s = 0.0
+        self.clock: SilentClock | None = None
+        """Set when there is no sound: the position then comes from this clock."""
+        self.playing = False
+        self.started = False
+        self._pending_seek = 0.0
+        self._last_pos = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="replay-title")
+        yield Static("Reading the attempt…", id="replay-state")
+        yield Static(id="replay-notice")
+        with Horizontal(id="replay-body"):
+            with VerticalScroll(id="replay-scroll"):
+                yield TranscriptFollower(id="replay-transcript")
+            yield OptionList(id="replay-moments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"replay attempt {self.attempt_id}"
+        self._load()
+        self.set_interval(TICK_S, self._tick)
+
+    def review_attempt(self) -> Any:
+        return self.attempt
+
+    @property
+    def player(self) -> Any:
+        return getattr(self.app, "player", None)
+
+    # -------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="replay-load", description="reading the attempt")
+    def _load(self) -> None:
+        store, lock = store_of(self.app)
+        with lock:
+            attempt = store.get(self.attempt_id) if store is not None else None
+        if attempt is None:
+            self.post_message(ReplayLoaded(None, None, None, None, f"Attempt {self.attempt_id} is not in the store."))
+            return
+        report = attempt.report
+        audio = Path(attempt.audio_path) if attempt.audio_path else None
+        problem: str | None
+        if audio is None or not audio.is_file():
+            problem = f"the audio file is missing ({audio})" if audio else "this attempt has no audio file"
+        else:
+            from mockmic.tui.services import player_problem
+
+            problem = player_problem(self.player)
+            if problem:
+                problem = f"no sound: {problem}"
+        self.post_message(ReplayLoaded(attempt, report, audio, problem))
+
+    def on_replay_loaded(self, message: ReplayLoaded) -> None:
+        state = self.query_one("#replay-state", Static)
+        if message.error:
+            state.update(Text(message.error, style="bold red"))
+            return
+        a = message.attempt
+        self.attempt, self.report, self.audio, self.problem = a, message.report, message.audio, message.problem
+        self.duration_s = float(a.duration_s or (message.report.duration_s if message.report else 0.0) or 0.0)
+        title = Text(a.question_text or a.question_id or "Free practice", style="bold")
+        title.append(f"\nattempt {a.id} · {when_text(a.started_at)} · {self.duration_s:.1f} s", style="dim")
+        self.query_one("#replay-title", Static).update(title)
+        self.query_one("#replay-transcript", TranscriptFollower).set_report(message.report)
+        th = settings_of(self.app).thresholds
+        self.moments = flagged_moments(message.report, long_pause_s=th.long_pause_s) if message.report else []
+        moments = self.query_one("#replay-moments", OptionList)
+        moments.clear_options()
+        if not self.moments:
+            moments.add_option(Option(Text("No flagged moments.", style="dim"), id="none", disabled=True))
+        for i, m in enumerate(self.moments):
+            moments.add_option(Option(Text.assemble((f"{_fmt(m.t)} ", "bold"), (m.label, _KIND_STYLE[m.kind])),
+                                      id=f"m{i}"))
+        notice = self.query_one("#replay-notice", Static)
+        if self.problem:
+            self.clock = SilentClock(self.duration_s)
+            notice.update(f"⚠ {self.problem[0].upper()}{self.problem[1:]}. The transcript still follows a silent "
+                          "clock: space plays/pauses, ←/→ and n/N move.")
+        else:
+            notice.update("")
+        self._show_state(0.0)
+
+    # -------------------------------------------------------------- position and highlight
+
+    def position(self) -> float:
+        if self.clock is not None:
+            return self.clock.position()
+        if not self.started:
+            return self._last_pos
+        pos = _position_of(self.player)
+        return self._last_pos if pos is None else pos
+
+    def _tick(self) -> None:
+        if self.attempt is None:
+            return
+        pos = self.position()
+        if self.playing and pos >= self.duration_s - 0.05:
+            self._ended()
+        self._last_pos = pos
+        self._show_state(pos)
+
+    def _show_state(self, pos: float) -> None:
+        follower = self.query_one("#replay-transcript", TranscriptFollower)
+        idx = word_index_at(self.report.words, pos) if self.report else None
+        if follower.set_current(idx) and idx is not None:
+            scroll = self.query_one("#replay-scroll", VerticalScroll)
+            y = follower.current_fraction() * scroll.virtual_size.height - scroll.size.height / 2
+            scroll.scroll_to(y=max(0.0, y), animate=False)
+        mark = "▶ playing" if self.playing else ("⏸ paused" if self.started or self.clock else "■ ready")
+        bar_w = 30
+        frac = min(1.0, pos / self.duration_s) if self.duration_s else 0.0
+        bar = "━" * int(frac * bar_w) + "●" + "─" * (bar_w - int(frac * bar_w))
+        text = Text()
+        text.append(f"{mark:<10}", style="bold green" if self.playing else "bold")
+        text.append(f" {_fmt(pos)} {bar} {_fmt(self.duration_s)}")
+        nxt = next_moment(self.moments, pos)
+        if nxt is not None:
+            text.append(f"   next flag {_fmt(nxt.t)} (n)", style="dim")
+        self.query_one("#replay-state", Static).update(text)
+
+    # -------------------------------------------------------------- transport
+
+    def _player_call(self, fn: Any, *args: Any, description: str = "playback", **kwargs: Any) -> None:
+        """Run a player method off the UI thread (opening a stream can take a while)."""
+        def run() -> None:
+            fn(*args, **kwargs)
+
+        self.run_worker(run, thread=True, exit_on_error=False, group="replay-player", description=description)
+
+    def _play_from(self, at: float) -> None:
+        at = max(0.0, min(at, max(0.0, self.duration_s - 0.05)))
+        self._last_pos = at
+        if self.clock is not None:
+            self.clock.play(at)
+        else:
+            player, audio = self.player, self.audio
+            self._player_call(_start_player, player, audio, at, description="starting playback")
+        self.started = True
+        self.playing = True
+
+    def action_toggle(self) -> None:
+        if self.attempt is None:
+            return
+        if not self.playing:
+            at = self.position()
+            if at >= self.duration_s - 0.1:
+                at = 0.0
+            if self.clock is None and self.started:
+                self._player_call(self.player.resume, description="resuming playback")
+                self.playing = True
+            else:
+                self._play_from(at)
+            return
+        if self.clock is not None:
+            self.clock.pause()
+        else:
+            self._player_call(self.player.pause, description="pausing playback")
+        self.playing = False
+
+    def move_to(self, at: float) -> None:
+        """Put the playback (or, before it started, the cursor) at ``at`` seconds."""
+        if self.attempt is None:
+            return
+        at = max(0.0, min(at, self.duration_s))
+        if self.clock is not None:
+            self.clock.move_to(at)
+        elif self.started:
+            delta = at - self.position()
+            self._player_call(self.player.seek, delta, description="seeking")
+        self._last_pos = at
+        self._show_state(at)
+
+    def action_seek(self, delta: float) -> None:
+        self.move_to(self.position() + float(delta))
+
+    def action_restart(self) -> None:
+        self.move_to(0.0)
+
+    def action_next_moment(self) -> None:
+        m = next_moment(self.moments, self.position() + LEAD_IN_S)
+        if m is None:
+            self.notify("No more flagged moments after this point.")
+            return
+        self._jump(m)
+
+    def action_previous_moment(self) -> None:
+        m = previous_moment(self.moments, self.position() + LEAD_IN_S)
+        if m is None:
+            self.notify("No flagged moment before this point.")
+            return
+        self._jump(m)
+
+    def _jump(self, m: Moment) -> None:
+        self.move_to(max(0.0, m.t - LEAD_IN_S))
+        idx = self.moments.index(m)
+        moments = self.query_one("#replay-moments", OptionList)
+        moments.highlighted = idx
+
+    @on(OptionList.OptionSelected, "#replay-moments")
+    def _moment_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id.startswith("m"):
+            self._jump(self.moments[int(event.option.id[1:])])
+
+    def _ended(self) -> None:
+        self.playing = False
+        self.started = False
+        if self.clock is not None:
+            self.clock.pause()
+
+    def _stop(self) -> None:
+        if self.clock is None and self.started and self.player is not None:
+            self._player_call(self.player.stop, description="stopping playback")
+        self.playing = False
+        self.started = False
+
+    # -------------------------------------------------------------- leaving, delete, export
+
+    def action_back(self) -> None:
+        self._stop()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self.started and self.clock is None and self.player is not None:
+            try:
+                self.player.stop()
+            except Exception:  # noqa: BLE001 - leaving the screen must not fail
+                pass
+
+    def action_export(self) -> None:
+        if self.attempt is not None:
+            start_export(self.app, "html", attempt_ids=(self.attempt_id,))
+
+    def action_delete(self) -> None:
+        if self.attempt is None:
+            return
+
+        def deleted(_id: int) -> None:
+            if self.is_current:
+                self.app.pop_screen()
+
+        self._stop()
+        confirm_delete(self.app, self.attempt, deleted)
+
+
+_KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red"}

@@ -1,0 +1,385 @@
+"""History, Compare and Replay in the real app, on a real SQLite store of real reports."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from review_support import long_script, make_report  # noqa: E402
+
+from mockmic.core import SAMPLE_RATE  # noqa: E402
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates on screen in UTC, whatever the machine's zone (stable snapshots)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+class SeekablePlayer:
+    """A player whose position the test sets; records every call it gets."""
+
+    def __init__(self, problem: str | None = None) -> None:
+        self.problem = problem
+        self.calls: list[tuple[str, Any]] = []
+        self.position_s = 0.0
+        self.playing = False
+
+    def available(self) -> Any:
+        return self.problem or True
+
+    def play(self, source: Any, start_s: float = 0.0) -> None:
+        self.calls.append(("play", (Path(source), start_s)))
+        self.position_s = start_s
+        self.playing = True
+
+    def pause(self) -> None:
+        self.calls.append(("pause", None))
+
+    def resume(self) -> None:
+        self.calls.append(("resume", None))
+
+    def seek(self, delta_s: float) -> None:
+        self.calls.append(("seek", round(delta_s, 3)))
+        self.position_s = max(0.0, self.position_s + delta_s)
+
+    def stop(self) -> None:
+        self.calls.append(("stop", None))
+        self.playing = False
+
+
+def _write_audio(path: Path, seconds: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    sf.write(str(path), (0.01 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32),
+             SAMPLE_RATE, subtype="PCM_16")
+    return path
+
+
+ATTEMPTS = [
+    # question id, question text, script, day, self-review
+    ("why_im", "Why internal medicine?", long_script(5, fillers=4, pause=3.5), "2026-11-01T09:30:00+00:00",
+     (2, 3, 2, 3), "Too many ums at the start."),
+    ("why_im", "Why internal medicine?", long_script(5, fillers=1), "2026-11-03T19:05:00+00:00",
+     (4, 4, 3, 4), None),
+    ("tell_me", "Tell me about yourself.", long_script(8) + " but in my country we did it without any supervision",
+     "2026-11-02T08:00:00+00:00", (None, None, None, None), None),
+]
+
+
+@pytest.fixture
+def filled(store: Any, settings: Any) -> list[int]:
+    """Three finished attempts of two questions, with audio files, at fixed times."""
+    ids = []
+    for i, (qid, text, script, when, review, note) in enumerate(ATTEMPTS):
+        report = make_report(script, target=(45, 90) if qid == "why_im" else (90, 120))
+        audio = _write_audio(settings.recordings / "audio" / f"take{i}.wav", report.duration_s)
+        aid = store.begin_attempt(qid, text, audio)
+        store.finish_attempt(aid, report, duration_s=report.duration_s)
+        if any(v is not None for v in review) or note:
+            store.save_review(aid, *review, note=note)
+        ids.append(aid)
+    with sqlite3.connect(store.path) as conn:  # fixed times, as if recorded on those days
+        for aid, row in zip(ids, ATTEMPTS):
+            conn.execute("UPDATE attempts SET started_at = ?, model = 'base' WHERE id = ?", (row[3], aid))
+    return ids
+
+
+async def _settle(pilot: Any, app: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _table_keys(screen: Any) -> list[str]:
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#history-table", DataTable)
+    return [str(k.value) for k in table.rows]
+
+
+@pytest.mark.asyncio
+async def test_history_lists_attempts_by_question_and_by_date(make: Any, filled: list[int]) -> None:
+    from textual.widgets import Static
+
+    from mockmic.tui.screens.history import HistoryScreen
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        a0, a1, a2 = filled
+        # newest question group first, newest attempt first inside it
+        assert _table_keys(screen) == ["q:why_im", f"a:{a1}", f"a:{a0}", "q:tell_me", f"a:{a2}"]
+        # the cursor starts on the newest attempt; the trend pane shows its question's progress
+        trends = str(screen.query_one("#history-trends", Static).render())
+        assert "Why internal medicine?" in trends and "2 attempts" in trends
+        fill_line = next(line for line in trends.splitlines() if line.startswith("Fillers / min"))
+        assert fill_line.rstrip().endswith("better")
+        assert "safe" in trends and "2" in trends
+        await pilot.press("g")
+        await pilot.pause()
+        assert _table_keys(screen) == ["d:2026-11-03", f"a:{a1}", "d:2026-11-02", f"a:{a2}",
+                                       "d:2026-11-01", f"a:{a0}"]
+
+
+@pytest.mark.asyncio
+async def test_compare_shows_both_attempts(make: Any, filled: list[int]) -> None:
+    from textual.widgets import Static
+
+    from mockmic.tui.screens.compare import CompareScreen
+
+    a0, a1, _a2 = filled
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        await pilot.press("c")  # newest why_im attempt vs the one before it
+        await _settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.ids == (a0, a1)
+        left = _plain(screen.query_one("#compare-a", Static).content, app)
+        right = _plain(screen.query_one("#compare-b", Static).content, app)
+        assert f"Attempt {a0}" in left and f"Attempt {a1}" in right
+        assert "long_pause" in left and "long_pause" not in right
+        assert "Too many ums at the start." in left
+        assert left.count("um") > right.count("um")
+        head = screen.query_one("#compare-head", Static).content
+        head_text = _plain(head, app)
+        assert "Longest pause" in head_text and "better" in head_text
+
+
+def _plain(renderable: Any, app: Any) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))
+    console.print(renderable)
+    return console.export_text()
+
+
+@pytest.mark.asyncio
+async def test_compare_refuses_different_questions(make: Any, filled: list[int]) -> None:
+    from mockmic.tui.screens.history import HistoryScreen
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        await pilot.press("space")  # mark the newest why_im attempt
+        screen = app.screen
+        table = screen.query_one("#history-table")
+        table.move_cursor(row=table.get_row_index(f"a:{filled[2]}"))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert any("same question" in n.message for n in app._notifications)
+
+
+@pytest.mark.asyncio
+async def test_replay_highlights_the_word_at_the_player_position(make: Any, filled: list[int]) -> None:
+    from mockmic.tui.screens.replay import ReplayScreen
+    from mockmic.tui.widgets.review_widgets import TranscriptFollower
+
+    player = SeekablePlayer()
+    app = make(player=player)
+    a0 = filled[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(ReplayScreen(a0))
+        await _settle(pilot, app)
+        screen = app.screen
+        report = screen.report
+        follower = screen.query_one("#replay-transcript", TranscriptFollower)
+        assert follower.current is None  # nothing played yet
+        await pilot.press("space")
+        await _settle(pilot, app)
+        assert player.calls[0][0] == "play" and player.calls[0][1][1] == 0.0
+        assert player.calls[0][1][0].name == "take0.wav"
+        for idx in (3, 40, len(report.words) - 1):
+            player.position_s = report.words[idx].start + 0.05
+            await pilot.pause(0.25)  # the highlight timer runs every 0.1 s
+            assert follower.current == idx
+            assert report.words[idx].text in str(follower.render())
+        # seek back 5 s: a relative seek on the player
+        player.position_s = 30.0
+        await pilot.pause(0.25)
+        await pilot.press("left")
+        await _settle(pilot, app)
+        assert ("seek", -5.0) in player.calls
+        # pause, resume
+        await pilot.press("space")
+        await _settle(pilot, app)
+        await pilot.press("space")
+        await _settle(pilot, app)
+        assert [c[0] for c in player.calls][-2:] == ["pause", "resume"]
+
+
+@pytest.mark.asyncio
+async def test_replay_jumps_to_flagged_moments(make: Any, filled: list[int]) -> None:
+    from mockmic.tui.screens.replay import LEAD_IN_S, ReplayScreen
+
+    player = SeekablePlayer()
+    app = make(player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(ReplayScreen(filled[0]))
+        await _settle(pilot, app)
+        screen = app.screen
+        kinds = {m.kind for m in screen.moments}
+        assert {"filler", "long_pause"} <= kinds
+        await pilot.press("space")
+        await _settle(pilot, app)
+        seen = []
+        for _ in range(len(screen.moments)):
+            await pilot.press("n")
+            await _settle(pilot, app)
+            await pilot.pause(0.15)
+            seen.append(round(screen.position() + LEAD_IN_S, 2))
+        targets = sorted({round(m.t, 2) for m in screen.moments if m.t > LEAD_IN_S})
+        assert seen[: len(targets)] == targets
+        pause = next(m for m in screen.moments if m.kind == "long_pause")
+        assert round(pause.t, 2) in seen
+
+
+@pytest.mark.asyncio
+async def test_replay_without_output_device_says_so_and_still_follows(make: Any, filled: list[int]) -> None:
+    from textual.widgets import Static
+
+    from mockmic.tui.screens.replay import ReplayScreen
+    from mockmic.tui.widgets.review_widgets import TranscriptFollower
+
+    player = SeekablePlayer(problem="no audio output device found")
+    app = make(player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        app.push_screen(ReplayScreen(filled[0]))
+        await _settle(pilot, app)
+        screen = app.screen
+        notice = str(screen.query_one("#replay-notice", Static).render())
+        assert "No sound: no audio output device found" in notice
+        follower = screen.query_one("#replay-transcript", TranscriptFollower)
+        await pilot.press("right")  # +5 s on the silent clock
+        await pilot.pause(0.25)
+        assert screen.position() == pytest.approx(5.0)
+        assert follower.current is not None and screen.report.words[follower.current].start <= 5.0
+        await pilot.press("n")  # the next flagged moment: the second "um"
+        await pilot.pause(0.25)
+        second_um = [m for m in screen.moments if m.kind == "filler"][1]
+        assert screen.position() == pytest.approx(second_um.t - 0.5)
+        await pilot.press("space")  # the silent clock runs
+        await pilot.pause(0.6)
+        assert screen.position() > second_um.t
+        assert screen.report.words[follower.current].start >= second_um.t
+        assert not [c for c in player.calls if c[0] == "play"]  # never asked to make a sound
+
+
+@pytest.mark.asyncio
+async def test_delete_removes_the_row_and_the_audio(make: Any, filled: list[int], store: Any) -> None:
+    from mockmic.tui.screens.dialogs import ConfirmScreen
+    from mockmic.tui.screens.history import HistoryScreen
+
+    a0, a1, _a2 = filled
+    audio = store.get(a1).audio_path
+    assert audio.is_file()
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        await _settle(pilot, app)
+        assert audio.is_file() and store.get(a1) is not None
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await _settle(pilot, app)
+        await _settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert f"a:{a1}" not in _table_keys(screen) and f"a:{a0}" in _table_keys(screen)
+        assert store.get(a1) is None and not audio.exists()
+
+
+@pytest.mark.asyncio
+async def test_export_from_history_writes_html(make: Any, filled: list[int], settings: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        await pilot.press("e")
+        await _settle(pilot, app)
+    out = settings.recordings / "exports" / f"attempt-{filled[1]}.html"
+    page = out.read_text()
+    assert "Why internal medicine?" in page and "<svg" in page and "<script" not in page
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+def _snap_app(make: Any, **kw: Any) -> Any:
+    return make(mic_check=lambda: "no microphone found", **kw)
+
+
+def test_snapshot_history(make: Any, filled: list[int], snap_compare: Any) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot, pilot.app)
+        await pilot.press("h")
+        await _settle(pilot, pilot.app)
+
+    assert snap_compare(_snap_app(make), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_compare(make: Any, filled: list[int], snap_compare: Any) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot, pilot.app)
+        await pilot.press("h")
+        await _settle(pilot, pilot.app)
+        await pilot.press("c")
+        await _settle(pilot, pilot.app)
+
+    assert snap_compare(_snap_app(make), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_replay(make: Any, filled: list[int], snap_compare: Any) -> None:
+    player = SeekablePlayer()
+
+    async def run_before(pilot: Any) -> None:
+        from mockmic.tui.screens.replay import ReplayScreen
+
+        app = pilot.app
+        await _settle(pilot, app)
+        app.push_screen(ReplayScreen(filled[0]))
+        await _settle(pilot, app)
+        await pilot.press("space")
+        await _settle(pilot, app)
+        await pilot.press("space")  # paused, so the frame is still
+        await _settle(pilot, app)
+        player.position_s = app.screen.report.words[30].start + 0.05
+        app.screen._last_pos = player.position_s
+        await pilot.pause(0.3)
+
+    assert snap_compare(_snap_app(make, player=player), terminal_size=SIZE, run_before=run_before)
