@@ -28,6 +28,7 @@ from mockmic.config import Settings
 from mockmic.core import Report
 from mockmic.questions import Bank, Question, load_bank
 from mockmic.tui.commands import PracticeCommands
+from mockmic.tui.screens.history import ReviewCommands
 from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
 from mockmic.tui.services import AfterStopAnalysis, AnalysisFactory, ModelHolder, ModelUnavailable
 from mockmic.transcription import Transcriber
@@ -74,9 +75,10 @@ class MockmicApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "mockmic"
     SUB_TITLE = "practice room"
-    COMMANDS = App.COMMANDS | {PracticeCommands}
+    COMMANDS = App.COMMANDS | {PracticeCommands, ReviewCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("h", "history", "History"),  # review screens: mockmic.tui.screens.history
     ]
 
     def __init__(
@@ -312,6 +314,11 @@ class MockmicApp(App[None]):
             home.reload_stats()
 
     # ------------------------------------------------------------------ misc actions
+
+    def action_history(self) -> None:
+        from mockmic.tui.screens.history import open_history
+
+        open_history(self)
 
     def action_help(self) -> None:
         from mockmic.tui.screens.help import HelpScreen
