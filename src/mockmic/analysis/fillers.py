@@ -51,18 +51,58 @@ class _Ctx:
         return i > 0 and ends_clause(self.words[i - 1].text)
 
 
-# Words after which "like" is a verb or a preposition of comparison, i.e. content.
-_LIKE_CONTENT_BEFORE = {
-    "i", "you", "we", "they", "would", "i'd", "we'd", "you'd", "they'd", "he", "she", "to",
-    "really", "also", "don't", "didn't", "do", "did", "does", "doesn't", "not", "just", "look",
-    "looks", "looked", "looking", "feel", "feels", "felt", "sound", "sounds", "sounded",
-    "seem", "seems", "seemed", "something", "anything", "nothing", "things", "people",
-    "much", "more", "most", "is", "was", "were", "are", "be", "been", "being", "it's", "that's",
-    "what's", "thing", "stuff", "exactly", "much", "dislike", "likes", "liked", "would've",
-    "might", "may", "will", "could", "should", "i'll", "we'll", "they", "patients", "doctors",
-}
-_LIKE_CONTENT_AFTER = {"this", "that", "these", "those", "me", "him", "her", "them", "us", "it"}
-_CONTENT_VERB_BEFORE_ACTUALLY = {"was", "is", "did", "were", "are"}
+# Words that may stand between the start of a sentence and a discourse marker without making the
+# marker "mid-sentence": "Um, well I...", "Yeah, so basically...", "And, uh, so it started..."
+_LEADING = {"and", "but", "yeah", "yes", "no", "oh", "okay", "ok", "alright", "right", "so", "well", "now"}
+
+# "like" as a verb ("I like surgery", "we would like to") or a comparison ("feels like a cramp")
+_LIKE_SUBJECT = {"i", "you", "we", "they", "he", "she", "who", "people", "patients", "doctors",
+                 "residents", "nurses", "kids", "families"}
+_LIKE_VERB_BEFORE = {"would", "i'd", "we'd", "you'd", "they'd", "he'd", "she'd", "do", "did", "does",
+                     "don't", "didn't", "doesn't", "not", "to", "might", "may", "will", "could",
+                     "should", "i'll", "we'll", "would've", "dislike"}
+# adverbs that sit between a subject and the verb "like" ("I really like"); without a subject
+# right before them ("especially like in my arms") the "like" is a filler
+_LIKE_ADVERB = {"really", "also", "always", "never", "genuinely", "actually", "still",
+                "particularly", "especially", "definitely", "truly", "all", "both", "just"}
+_LIKE_COMPARE_BEFORE = {"look", "looks", "looked", "looking", "feel", "feels", "felt", "feeling",
+                        "sound", "sounds", "sounded", "seem", "seems", "seemed", "smell", "smells",
+                        "taste", "tastes", "something", "anything", "nothing", "everything", "things",
+                        "stuff", "exactly", "more", "much", "less", "act", "acted", "treat", "treated",
+                        "just", "person", "someone", "somebody", "places", "cases", "conditions"}
+_LIKE_COMPARE_AFTER = {"this", "that", "these", "those", "me", "him", "her", "them", "us", "it",
+                       "mine", "yours", "ours", "before", "usual", "normal", "him.", "anyone", "everyone"}
+# what follows a filler "like": a hedge on a number or degree, or a restart
+_LIKE_FILLER_AFTER = {"really", "so", "very", "super", "totally", "kind", "sort", "literally",
+                      "actually", "basically", "just", "almost", "about", "around", "maybe",
+                      "probably", "seriously", "completely", "quite", "pretty", "in", "on", "at",
+                      "when", "if", "because", "all", "every", "some", "one", "two", "three", "four",
+                      "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty", "fifty",
+                      "hundred", "half", "once", "twice", "i", "i'm", "i've", "we", "we're", "you",
+                      "there", "there's", "um", "uh", "you know"}
+_LIKE_FILLER_BEFORE = {"and", "but", "or", "so", "was", "were", "is", "it's", "it", "he's", "she's",
+                       "they're", "we're", "i'm", "been", "be", "get", "got", "had", "have", "very",
+                       "quite", "the", "a", "my", "our", "of", "in", "yeah", "oh", "because", "cause",
+                       "then", "now", "okay", "um", "uh", "only", "even", "especially", "also", "really"}
+_NUMBER = re.compile(r"^\d")
+_QUANTITY_AFTER_A = {"little", "lot", "few", "couple", "bit", "week", "month", "year", "day", "minute",
+                     "second", "hundred", "thousand", "dozen"}
+_KIND_CONTENT_BEFORE = {"a", "an", "the", "what", "this", "that", "which", "any", "some", "every", "one",
+                        "same", "different", "right", "wrong", "each", "no", "these", "those", "my",
+                        "our", "your", "their", "his", "her", "its", "other", "another", "similar",
+                        "all", "many", "certain", "particular", "specific", "new", "whatever"}
+_KIND_CONTENT_AFTER = {"thing", "things", "stuff", "person", "people", "way", "ways", "doctor",
+                       "doctors", "patient", "patients", "work", "case", "cases", "job", "problem",
+                       "problems", "question", "questions", "place", "situation", "situations"}
+_YOU_KNOW_CONTENT_BEFORE = {"do", "did", "don't", "didn't", "dont", "if", "as", "what", "how", "would",
+                            "will", "let", "to", "you'll", "could", "might", "should", "whether", "ever",
+                            "may", "never", "i", "we", "they", "who", "can", "can't", "doesn't", "does"}
+_YOU_KNOW_CONTENT_AFTER = {"what", "how", "where", "who", "why", "whether", "him", "her", "them", "me",
+                           "us", "about", "anything", "something", "much", "any", "anyone", "someone",
+                           "nothing", "exactly", "each", "everyone", "everything", "better", "more",
+                           "yourself", "which"}
+_I_MEAN_CONTENT_BEFORE = {"what", "know", "see", "that's", "which", "if", "understand", "get", "do", "did",
+                          "didn't", "don't", "doesn't", "not", "really", "you", "that", "exactly"}
 
 
 def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
@@ -70,6 +110,10 @@ def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
 
     Returns the fillers (``source="transcript"``) and the indices of every word that is part of
     one, so that metrics can count lexical words without them.
+
+    Discourse words count as fillers only in filler positions (see the rule for each word below);
+    where a rule cannot tell, the word is left as content: a missed "like" costs less than telling
+    someone that "I like surgery" was a filler.
     """
     toks = [norm_token(w.text) for w in words]
     ctx = _Ctx(words, toks)
@@ -84,56 +128,143 @@ def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
         text = " ".join(toks[j] for j in idx)
         found.append(Filler(text, words[i].start, words[i + n - 1].end, kind))  # type: ignore[arg-type]
 
+    def hes(j: int) -> bool:
+        return 0 <= j < len(words) and is_hesitation(words[j].text)
+
+    def initial(i: int) -> bool:
+        """Word ``i`` opens its sentence, allowing "um", "and", "yeah", "so"... before it."""
+        j = i
+        while True:
+            if ctx.sentence_start(j):
+                return True
+            if j == 0:
+                return True
+            prev = j - 1
+            if hes(prev) or toks[prev] in _LEADING or not toks[prev]:
+                j = prev
+                continue
+            return False
+
+    def sentence_end(i: int) -> bool:
+        return i == len(words) - 1 or ends_sentence(words[i].text)
+
     for i, tok in enumerate(toks):
-        if not tok:
+        if not tok or i in used:
             continue
         if is_hesitation(words[i].text):
             add(i, 1, "hesitation")
             continue
         nxt, prev = ctx.tok(i + 1), ctx.tok(i - 1)
         if tok == "you" and nxt == "know":
-            # "you know what I mean" / "as you know," -- a filler when set off or not followed by
-            # an object clause: "you know, the..." or sentence-final "..., you know."
+            # "you know, ..." / "..., you know." / "You know it's numb": a filler; "do you know
+            # what", "if you know him", "as you know" are content.
             after = ctx.tok(i + 2)
-            if ctx.comma_after(i + 1) or after in {"", "i", "we", "the", "it", "like", "um", "uh"} \
-                    or ctx.comma_before(i) or i + 2 >= len(toks):
-                if prev not in {"do", "did", "don't", "didn't", "if", "as", "what"}:
-                    add(i, 2, "discourse")
+            if prev in _YOU_KNOW_CONTENT_BEFORE and not ctx.comma_before(i):
+                continue
+            if ctx.comma_after(i + 1) or sentence_end(i + 1) or i + 2 >= len(toks):
+                add(i, 2, "discourse")
+            elif after in _YOU_KNOW_CONTENT_AFTER:
+                continue
+            elif after in {"that", "the", "it"} and not (initial(i) or ctx.comma_before(i) or hes(i - 1)):
+                continue  # "...that you know the answer"
+            else:
+                add(i, 2, "discourse")
             continue
         if tok == "i" and nxt == "mean":
+            # "I mean, ..." restarts; "what I mean", "I mean to", "I mean it." are content
             after = ctx.tok(i + 2)
-            if ctx.comma_after(i + 1) or ctx.clause_start(i) and after not in {"it", "that", "to"}:
-                add(i, 2, "discourse")
+            if prev in _I_MEAN_CONTENT_BEFORE and not ctx.comma_before(i) and not hes(i - 1):
+                continue
+            if after in {"to", "that"} and not ctx.comma_after(i + 1):
+                continue
+            if after == "it" and sentence_end(i + 2):
+                continue
+            add(i, 2, "discourse")
             continue
         if tok in {"sort", "kind"} and nxt == "of":
-            # content: "what kind of", "a kind of", "the sort of", "this kind of", "all sorts of"
-            if prev not in {"a", "the", "what", "this", "that", "which", "any", "some", "every",
-                            "one", "same", "different", "right", "wrong", "each", "no", "these",
-                            "those", "that's", "it's", "my", "our", "your", "their", "his", "her"}:
-                add(i, 2, "discourse")
+            # hedge: "it's kind of hard", "I sort of woke up"; content: "what kind of patients",
+            # "a similar sort of thing", "that kind of work"
+            after = ctx.tok(i + 2)
+            if prev in _KIND_CONTENT_BEFORE or after in _KIND_CONTENT_AFTER:
+                continue
+            if prev.endswith("'s") and prev not in {"it's", "that's", "he's", "she's", "there's", "what's"}:
+                continue  # "the hospital's kind of care"
+            add(i, 2, "discourse")
+            continue
+        if tok in {"kinda", "sorta"}:
+            if prev not in _KIND_CONTENT_BEFORE:
+                add(i, 1, "discourse")
             continue
         if tok == "like":
-            if ctx.comma_after(i) or ctx.comma_before(i):
-                add(i, 1, "discourse")
-            elif prev in _LIKE_CONTENT_BEFORE or nxt in _LIKE_CONTENT_AFTER:
-                continue
-            elif prev and (is_hesitation(words[i - 1].text) or prev == "just" or prev in {"and", "but", "was", "it's"}):
+            if _like_is_filler(ctx, i, initial(i), hes):
                 add(i, 1, "discourse")
             continue
-        if tok in {"basically", "literally"}:
+        if tok == "basically":
+            add(i, 1, "discourse")
+            continue
+        if tok == "literally":
+            # content when it qualifies a translation/reading: "take it literally", "translated literally"
+            if prev in {"it", "that", "this", "them", "translated", "translate", "means", "meant"} and sentence_end(i):
+                continue
             add(i, 1, "discourse")
             continue
         if tok == "actually":
-            if ctx.clause_start(i) or ctx.comma_after(i):
+            # filler at a clause start or end, set off by commas, or after "no"/"yeah"/"um";
+            # content inside a clause ("it actually worked", "I was actually in the ER")
+            if ctx.clause_start(i) or ctx.comma_after(i) or sentence_end(i) or initial(i) \
+                    or prev in {"no", "yeah", "yes", "oh", "and", "but"} or hes(i - 1):
                 add(i, 1, "discourse")
             continue
-        if tok in {"so", "well"} and ctx.sentence_start(i):
-            # "So, ..." / "Well, ..." opening a sentence; "so that", "well-being" are content
-            if nxt not in {"that", "much", "many", "far", "long", "being", "done", "as"}:
-                add(i, 1, "discourse")
-            continue
-        if tok == "okay" and nxt == "so" and ctx.sentence_start(i):
+        if tok == "okay" and nxt == "so" and initial(i):
             add(i, 2, "discourse")
+            continue
+        if tok == "so" and initial(i):
+            # "So, ..." opening a sentence; "so that", "so much", "so far", "or so" are content
+            if nxt not in {"that", "much", "many", "far", "long", "being", "done", "as", "do", "did",
+                           "does", "is", "was", "am", "are", "will", "would", "can", "could", "should",
+                           "have", "has", "too", "soon", "bad", "good", "sorry", "glad", "happy",
+                           "tired", "thank", "thanks"}:
+                add(i, 1, "discourse")
+            continue
+        if tok == "well" and initial(i) and not sentence_end(i):
+            # "Well, ..." / "Um, well I..."; "well-being", "well done", "well known" are content
+            if nxt not in {"being", "done", "known", "enough", "aware", "trained", "organised", "organized",
+                           "managed", "prepared", "controlled", "established", "paid", "off"}:
+                add(i, 1, "discourse")
             continue
     found.sort(key=lambda f: f.start)
     return found, used
+
+
+def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes) -> bool:
+    """Whether "like" at word ``i`` is a filler.
+
+    Content: a verb after a subject or auxiliary ("I really like surgery", "we would like to"),
+    a comparison after a verb of perception or a general noun ("feels like a cramp", "something
+    like that", "been like this"). Filler: set off by commas, opening a sentence, after a
+    hesitation, or hedging a number, degree or phrase ("like seventeen", "like really busy",
+    "like a little bit", "especially like in my arms").
+    """
+    prev, nxt, after = ctx.tok(i - 1), ctx.tok(i + 1), ctx.tok(i + 2)
+    set_off = ctx.comma_after(i) or ctx.comma_before(i)
+    if prev in _LIKE_SUBJECT and not ctx.comma_before(i) and not ctx.comma_after(i):
+        return False  # "I like", "people like" (the noun reading is rare enough)
+    if prev in _LIKE_VERB_BEFORE and not set_off:
+        return False
+    if prev in _LIKE_ADVERB and not set_off and ctx.tok(i - 2) in _LIKE_SUBJECT | _LIKE_VERB_BEFORE:
+        return False
+    if prev in _LIKE_COMPARE_BEFORE and not ctx.comma_after(i):
+        return False
+    if nxt in _LIKE_COMPARE_AFTER and not ctx.comma_after(i) and (
+        ctx.tok(i + 2) in {"", "one", "before"} or ctx.words[i + 1].text.rstrip().endswith((".", ",", "?", "!"))
+    ):
+        return False  # "... been like this.", "a case like that,"
+    if set_off or at_start or hes(i - 1) or hes(i + 1):
+        return True
+    if nxt and (_NUMBER.match(nxt) or nxt in _LIKE_FILLER_AFTER):
+        return True
+    if nxt in {"a", "an"} and after in _QUANTITY_AFTER_A:
+        return True  # "like a little bit", "like a week ago"
+    if prev in _LIKE_FILLER_BEFORE and nxt not in _LIKE_COMPARE_AFTER and nxt not in {"a", "an"}:
+        return True  # "it was like the worst", "and like my sleep"
+    return False
