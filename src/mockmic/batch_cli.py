@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import threading
 import time
@@ -260,6 +261,13 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
 
     _print_summary(summary, errors, out if writer is not None else None, interrupted)
     if interrupted:
+        busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
+        if busy:
+            # a worker is still inside CTranslate2; letting the interpreter finalise around it
+            # aborts the process ("terminate called..."). Everything is written and flushed.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         sys.exit(130)
     if summary.error:
         _err(f"batch stopped: {summary.error}")

@@ -50,6 +50,7 @@ CASES = {
         "We worked without any supervision.",
         "There was no one to supervise me.",
         "I handled it all on my own.",
+        "But we had to manage everything alone at night.",
     ],
 }
 

@@ -66,6 +66,7 @@ RULES: tuple[ContentRule, ...] = (
         "unsafe_independence",
         (
             r"\bi (?:managed|handled|did|ran|ran the \w+|covered|ran everything) (?:everything|it all|the whole \w+|all of it|the ward|the unit|the department)?\s?(?:alone|by myself|on my own)\b",
+            r"\b(?:i|we) (?:had to |have to |used to |would )?(?:manage|handle|run|cover|do) (?:everything|it all|the whole \w+|all of it|the ward|the unit)? ?(?:alone|by myself|by ourselves|on my own|on our own)\b",
             r"\bwithout (?:any )?(?:supervision|supervisor|senior|backup|oversight|help from (?:a )?senior)\b",
             r"\bran (?:the|a) (?:ward|unit|department|clinic|icu|er|emergency) (?:by myself|alone|on my own)\b",
             r"\bno (?:one|body) (?:to )?(?:supervise|supervised|supervising|check(?:ed)?) (?:me|my)\b",
