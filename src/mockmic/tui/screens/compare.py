@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -34,7 +35,7 @@ class CompareScreen(Screen[None]):
     """Two attempts, older on the left: what changed and whether it got better."""
 
     DEFAULT_CSS = """
-    CompareScreen #compare-head { height: auto; padding: 0 1; }
+    CompareScreen #compare-head { height: auto; padding: 0 1; margin-bottom: 1; }
     CompareScreen #compare-body { height: 1fr; }
     CompareScreen .compare-side { width: 1fr; padding: 0 1; }
     CompareScreen #compare-left { border-right: solid $panel-lighten-2; }
@@ -100,7 +101,8 @@ class CompareScreen(Screen[None]):
     def _head(self, title: Text, a: Any, b: Any, m: CompareLoaded, th: Any) -> Table:
         """The change table: each metric left → right, and whether that is closer to the goal."""
         pa, pb = attempt_point(a, m.first_report), attempt_point(b, m.second_report)
-        table = Table(title=title, title_justify="left", expand=True, show_edge=False, pad_edge=False)
+        table = Table(title=title, title_justify="left", expand=True, show_edge=False, pad_edge=False,
+                      box=box.SIMPLE_HEAD)
         table.add_column("")
         table.add_column(f"#{a.id} · {when_text(a.started_at)}", justify="right")
         table.add_column(f"#{b.id} · {when_text(b.started_at)}", justify="right")

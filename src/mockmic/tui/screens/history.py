@@ -33,6 +33,7 @@ from mockmic.config import Settings
 from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
 
 HISTORY_LIMIT = 1000
+QUESTION_W = 22
 REVIEW_BLOCKED = ("RecordingScreen", "AskingScreen")
 """Screens during which the review screens are not opened (an answer is being recorded)."""
 
@@ -153,6 +154,10 @@ def start_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), sessi
 # ------------------------------------------------------------------------------ the screen
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @dataclass
 class HistoryData:
     attempts: dict[int, Any] = field(default_factory=dict)
@@ -173,8 +178,8 @@ class HistoryScreen(Screen[None]):
 
     DEFAULT_CSS = """
     HistoryScreen #history-body { height: 1fr; }
-    HistoryScreen #history-table { width: 3fr; min-width: 60; }
-    HistoryScreen #history-detail { width: 2fr; min-width: 40; border-left: solid $panel-lighten-2; padding: 0 1; }
+    HistoryScreen #history-table { width: 1fr; min-width: 60; }
+    HistoryScreen #history-detail { width: 46; border-left: solid $panel-lighten-2; padding: 0 1; }
     HistoryScreen #history-status { height: 1; padding: 0 1; color: $text-muted; }
     HistoryScreen #history-attempt { margin-top: 1; }
     """
@@ -213,9 +218,9 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "history"
         table = self.query_one("#history-table", DataTable)
-        for key, label, width in (("when", "When", 16), ("question", "Question", None), ("len", "Length", 6),
-                                  ("wpm", "wpm", 4), ("fill", "Fill/min", 8), ("pause", "Pause", 6),
-                                  ("review", "Review", 8), ("flags", "Flags", 5)):
+        for key, label, width in (("when", "When", 13), ("question", "Question", QUESTION_W), ("len", "Len", 5),
+                                  ("wpm", "wpm", 3), ("fill", "Fil/m", 5), ("pause", "Pause", 5),
+                                  ("flags", "Flags", 5)):
             table.add_column(label, key=key, width=width)
         table.focus()
         self.reload()
@@ -265,7 +270,8 @@ class HistoryScreen(Screen[None]):
         mark = "● " if self.marked == int(a.id) else "  "
         status = getattr(a, "status", "done")
         flags = p.flags
-        question = Text(a.question_id or "(free)") if show_question else Text("")
+        text = a.question_text or a.question_id or "Free practice"
+        question = Text(_cut(text, QUESTION_W)) if show_question else Text("")
         if status not in ("done", "recovered", "imported"):
             flag_cell = Text(status, style="yellow")
         else:
@@ -277,7 +283,6 @@ class HistoryScreen(Screen[None]):
             "–" if p.wpm is None else f"{p.wpm:.0f}",
             "–" if p.fillers_per_min is None else f"{p.fillers_per_min:.1f}",
             "–" if p.longest_pause_s is None else f"{p.longest_pause_s:.1f}s",
-            review_text(a),
             flag_cell,
         )
 
@@ -288,7 +293,8 @@ class HistoryScreen(Screen[None]):
         attempts = list(self.data.attempts.values())  # newest first (store order)
         status = self.query_one("#history-status", Static)
         if not attempts:
-            table.add_row(Text("No attempts yet: practise a question first.", style="dim"), *[""] * 7, key="none")
+            table.add_row(Text("No attempts yet", style="dim"), Text("practise a question first", style="dim"),
+                          *[""] * 5, key="none")
             status.update("0 attempts")
             self.show_detail(None)
             return
@@ -297,8 +303,8 @@ class HistoryScreen(Screen[None]):
                       f"{'date' if self.by_date else 'question'} (g) · space marks one to compare (c)")
         if self.by_date:
             for day, rows in group_by_day(attempts).items():
-                table.add_row(Text(day, style="bold"), Text(f"{len(rows)} attempts", style="dim"), *[""] * 6,
-                              key=f"d:{day}")
+                table.add_row(Text(day, style="bold"), Text(f"{len(rows)} attempt{'s' if len(rows) != 1 else ''}",
+                                                                    style="dim"), *[""] * 5, key=f"d:{day}")
                 for a in rows:
                     table.add_row(*self._attempt_cells(a, show_question=True), key=f"a:{a.id}")
         else:
@@ -307,7 +313,8 @@ class HistoryScreen(Screen[None]):
                 groups.setdefault(a.question_id or "", []).append(a)
             for qid, rows in groups.items():
                 text = rows[0].question_text or qid or "Free practice"
-                table.add_row(Text(f"{len(rows)}×", style="bold"), Text(text, style="bold"), *[""] * 6, key=f"q:{qid}")
+                table.add_row(Text(f"{len(rows)} attempt{'s' if len(rows) != 1 else ''}", style="bold"),
+                              Text(_cut(text, QUESTION_W), style="bold"), *[""] * 5, key=f"q:{qid}")
                 for a in rows:
                     table.add_row(*self._attempt_cells(a, show_question=False), key=f"a:{a.id}")
         target = keep if keep and keep in table.rows else None
@@ -382,6 +389,8 @@ class HistoryScreen(Screen[None]):
                 out.append(f": {fl.message}\n")
             if not report.flags:
                 out.append("No flags.\n", style="green")
+        out.append("Self-review ", style="bold")
+        out.append(f"{review_text(a)}  (safe/honest/reflective/adaptable)\n", style="")
         note = getattr(a, "note", None)
         if note:
             out.append("Note: ", style="bold")
