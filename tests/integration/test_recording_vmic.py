@@ -95,7 +95,7 @@ def test_records_what_is_played_into_the_microphone(virtual_mic, tmp_path: Path)
     # the live chunks are exactly the file's samples
     live = np.concatenate(chunks)
     assert len(live) == len(captured)
-    assert np.max(np.abs(np.round(live * 32767) / 32767 - captured)) < 1e-4
+    assert np.max(np.abs(np.clip(np.round(live * 32768), -32768, 32767) / 32768 - captured)) < 1e-4
     lag, corr = align(source, captured)
     assert corr > 0.98, f"capture does not match the played file (correlation {corr:.3f})"
     assert lag + len(source) <= len(captured)
@@ -267,3 +267,68 @@ def test_file_size_limit_stops_the_recording_and_keeps_the_audio(virtual_mic,
     info = sf.info(str(path))
     assert info.frames == (limit - 1 - 44) // 2 == round(out["duration_s"] * SR)
     assert path.stat().st_size == 44 + info.frames * 2
+
+
+# --- playback -------------------------------------------------------------------------------
+
+
+def test_player_plays_pauses_and_seeks_through_the_real_output(virtual_mic, tmp_path: Path) -> None:
+    """The Player's output goes into the null sink; the recorder hears it from the monitor."""
+    from mockmic.audio.playback import Player
+
+    source = write_source(tmp_path / "question.wav", 3.0, seed=5)
+    done: list[bool] = []
+    player = Player(on_finished=lambda: done.append(True))
+    assert player.available(), player.error
+    assert player.load(tmp_path / "question.wav") == pytest.approx(3.0)
+    rec = SoundDeviceRecorder(tmp_path / "heard.wav")
+    rec.start()
+    assert rec.wait_for_audio(10)
+    player.play()
+    time.sleep(1.0)
+    player.pause()
+    paused_at = player.position_s
+    assert player.paused and 0.6 < paused_at < 1.4
+    time.sleep(0.8)
+    assert player.position_s == paused_at  # nothing advances while paused
+    player.resume()
+    assert player.playing
+    assert player.wait(10) and done == [True]
+    assert player.position_s == pytest.approx(3.0)
+    time.sleep(0.4)
+    heard, _ = sf.read(str(rec.stop().path), dtype="float32")
+    # both halves were heard, with the pause as a gap of silence between them
+    first, second = source[: int(paused_at * SR) - 1600], source[int(paused_at * SR) + 1600:]
+    lag1, corr1 = align(first, heard)
+    lag2, corr2 = align(second, heard)
+    assert corr1 > 0.99 and corr2 > 0.99, (corr1, corr2)
+    # not a word is clipped: the very first and last 40 ms are there
+    edge = int(0.04 * SR)
+    head = heard[lag1: lag1 + edge]
+    tail_at = lag2 + len(second) - edge
+    tail = heard[tail_at: tail_at + edge]
+    assert np.corrcoef(head, source[:edge])[0, 1] > 0.95
+    assert len(tail) == edge and np.corrcoef(tail, source[-edge:])[0, 1] > 0.95
+    gap = (lag2 - lag1 - (int(paused_at * SR) + 1600)) / SR
+    assert 0.6 < gap < 1.2, f"pause of 0.8 s heard as {gap:.2f} s"
+
+    # seeking while playing jumps; after the end, play() starts over
+    player.play(start_s=0.0)
+    time.sleep(0.3)
+    before = player.position_s
+    after = player.seek(+1.5)
+    assert after == pytest.approx(before + 1.5, abs=0.05)
+    assert player.seek(-10) == 0.0
+    player.stop()
+    assert player.finished and done == [True]  # an explicit stop is not "finished playing"
+
+
+def test_player_plays_an_array_at_another_rate(virtual_mic) -> None:
+    from mockmic.audio.playback import Player
+
+    player = Player()
+    tone_48k = (0.3 * np.sin(2 * np.pi * 440 * np.arange(48_000) / 48_000)).astype(np.float32)
+    assert player.load(tone_48k, rate=48_000) == pytest.approx(1.0)
+    player.play()
+    assert player.wait(5)
+    assert player.position_s == pytest.approx(1.0)

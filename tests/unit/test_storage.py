@@ -226,7 +226,7 @@ def write_pcm_wav_without_final_header(path: Path, samples: np.ndarray) -> None:
     """What a recording killed mid-way leaves: a header claiming less data than is on disk."""
     from mockmic.audio.capture import _wav_header
 
-    pcm = np.round(np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    pcm = np.clip(np.round(samples * 32768), -32768, 32767).astype("<i2").tobytes()
     path.write_bytes(_wav_header(16000) + pcm + b"\x07")  # header says 0.5 s; half a sample too
 
 

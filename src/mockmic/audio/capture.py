@@ -37,6 +37,9 @@ from mockmic.core import SAMPLE_RATE
 
 SYNC_INTERVAL_S = 0.5
 """How often the WAV header is brought up to date and the file fsync'ed (a crash loses less)."""
+INPUT_LATENCY_S = 0.1
+"""Input buffering asked of PortAudio: room for the callback to be late on a busy machine
+without overflows; it delays delivery a little, which a recording does not mind."""
 SILENCE_DB = -100.0
 """``level_db`` before any audio arrived, and the floor for digital silence."""
 NO_PORTAUDIO = "PortAudio library not found (install libportaudio2)"
@@ -398,7 +401,7 @@ class _Pipeline:
             samples = self._convert(np.zeros(0, np.float32) if final else block, last=final)
             if samples.size:
                 np.clip(samples, -1.0, 1.0, out=samples)
-                pcm = np.round(samples * 32767.0).astype("<i2").tobytes()
+                pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
                 try:
                     self.wav.append(pcm)
                 except OSError as exc:
@@ -618,7 +621,8 @@ class SoundDeviceRecorder(_RecorderBase):
             try:
                 self._stream = sd.InputStream(
                     device=dev.index, samplerate=self.sample_rate, channels=channels,
-                    dtype="float32", blocksize=self.blocksize, callback=callback,
+                    dtype="float32", blocksize=self.blocksize, latency=INPUT_LATENCY_S,
+                    callback=callback,
                     finished_callback=finished,
                 )
                 break
