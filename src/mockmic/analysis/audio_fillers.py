@@ -1,0 +1,450 @@
+"""Hesitation fillers heard in the signal: held, steady voiced sounds ("uhhh", "umm", "hmm").
+
+Whisper drops most filled pauses from its transcript, so mockmic also looks for them in the
+audio. A filled pause is physically unlike the speech around it: the speaker holds one vowel or
+a hum with the articulators still, so for a few hundred milliseconds the sound is
+
+* voiced and periodic (clear autocorrelation peak at the pitch period),
+* at a steady pitch (a flat or gently falling f0, no syllable-by-syllable pitch movement),
+* with a steady spectrum (formants do not move: no consonant-vowel transitions),
+* at a steady loudness (no syllable beats as in "ha-ha-ha" laughter),
+
+and it lasts about 0.15-1.2 s, much longer than a vowel inside a word (typically 50-150 ms).
+Breaths and whisper are not periodic; laughter pulses in loudness and is breathy; creaky voice
+has irregular, very low pitch periods that do not give a clean autocorrelation peak; cut-off
+words are short. The remaining confusion -- a word whose last vowel is held -- is resolved by
+:func:`classify_candidates` with the transcript (a held word at a sentence end is not a filler).
+
+Everything here is numpy (+ librosa for MFCCs): frames of 40 ms every 10 ms. Pure: arrays in,
+dataclasses out; no files, no Whisper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mockmic.core import SAMPLE_RATE, Filler, Interval, Word
+
+HOP = 160
+"""Frame hop in samples (10 ms at 16 kHz)."""
+WIN = 640
+"""Analysis window in samples (40 ms: two periods of an 60 Hz voice fit in it)."""
+F0_MIN, F0_MAX = 60.0, 400.0
+"""Pitch search range in Hz: covers low male to high female/child voices."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Physical thresholds of a held filler sound, each with the reason it has that value."""
+
+    voicing: float = 0.55
+    """Normalised autocorrelation peak above which a frame is periodic (voiced). Modal voiced
+    speech gives 0.7-0.95; breath, whisper and fricatives stay below ~0.4; creak is irregular."""
+    level_above_floor_db: float = 15.0
+    """A filler is spoken at speech level: at least this far above the recording's noise floor
+    (breaths and room noise are not)."""
+    max_pitch_step_st: float = 1.0
+    """Largest pitch jump between two 10 ms frames inside one held sound, in semitones."""
+    max_pitch_spread_st: float = 2.0
+    """Pitch spread (interquartile range, semitones) of a held sound; words swing much more."""
+    max_spectral_change: float = 15.0
+    """Median spectral change of a held sound: distance between the (50 ms smoothed) MFCC
+    vectors, coefficients 1-12, 60 ms apart. A held vowel or hum measures ~5-12; running speech
+    with its consonant-vowel transitions 25-60. A single frame may reach twice this (the vowel to
+    nasal step inside "um")."""
+    max_level_spread_db: float = 6.0
+    """Loudness spread (interquartile range, dB) of a held sound: laughter pulses far more."""
+    min_s: float = 0.18
+    """Shortest held sound counted: longer than almost every vowel inside fluent words."""
+    max_s: float = 2.5
+    """Longest: a very drawn-out "ummmm" still counts; longer steady sound is singing or a tone."""
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Frame-level features; frame ``i`` is centred at ``i * HOP / SAMPLE_RATE`` seconds."""
+
+    level_db: np.ndarray
+    voicing: np.ndarray
+    f0: np.ndarray
+    mfcc: np.ndarray
+    floor_db: float
+
+    @property
+    def times(self) -> np.ndarray:
+        return np.arange(len(self.level_db)) * HOP / SAMPLE_RATE
+
+
+def _framed(audio: np.ndarray) -> np.ndarray:
+    pad = WIN // 2
+    x = np.pad(audio.astype(np.float32), (pad, pad))
+    n = 1 + max(0, (len(x) - WIN) // HOP)
+    return np.lib.stride_tricks.as_strided(
+        x, shape=(n, WIN), strides=(x.strides[0] * HOP, x.strides[0]), writeable=False
+    )
+
+
+def _mel_matrix(n_fft: int, n_mels: int = 40, fmin: float = 60.0, fmax: float = 7600.0) -> np.ndarray:
+    """Triangular mel filters (HTK mel scale) over the ``n_fft // 2 + 1`` FFT bins."""
+    def mel(f):
+        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+
+    def hz(m):
+        return 700.0 * (10 ** (np.asarray(m) / 2595.0) - 1.0)
+
+    edges = hz(np.linspace(mel(fmin), mel(fmax), n_mels + 2))
+    bins = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
+    lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    up = (bins - lower) / (centre - lower)
+    down = (upper - bins) / (upper - centre)
+    return np.maximum(0.0, np.minimum(up, down))
+
+
+_MEL = _mel_matrix(2 * WIN)
+
+
+def frame_features(audio: np.ndarray) -> Frames:
+    """Level, periodicity, pitch and MFCCs of 16 kHz mono audio, every 10 ms (numpy only)."""
+    from scipy.fft import dct
+
+    audio = np.asarray(audio, dtype=np.float32)
+    frames = _framed(audio)
+    window = np.hanning(WIN).astype(np.float32)
+    xw = (frames - frames.mean(axis=1, keepdims=True)) * window
+    energy = (xw ** 2).sum(axis=1)
+    level_db = 10 * np.log10(energy / window.dot(window) + 1e-10)
+
+    # one FFT per frame serves both the autocorrelation (pitch, periodicity) and the MFCCs
+    nfft = 2 * WIN
+    power = np.abs(np.fft.rfft(xw, n=nfft, axis=1)) ** 2
+    ac = np.fft.irfft(power, n=nfft, axis=1)[:, :WIN]
+    wac = np.fft.irfft(np.abs(np.fft.rfft(window, n=nfft)) ** 2, n=nfft)[:WIN]
+    ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
+    lo, hi = int(SAMPLE_RATE / F0_MAX), int(SAMPLE_RATE / F0_MIN)
+    seg = ac[:, lo:hi]
+    k = np.argmax(seg, axis=1)
+    rows = np.arange(len(k))
+    voicing = seg[rows, k]
+    # sub-harmonic errors: a peak at 2, 3 or 4 periods can edge out the one at a single period;
+    # take the shortest lag (checking 1/4, 1/3, 1/2 of the best, +-1 sample) that is nearly as strong
+    best = k + lo
+    lag = best.astype(np.float64)
+    chosen = np.zeros(len(k), bool)
+    for div in (4, 3, 2):
+        cand = np.rint(best / div).astype(int)
+        ok = (cand - 1 >= lo) & ~chosen
+        c = np.clip(cand, lo + 1, WIN - 2)
+        near = np.maximum(np.maximum(ac[rows, c - 1], ac[rows, c]), ac[rows, c + 1])
+        hit = ok & (near > 0.9 * voicing)
+        lag[hit] = cand[hit]
+        chosen |= hit
+    f0 = SAMPLE_RATE / lag
+    voicing = np.clip(voicing, 0.0, 1.0)
+    voicing[level_db < -80] = 0.0  # digital silence
+
+    logmel = 10 * np.log10(power @ _MEL.T + 1e-10)
+    mfcc = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
+    floor = float(np.percentile(level_db, 10)) if len(level_db) else -100.0
+    return Frames(level_db, voicing, f0, mfcc, floor)
+
+
+@dataclass(frozen=True)
+class HeldSound:
+    """A stretch of steady voiced sound, with the measurements that made it one."""
+
+    start: float
+    end: float
+    voicing: float
+    pitch_spread_st: float
+    spectral_change: float
+    level_spread_db: float
+    level_db: float
+    f0_hz: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def _runs(mask: np.ndarray, max_gap: int = 2) -> list[tuple[int, int]]:
+    """``(first, last_exclusive)`` runs of True, bridging gaps of up to ``max_gap`` frames."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    runs = []
+    start = prev = int(idx[0])
+    for i in idx[1:]:
+        i = int(i)
+        if i - prev > max_gap + 1:
+            runs.append((start, prev + 1))
+            start = i
+        prev = i
+    runs.append((start, prev + 1))
+    return runs
+
+
+def spectral_change(mfcc: np.ndarray, span: int = 3) -> np.ndarray:
+    """How fast the spectral envelope moves at each frame (0 where it cannot be measured)."""
+    from scipy.ndimage import uniform_filter1d
+
+    n = len(mfcc)
+    out = np.zeros(n)
+    if n <= 2 * span:
+        return out
+    m = uniform_filter1d(mfcc[:, 1:], 5, axis=0)
+    out[span:n - span] = np.sqrt(((m[2 * span:] - m[:-2 * span]) ** 2).sum(axis=1))
+    out[:span] = out[span]
+    out[n - span:] = out[n - span - 1]
+    return out
+
+
+def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSound]:
+    """Stretches that are voiced, loud enough, and steady in pitch and spectrum frame to frame."""
+    n = len(fr.level_db)
+    if n < 3:
+        return []
+    semis = 12 * np.log2(fr.f0 / 100.0)
+    step = np.abs(np.diff(semis, prepend=semis[0]))
+    # octave slips inside a held sound are tracking errors, not pitch movement
+    step = np.minimum(step, np.abs(step - 12))
+    change = spectral_change(fr.mfcc)
+    loud = fr.level_db > fr.floor_db + th.level_above_floor_db
+    voiced = (fr.voicing >= th.voicing) & loud & (step <= th.max_pitch_step_st)
+    steady = voiced & (change <= 2 * th.max_spectral_change)
+    out: list[HeldSound] = []
+    min_frames = int(round(th.min_s * SAMPLE_RATE / HOP))
+    # the spectral-change measure spans 60 ms, so it smears a sound's edges; a steady run is
+    # widened by up to that much while the voice carries on at the same pitch
+    edge = 6
+    for a, b in _runs(steady, max_gap=2):
+        k = 0
+        while k < edge and a > 0 and voiced[a - 1]:
+            a -= 1
+            k += 1
+        k = 0
+        while k < edge and b < n and voiced[b]:
+            b += 1
+            k += 1
+        if b - a < min_frames:
+            continue
+        sl = slice(a, b)
+        ok = voiced[sl]
+        st = semis[sl][ok]
+        # fold octave slips of the pitch tracker onto the median pitch before measuring spread
+        st = (st - np.median(st) + 6.0) % 12.0 - 6.0 + np.median(st)
+        lv = fr.level_db[sl][ok]
+        q = lambda v: float(np.subtract(*np.percentile(v, [75, 25])))  # noqa: E731
+        out.append(HeldSound(
+            start=a * HOP / SAMPLE_RATE,
+            end=b * HOP / SAMPLE_RATE,
+            voicing=float(np.median(fr.voicing[sl][ok])),
+            pitch_spread_st=q(st),
+            spectral_change=float(np.median(change[sl][ok])),
+            level_spread_db=q(lv),
+            level_db=float(np.median(lv)),
+            f0_hz=float(100 * 2 ** (np.median(st) / 12)),
+        ))
+    return out
+
+
+def is_filler_like(h: HeldSound, th: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    """Whether a held sound has the shape of a filled pause (without looking at words)."""
+    return (
+        th.min_s <= h.duration <= th.max_s
+        and h.pitch_spread_st <= th.max_pitch_spread_st
+        and h.spectral_change <= th.max_spectral_change
+        and h.level_spread_db <= th.max_level_spread_db
+    )
+
+
+def merge_held(
+    sounds: list[HeldSound],
+    frames: Frames | None = None,
+    *,
+    max_gap_s: float = 0.12,
+    max_pitch_jump_st: float = 3.0,
+    max_dip_db: float = 10.0,
+) -> list[HeldSound]:
+    """Join held sounds split by a brief glitch, e.g. the vowel-to-nasal step inside "um".
+
+    Two neighbours join when at most ``max_gap_s`` apart, at nearly the same pitch, and the sound
+    does not dip by more than ``max_dip_db`` in between (the voice kept going; laughter pulses
+    "ha-ha-ha" dip between pulses and stay apart). Measurements combine weighted by duration.
+    """
+    out: list[HeldSound] = []
+    rate = SAMPLE_RATE / HOP
+    for h in sorted(sounds, key=lambda s: s.start):
+        if out:
+            p = out[-1]
+            jump = abs(12 * np.log2(h.f0_hz / p.f0_hz))
+            jump = min(jump, abs(jump - 12))
+            dip_ok = True
+            if frames is not None:
+                gap = frames.level_db[int(round(p.end * rate)):int(round(h.start * rate))]
+                dip_ok = gap.size == 0 or gap.min() >= min(p.level_db, h.level_db) - max_dip_db
+            if h.start - p.end <= max_gap_s and jump <= max_pitch_jump_st and dip_ok:
+                a, b = p.duration, h.duration
+                w = lambda x, y: (x * a + y * b) / (a + b)  # noqa: E731
+                out[-1] = HeldSound(
+                    p.start, h.end, w(p.voicing, h.voicing),
+                    max(p.pitch_spread_st, h.pitch_spread_st, jump),
+                    w(p.spectral_change, h.spectral_change),
+                    max(p.level_spread_db, h.level_spread_db, abs(p.level_db - h.level_db)),
+                    w(p.level_db, h.level_db), p.f0_hz if a >= b else h.f0_hz,
+                )
+                continue
+        out.append(h)
+    return out
+
+
+def expected_word_s(text: str) -> float:
+    """A generous upper estimate of how long a word takes to say: ~80 ms per letter + 100 ms.
+
+    Conversational English runs at 10-15 phones per second, and letters roughly track phones,
+    so a word that lasts far longer than this has swallowed something (often an "uh")."""
+    letters = sum(ch.isalpha() for ch in text)
+    return 0.08 * letters + 0.1
+
+
+def _clip_to_speech(w: Word, speech: list[Interval]) -> tuple[float, float]:
+    """A word's span trimmed to the VAD speech it overlaps (Whisper often starts the first word at
+    0.0 and stretches words over silences)."""
+    parts = [(max(w.start, s.start), min(w.end, s.end)) for s in speech if s.start < w.end and w.start < s.end]
+    if not parts:
+        return w.start, w.end
+    return parts[0][0], parts[-1][1]
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a held sound was or was not counted as a filler (for tests and the bench)."""
+
+    sound: HeldSound
+    filler: bool
+    reason: str
+
+
+def classify(
+    sounds: list[HeldSound],
+    words: list[Word],
+    speech: list[Interval],
+    *,
+    is_hesitation,
+    have_transcript: bool = True,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+    frames: Frames | None = None,
+) -> list[Verdict]:
+    """Decide, for each held sound, whether it is a filler the transcript left out.
+
+    Rules, in order:
+
+    1. it must have the shape of a filled pause (:func:`is_filler_like`);
+    2. a hesitation word in the transcript within 0.3 s already counts it (each transcript filler
+       accounts for one held sound, the nearest);
+    3. with no transcript at all, it must stand apart from speech: a drop in level just before and
+       just after it (a filler between words, not a lengthened vowel inside or ending one);
+    4. no word covers it (at most 35% of it under transcribed words) -> a filler Whisper dropped;
+    5. it lies under one word that is much longer than its letters warrant (the word swallowed
+       it), at that word's start or end -> a filler, unless it is the end of a sentence-final
+       word (a held word at a sentence end is not a filler);
+    6. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
+    """
+    verdicts: list[Verdict] = []
+    hes = [w for w in words if is_hesitation(w.text)]
+    lexical = [(i, w) for i, w in enumerate(words) if not is_hesitation(w.text)]
+    candidates = [s for s in sounds if is_filler_like(s, th)]
+    for s in sounds:
+        if s not in candidates:
+            verdicts.append(Verdict(s, False, "not steady or not filler length"))
+    # rule 2: one-to-one claim of held sounds by transcript hesitation words
+    claimed: set[int] = set()
+    for w in hes:
+        best, dist = None, 0.3
+        for j, s in enumerate(candidates):
+            if j in claimed:
+                continue
+            d = max(0.0, s.start - w.end, w.start - s.end)
+            if d <= dist:
+                best, dist = j, d
+        if best is not None:
+            claimed.add(best)
+    for j, s in enumerate(candidates):
+        if j in claimed:
+            verdicts.append(Verdict(s, False, "already in the transcript"))
+            continue
+        if not have_transcript:
+            if frames is not None and not _stands_apart(s, frames):
+                verdicts.append(Verdict(s, False, "no transcript and joined to speech"))
+            else:
+                verdicts.append(Verdict(s, True, "held sound standing apart"))
+            continue
+        cover = []
+        for i, w in lexical:
+            a, b = _clip_to_speech(w, speech)
+            ov = _overlap(s.start, s.end, a, b)
+            if ov > 0:
+                cover.append((ov, i, w, a, b))
+        covered = sum(c[0] for c in cover) / s.duration
+        if covered <= 0.35:
+            verdicts.append(Verdict(s, True, "no word covers it"))
+            continue
+        ov, i, w, a, b = max(cover)
+        longer = (b - a) >= expected_word_s(w.text) + 0.6 * s.duration
+        at_start = s.start - a <= 0.12
+        at_end = b - s.end <= 0.15
+        if longer and (at_start or at_end):
+            last = i == len(words) - 1
+            from mockmic.analysis.text import ends_sentence
+
+            if at_end and not at_start and (last or ends_sentence(w.text)):
+                verdicts.append(Verdict(s, False, "held end of a sentence-final word"))
+            else:
+                verdicts.append(Verdict(s, True, f"swallowed by over-long word {w.text!r}"))
+            continue
+        verdicts.append(Verdict(s, False, f"part of the word {w.text!r}"))
+    verdicts.sort(key=lambda v: v.sound.start)
+    return verdicts
+
+
+def _stands_apart(s: HeldSound, fr: Frames, *, drop_db: float = 10.0, look_s: float = 0.12) -> bool:
+    """Whether the level falls by ``drop_db`` within ``look_s`` both before and after the sound.
+
+    Used only when there is no transcript: a held vowel that runs straight on from or into
+    other speech may be a lengthened word, so only a sound set apart on both sides counts."""
+    rate = SAMPLE_RATE / HOP
+    a, b = int(s.start * rate), int(s.end * rate)
+    k = int(look_s * rate)
+    before = fr.level_db[max(0, a - k):a]
+    after = fr.level_db[b:b + k]
+    quiet = s.level_db - drop_db
+    return bool((before.size == 0 or before.min() < quiet) and (after.size == 0 or after.min() < quiet))
+
+
+def audio_fillers(
+    audio: np.ndarray,
+    words: list[Word],
+    speech: list[Interval],
+    *,
+    is_hesitation,
+    have_transcript: bool = True,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> tuple[list[Filler], list[Verdict]]:
+    """Hesitation fillers found in the audio that the transcript does not already count."""
+    fr = frame_features(audio)
+    sounds = merge_held(held_sounds(fr, th), fr)
+    verdicts = classify(sounds, words, speech, is_hesitation=is_hesitation,
+                        have_transcript=have_transcript, th=th, frames=fr)
+    fillers = [
+        Filler("(uh)", round(v.sound.start, 3), round(v.sound.end, 3), "hesitation", "audio")
+        for v in verdicts if v.filler
+    ]
+    return fillers, verdicts
