@@ -332,3 +332,31 @@ def test_player_plays_an_array_at_another_rate(virtual_mic) -> None:
     player.play()
     assert player.wait(5)
     assert player.position_s == pytest.approx(1.0)
+
+
+def test_devices_command_lists_the_virtual_microphone(virtual_mic) -> None:
+    from click.testing import CliRunner
+
+    from mockmic.cli import cli
+
+    result = CliRunner().invoke(cli, ["devices"])
+    assert result.exit_code == 0, result.output
+    selected = [line for line in result.output.splitlines() if line.startswith("*")]
+    assert len(selected) == 2 and "default" in selected[0]  # the device row and the legend
+    as_json = CliRunner().invoke(cli, ["devices", "--json"])
+    rows = json.loads(as_json.output)
+    assert [r["name"] for r in rows if r["selected"]] == ["default"]
+
+
+
+def test_devices_command_reports_a_configured_device_that_is_missing(virtual_mic,
+                                                                      tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mockmic.cli import cli
+
+    config = tmp_path / "mockmic.toml"
+    config.write_text('input_device = "USB headset"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "devices"])
+    assert result.exit_code == 2
+    assert "setting input_device: input device 'USB headset' not found" in result.output

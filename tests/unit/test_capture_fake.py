@@ -261,3 +261,6 @@ def test_without_any_device_no_microphone_is_reported(tmp_path: Path) -> None:
         "no microphone found", "no audio output device found",
         "RecordingError no microphone found",
     ]
+    cli = subprocess.run([sys.executable, "-m", "mockmic", "devices"], capture_output=True,
+                         text=True, timeout=60, env={**env, "PYTHONPATH": str(SRC)})
+    assert (cli.returncode, cli.stdout, cli.stderr) == (1, "", "mockmic: no microphone found\n")
