@@ -32,21 +32,27 @@ def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class SeekablePlayer:
-    """A player whose position the test sets; records every call it gets."""
+    """Shaped like mockmic.audio.playback.Player; the test sets the position; records every call."""
 
     def __init__(self, problem: str | None = None) -> None:
-        self.problem = problem
+        self.error = problem
         self.calls: list[tuple[str, Any]] = []
         self.position_s = 0.0
-        self.playing = False
+        self.finished = True
+        self.duration_s = 0.0
 
-    def available(self) -> Any:
-        return self.problem or True
+    def available(self) -> bool:
+        return self.error is None
 
-    def play(self, source: Any, start_s: float = 0.0) -> None:
-        self.calls.append(("play", (Path(source), start_s)))
+    def load(self, source: Any) -> float:
+        self.calls.append(("load", Path(source)))
+        self.duration_s = sf.info(str(source)).duration
+        return self.duration_s
+
+    def play(self, start_s: float = 0.0) -> None:
+        self.calls.append(("play", start_s))
         self.position_s = start_s
-        self.playing = True
+        self.finished = False
 
     def pause(self) -> None:
         self.calls.append(("pause", None))
@@ -54,13 +60,19 @@ class SeekablePlayer:
     def resume(self) -> None:
         self.calls.append(("resume", None))
 
-    def seek(self, delta_s: float) -> None:
+    def seek(self, delta_s: float) -> float:
         self.calls.append(("seek", round(delta_s, 3)))
-        self.position_s = max(0.0, self.position_s + delta_s)
+        return self.seek_to(self.position_s + delta_s, record=False)
+
+    def seek_to(self, t: float, record: bool = True) -> float:
+        if record:
+            self.calls.append(("seek_to", round(t, 3)))
+        self.position_s = max(0.0, min(t, self.duration_s))
+        return self.position_s
 
     def stop(self) -> None:
         self.calls.append(("stop", None))
-        self.playing = False
+        self.finished = True
 
 
 def _write_audio(path: Path, seconds: float) -> Path:
@@ -213,8 +225,8 @@ async def test_replay_highlights_the_word_at_the_player_position(make: Any, fill
         assert follower.current is None  # nothing played yet
         await pilot.press("space")
         await _settle(pilot, app)
-        assert player.calls[0][0] == "play" and player.calls[0][1][1] == 0.0
-        assert player.calls[0][1][0].name == "take0.wav"
+        assert player.calls[0][0] == "load" and player.calls[0][1].name == "take0.wav"
+        assert player.calls[1] == ("play", 0.0)
         for idx in (3, 40, len(report.words) - 1):
             player.position_s = report.words[idx].start + 0.05
             await pilot.pause(0.25)  # the highlight timer runs every 0.1 s
@@ -232,6 +244,13 @@ async def test_replay_highlights_the_word_at_the_player_position(make: Any, fill
         await pilot.press("space")
         await _settle(pilot, app)
         assert [c[0] for c in player.calls][-2:] == ["pause", "resume"]
+        # the clip ends: the screen notices and shows it stopped
+        player.position_s, player.finished = report.duration_s, True
+        await pilot.pause(0.25)
+        assert not screen.playing
+        await pilot.press("space")  # plays again from the start, without decoding the file again
+        await _settle(pilot, app)
+        assert player.calls[-1] == ("play", 0.0) and [c[0] for c in player.calls].count("load") == 1
 
 
 @pytest.mark.asyncio

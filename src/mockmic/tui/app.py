@@ -200,8 +200,14 @@ class MockmicApp(App[None]):
     # ------------------------------------------------------------------ worker errors
 
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place worker errors end up: shown to the user, the app keeps running."""
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        self.on_worker_state(event)
+
+    def on_worker_state(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors end up: shown to the user, the app keeps running.
+
+        Screens forward their workers' state changes here (see ``screens/base.py``).
+        """
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

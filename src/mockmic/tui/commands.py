@@ -23,10 +23,10 @@ class PracticeCommands(Provider):
         from mockmic.tui.screens.home import HomeScreen
 
         out: list[tuple[str, Any, str]] = []
-        if isinstance(app.screen, HomeScreen):
+        if isinstance(self.screen, HomeScreen):
             out += [
                 ("Random question", app.practise_random, "Practise a question picked at random"),
-                ("Mock interview", app.screen.action_mock, "N questions in a row, then a summary"),
+                ("Mock interview", self.screen.action_mock, "N questions in a row, then a summary"),
             ]
             out += [
                 (f"Practise: {q.text}", partial(app.practise, q), f"{q.category_label} · {q.target_label()}")

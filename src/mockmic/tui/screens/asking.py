@@ -9,11 +9,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import QuestionSpoken
 from mockmic.tui.pacing import cue_tone, reading_time_s
@@ -35,7 +35,7 @@ def question_header(app: MockmicApp, question: Question) -> Text:
     return out
 
 
-class AskingScreen(Screen[None]):
+class AskingScreen(MockmicScreen[None]):
     """Shows and speaks the question; recording follows a cue (or Space, per the setting)."""
 
     BINDINGS = [

@@ -10,10 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import CATEGORY_LABELS, Question
 from mockmic.tui.messages import StoreLoaded
 from mockmic.tui.pacing import clock_text
@@ -68,7 +68,7 @@ def _matches(q: Question, words: list[str]) -> bool:
 DETAIL_MIN = 34
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(MockmicScreen[None]):
     """Pick a question: by category, by filter, at random, or a mock interview of N."""
 
     BINDINGS = [

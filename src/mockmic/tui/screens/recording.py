@@ -13,9 +13,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import (
     AnalysisFailed,
@@ -36,7 +36,7 @@ TICK_S = 0.1
 MUTED_WARNING = "No sound from the microphone for 3 seconds. Is it muted?"
 
 
-class RecordingScreen(Screen[None]):
+class RecordingScreen(MockmicScreen[None]):
     """One answer being recorded."""
 
     BINDINGS = [

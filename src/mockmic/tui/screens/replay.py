@@ -81,14 +81,24 @@ def _position_of(player: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _start_player(player: Any, path: Path, at: float) -> None:
-    """``player.play`` from ``at`` seconds (falls back to play + seek for players without a start)."""
-    try:
-        player.play(path, start_s=at)
-    except TypeError:
-        player.play(path)
-        if at > 0:
-            player.seek(at)
+def _start_player(player: Any, path: Path, at: float, loaded: list[Path]) -> None:
+    """Load ``path`` into the player (once: decoding takes a moment) and play from ``at`` s."""
+    if not loaded or loaded[0] != path:
+        player.load(path)
+        loaded[:] = [path]
+    player.play(at)
+
+
+@dataclass
+class PlaybackStarted(Message):
+    """The player's stream is running (its ``finished`` flag now means the clip ended)."""
+
+
+@dataclass
+class PlaybackFailed(Message):
+    """The player could not start (device gone, file unreadable): go on without sound."""
+
+    reason: str
 
 
 @dataclass
@@ -138,8 +148,11 @@ class ReplayScreen(Screen[None]):
         """Set when there is no sound: the position then comes from this clock."""
         self.playing = False
         self.started = False
-        self._pending_seek = 0.0
         self._last_pos = 0.0
+        self._loaded: list[Path] = []
+        self._live = False
+        """The player's stream runs (set when the start worker reports back)."""
+        """The file the player has loaded (set by the worker that loads it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -184,7 +197,7 @@ class ReplayScreen(Screen[None]):
 
             problem = player_problem(self.player)
             if problem:
-                problem = f"no sound: {problem}"
+                problem = f"no sound: {getattr(self.player, 'error', None) or problem}"
         self.post_message(ReplayLoaded(attempt, report, audio, problem))
 
     def on_replay_loaded(self, message: ReplayLoaded) -> None:
@@ -231,7 +244,7 @@ class ReplayScreen(Screen[None]):
         if self.attempt is None:
             return
         pos = self.position()
-        if self.playing and pos >= self.duration_s - 0.05:
+        if self.playing and (pos >= self.duration_s - 0.05 or self._player_finished()):
             self._ended()
         self._last_pos = pos
         self._show_state(pos)
@@ -258,20 +271,27 @@ class ReplayScreen(Screen[None]):
     # -------------------------------------------------------------- transport
 
     def _player_call(self, fn: Any, *args: Any, description: str = "playback", **kwargs: Any) -> None:
-        """Run a player method off the UI thread (opening a stream can take a while)."""
+        """Run a player method off the UI thread (decoding a file, opening a stream take a while)."""
         def run() -> None:
-            fn(*args, **kwargs)
+            try:
+                fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - PlaybackError, AudioError: replay goes on silently
+                self.post_message(PlaybackFailed(str(exc) or type(exc).__name__))
+                return
+            if fn is _start_player:
+                self.post_message(PlaybackStarted())
 
         self.run_worker(run, thread=True, exit_on_error=False, group="replay-player", description=description)
 
     def _play_from(self, at: float) -> None:
         at = max(0.0, min(at, max(0.0, self.duration_s - 0.05)))
         self._last_pos = at
+        self._live = False
         if self.clock is not None:
             self.clock.play(at)
         else:
-            player, audio = self.player, self.audio
-            self._player_call(_start_player, player, audio, at, description="starting playback")
+            self._player_call(_start_player, self.player, self.audio, at, self._loaded,
+                              description="starting playback")
         self.started = True
         self.playing = True
 
@@ -302,12 +322,17 @@ class ReplayScreen(Screen[None]):
         if self.clock is not None:
             self.clock.move_to(at)
         elif self.started:
-            delta = at - self.position()
-            self._player_call(self.player.seek, delta, description="seeking")
+            self._player_call(self.player.seek_to, at, description="seeking")
         self._last_pos = at
         self._show_state(at)
 
     def action_seek(self, delta: float) -> None:
+        if self.attempt is None:
+            return
+        if self.clock is None and self.started:
+            self._player_call(self.player.seek, float(delta), description="seeking")
+            self._show_state(max(0.0, min(self.position() + float(delta), self.duration_s)))
+            return
         self.move_to(self.position() + float(delta))
 
     def action_restart(self) -> None:
@@ -338,7 +363,25 @@ class ReplayScreen(Screen[None]):
         if event.option.id and event.option.id.startswith("m"):
             self._jump(self.moments[int(event.option.id[1:])])
 
+    def _player_finished(self) -> bool:
+        return self._live and self.clock is None and bool(getattr(self.player, "finished", False))
+
+    def on_playback_started(self, message: PlaybackStarted) -> None:
+        self._live = self.started
+
+    def on_playback_failed(self, message: PlaybackFailed) -> None:
+        """No sound after all: carry on with the silent clock from where we were."""
+        pos = self._last_pos
+        self.problem = f"no sound: {message.reason}"
+        self.clock = SilentClock(self.duration_s)
+        self.clock.move_to(pos)
+        if self.playing:
+            self.clock.play()
+        self.query_one("#replay-notice", Static).update(
+            f"⚠ No sound: {message.reason}. The transcript still follows a silent clock.")
+
     def _ended(self) -> None:
+        self._live = False
         self.playing = False
         self.started = False
         if self.clock is not None:
@@ -349,6 +392,7 @@ class ReplayScreen(Screen[None]):
             self._player_call(self.player.stop, description="stopping playback")
         self.playing = False
         self.started = False
+        self._live = False
 
     # -------------------------------------------------------------- leaving, delete, export
 

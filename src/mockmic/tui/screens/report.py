@@ -10,11 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.questions import Question
@@ -106,7 +106,7 @@ def pace_text(report: Report) -> Text:
     return out
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(MockmicScreen[None]):
     """The report of one attempt: just recorded (``fresh``) or opened from the history."""
 
     BINDINGS = [

