@@ -260,9 +260,14 @@ def analyze_paths(
         res.elapsed_s = time.monotonic() - start
         return res
 
+    # Models are built (and later freed) here in the calling thread: a CTranslate2 model
+    # created inside a worker thread can abort the process when it is destroyed at exit
+    # (faster-whisper issue #480, seen here with --jobs 2).
+    analyzers = [Analyzer(settings, factory(i, jobs)) for i in range(jobs)]
+
     def worker(index: int) -> None:
         try:
-            analyzer = Analyzer(settings, factory(index, jobs))
+            analyzer = analyzers[index]
             while not cancel.is_set():
                 try:
                     _i, path = todo.get_nowait()
