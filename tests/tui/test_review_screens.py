@@ -402,3 +402,84 @@ def test_snapshot_replay(make: Any, filled: list[int], snap_compare: Any) -> Non
         await pilot.pause(0.3)
 
     assert snap_compare(_snap_app(make, player=player), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.asyncio
+async def test_replay_failing_player_falls_back_to_the_silent_clock(make: Any, filled: list[int]) -> None:
+    from textual.widgets import Static
+
+    class BrokenPlayer(SeekablePlayer):
+        def play(self, start_s: float = 0.0) -> None:
+            raise RuntimeError("cannot open the output device: device unavailable")
+
+    player = BrokenPlayer()
+    app = make(player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        from mockmic.tui.screens.replay import ReplayScreen
+
+        app.push_screen(ReplayScreen(filled[0]))
+        await _settle(pilot, app)
+        screen = app.screen
+        assert str(screen.query_one("#replay-notice", Static).render()) == ""
+        await pilot.press("space")
+        await _settle(pilot, app)
+        await pilot.pause(0.4)
+        notice = str(screen.query_one("#replay-notice", Static).render())
+        assert "device unavailable" in notice
+        assert screen.playing and screen.position() > 0.2  # the silent clock took over
+
+
+# ----------------------------------------------------------------------------- the real player
+
+
+@pytest.mark.mic
+@pytest.mark.asyncio
+async def test_replay_with_the_real_player_through_pulseaudio(virtual_mic: Any, make: Any, filled: list[int]) -> None:
+    """Real sounddevice playback into the PulseAudio null sink; its monitor hears the attempt."""
+    import sounddevice as sd
+
+    from mockmic.audio.playback import Player
+    from mockmic.tui.screens.replay import ReplayScreen
+    from mockmic.tui.widgets.review_widgets import TranscriptFollower
+
+    player = Player()
+    assert player.available(), player.error
+    app = make(player=player)
+    heard: list[np.ndarray] = []
+
+    def listen(indata: np.ndarray, frames: int, t: Any, status: Any) -> None:
+        heard.append(indata[:, 0].copy())
+
+    monitor = sd.InputStream(device=None, samplerate=SAMPLE_RATE, channels=1, dtype="float32", callback=listen)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot, app)
+            app.push_screen(ReplayScreen(filled[0]))
+            await _settle(pilot, app)
+            screen = app.screen
+            follower = screen.query_one("#replay-transcript", TranscriptFollower)
+            monitor.start()
+            await pilot.press("space")
+            await pilot.pause(2.5)
+            pos = player.position_s
+            assert 1.0 < pos < 3.5 and player.playing
+            assert follower.current is not None
+            assert abs(screen.report.words[follower.current].start - pos) < 1.0
+            await pilot.press("right")
+            await pilot.pause(0.5)
+            assert player.position_s > pos + 4.5
+            await pilot.press("space")  # pause
+            await pilot.pause(0.4)
+            paused_at = player.position_s
+            await pilot.pause(0.6)
+            assert player.position_s == pytest.approx(paused_at, abs=0.05)
+            await pilot.press("escape")
+            await _settle(pilot, app)
+            assert player.finished
+    finally:
+        monitor.stop()
+        monitor.close()
+    sound = np.concatenate(heard) if heard else np.zeros(1)
+    # the attempt's audio is noise at 0.01 RMS; the null sink is exact zeros when nothing plays
+    assert np.sqrt(np.mean(sound ** 2)) > 0.002
