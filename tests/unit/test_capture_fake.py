@@ -94,8 +94,10 @@ def test_realtime_fake_keeps_time_and_follows_with_silence(tmp_path: Path) -> No
     assert rec.capturing and rec.running
     assert 0.2 < rec.elapsed_s < 0.6
     assert rec.level_db == pytest.approx(20 * np.log10(0.5 / np.sqrt(2)), abs=0.5)
+    assert rec.quiet_s < 0.2
     time.sleep(0.9)
     assert rec.level_db < -90  # the tone is over; a quiet microphone goes on
+    assert 0.5 < rec.quiet_s < 1.0
     result = rec.stop()
     assert 1.0 < result.duration_s < 1.5
     assert not rec.running
@@ -120,6 +122,25 @@ def test_a_failing_live_consumer_does_not_stop_the_recording(tmp_path: Path) -> 
     result = rec.stop()
     assert result.duration_s == 1.0 and result.error is None
     assert "transcriber crashed" in rec._pipeline.chunk_error
+
+
+def test_a_slow_live_consumer_never_delays_the_disk(tmp_path: Path) -> None:
+    got: list[int] = []
+
+    def slow(chunk: np.ndarray) -> None:
+        time.sleep(0.15)  # a transcriber far slower than real time
+        got.append(len(chunk))
+
+    audio = tone(300, 1.0, SR)
+    rec = FakeRecorder(tmp_path / "a.wav", audio, speed=1.0, block_s=0.05, on_chunk=slow)
+    rec.start()
+    rec.wait_for_audio(2)
+    time.sleep(0.8)
+    on_disk = (tmp_path / "a.wav").stat().st_size - 44
+    assert on_disk / 2 / SR > 0.6  # the file keeps up with the microphone...
+    assert len(got) <= 7  # ...while the consumer is still far behind
+    result = rec.stop()
+    assert sum(got) == round(result.duration_s * SR)  # stop() waited for the last chunk
 
 
 def test_the_file_on_disk_is_recoverable_while_recording(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ The audio path is deliberately short and boring:
   but copy each block into a queue (and count input overflows);
 * a writer thread drains the queue, mixes to mono, resamples to 16 kHz with a streaming resampler
   (soxr, which librosa already depends on), appends 16-bit PCM to a WAV file with raw ``os.write``
-  calls, and hands every converted block to ``on_chunk`` (the live transcriber);
+  calls, and passes every converted block on to ``on_chunk`` (the live transcriber), which
+  runs in a thread of its own so a slow consumer never delays the disk;
 * about twice a second the WAV header is rewritten with the current length and the file is
   fsync'ed, so after a crash, ``kill -9`` or power cut the file is a valid WAV up to that point;
   :func:`repair_wav` fixes the header of an interrupted file to cover everything on disk.
@@ -40,6 +41,8 @@ SYNC_INTERVAL_S = 0.5
 INPUT_LATENCY_S = 0.1
 """Input buffering asked of PortAudio: room for the callback to be late on a busy machine
 without overflows; it delays delivery a little, which a recording does not mind."""
+QUIET_DB = -50.0
+"""Blocks quieter than this count as silence for :attr:`SoundDeviceRecorder.quiet_s`."""
 SILENCE_DB = -100.0
 """``level_db`` before any audio arrived, and the floor for digital silence."""
 NO_PORTAUDIO = "PortAudio library not found (install libportaudio2)"
@@ -332,6 +335,8 @@ class _Pipeline:
         self.level_db = SILENCE_DB
         self.audio_started = threading.Event()
         """Set when the first block arrives (devices can take a second or two to deliver)."""
+        self.last_sound_at: float | None = None
+        """``time.monotonic()`` of the last block louder than :data:`QUIET_DB`."""
         self.first_audio_at: float | None = None
         """``time.monotonic()`` when the first block reached the writer."""
         self._resampler: Any = None
@@ -345,6 +350,13 @@ class _Pipeline:
             self.wav = _WavAppender(path)
         except OSError as exc:
             raise RecordingError(_open_failure(exc, path)) from None
+        self._chunks: queue.SimpleQueue[np.ndarray | None] | None = None
+        self._dispatcher: threading.Thread | None = None
+        if on_chunk is not None:
+            self._chunks = queue.SimpleQueue()
+            self._dispatcher = threading.Thread(target=self._dispatch, name="mockmic-chunks",
+                                                daemon=True)
+            self._dispatcher.start()
         self._thread = threading.Thread(target=self._run, name="mockmic-writer", daemon=True)
         self._thread.start()
 
@@ -356,9 +368,24 @@ class _Pipeline:
         self.queue.put(block)
 
     def finish(self) -> None:
-        """Flush everything queued, write the final header and close the file."""
+        """Flush everything queued, close the file, and wait until ``on_chunk`` has had it all."""
         self.queue.put(None)
         self._thread.join()
+        if self._chunks is not None and self._dispatcher is not None:
+            self._chunks.put(None)
+            self._dispatcher.join()
+
+    def _dispatch(self) -> None:
+        assert self._chunks is not None and self.on_chunk is not None
+        while True:
+            samples = self._chunks.get()
+            if samples is None:
+                return
+            try:
+                self.on_chunk(samples)
+            except Exception as exc:  # noqa: BLE001 - the recording matters more
+                if self.chunk_error is None:
+                    self.chunk_error = f"live processing failed: {exc}"
 
     def _convert(self, block: np.ndarray, last: bool = False) -> np.ndarray:
         mono = block if block.ndim == 1 else (block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
@@ -411,11 +438,10 @@ class _Pipeline:
                     continue
                 rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
                 self.level_db = _to_dbfs(rms)
-                if self.on_chunk is not None:
-                    try:
-                        self.on_chunk(samples)
-                    except Exception as exc:  # noqa: BLE001 - the recording matters more
-                        self.chunk_error = f"live processing failed: {exc}"
+                if self.level_db > QUIET_DB:
+                    self.last_sound_at = time.monotonic()
+                if self._chunks is not None:
+                    self._chunks.put(samples)
             if final:
                 break
             if time.monotonic() - last_sync >= SYNC_INTERVAL_S:
@@ -463,6 +489,8 @@ class Recorder(Protocol):
     @property
     def running(self) -> bool: ...
     @property
+    def quiet_s(self) -> float: ...
+    @property
     def capturing(self) -> bool: ...
     def wait_for_audio(self, timeout: float | None = None) -> bool: ...
 
@@ -495,6 +523,14 @@ class _RecorderBase:
         if first is None:
             return 0.0
         return max(0.0, (self._t_end or time.monotonic()) - first)
+
+    @property
+    def quiet_s(self) -> float:
+        """Seconds since the input was last louder than :data:`QUIET_DB` (a muted mic grows)."""
+        if self._pipeline is None or self._pipeline.first_audio_at is None:
+            return 0.0
+        since = self._pipeline.last_sound_at or self._pipeline.first_audio_at
+        return max(0.0, (self._t_end or time.monotonic()) - since)
 
     @property
     def capturing(self) -> bool:
@@ -535,8 +571,8 @@ class _RecorderBase:
 
     @property
     def running(self) -> bool:
-        return self._t0 is not None and self._t_end is None and not (
-            self._pipeline is not None and self._pipeline.halted)
+        return (self._t0 is not None and self._t_end is None and self._extra_error is None
+                and not (self._pipeline is not None and self._pipeline.halted))
 
     def _open_pipeline(self, in_rate: int) -> None:
         self._pipeline = _Pipeline(self.path, in_rate, self.on_chunk, self.on_error)
@@ -564,8 +600,8 @@ class _RecorderBase:
 class SoundDeviceRecorder(_RecorderBase):
     """Records one answer from a real input device through PortAudio.
 
-    ``on_chunk`` gets every block of 16 kHz mono float32 samples, from the writer thread, in
-    order, right after it is on disk. ``on_error`` gets the one-line message when writing fails
+    ``on_chunk`` gets every block of 16 kHz mono float32 samples, in order, from a thread of
+    its own, after the block is on disk; :meth:`stop` returns once it has had the last one. ``on_error`` gets the one-line message when writing fails
     or the device stops delivering audio.
     """
 
