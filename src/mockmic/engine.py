@@ -37,6 +37,64 @@ def find_audio_fillers(
     return detect_audio_fillers(audio, transcript.words, speech, transcriber)
 
 
+LONG_WINDOW_S = 600.0
+"""Recordings longer than this are run through the VAD and Whisper in windows of at most this
+length, cut in silences: Whisper's feature extractor holds the whole input several times over
+(about 420 MB per 10 minutes), so a 2-hour file in one piece would need about 5 GB."""
+
+
+def long_speech_intervals(audio: np.ndarray, *, min_silence_s: float) -> list[Interval]:
+    """``speech_intervals`` over blocks of ``LONG_WINDOW_S``, joined where speech crosses a block edge."""
+    from mockmic.speech import speech_intervals
+
+    block = int(LONG_WINDOW_S * SAMPLE_RATE)
+    if len(audio) <= block:
+        return speech_intervals(audio, min_silence_s=min_silence_s)
+    out: list[Interval] = []
+    for a in range(0, len(audio), block):
+        edge = a / SAMPLE_RATE
+        for iv in speech_intervals(audio[a:a + block], min_silence_s=min_silence_s):
+            iv = Interval(iv.start + edge, iv.end + edge)
+            if out and iv.start - edge < 0.1 and edge - out[-1].end < 0.1:
+                out[-1] = Interval(out[-1].start, iv.end)  # one stretch cut by the block edge
+            else:
+                out.append(iv)
+    return out
+
+
+def windows_at_silences(speech: list[Interval], duration: float, max_s: float = LONG_WINDOW_S) -> list[tuple[float, float]]:
+    """Split ``[0, duration]`` into windows of at most ``max_s``, cut mid-way through silences."""
+    if duration <= max_s:
+        return [(0.0, duration)]
+    cuts = [0.0]
+    for prev, nxt in zip(speech, speech[1:]):
+        if nxt.end - cuts[-1] > max_s:
+            cut = (prev.end + nxt.start) / 2
+            if cut - cuts[-1] > max_s:  # one stretch longer than a window: cut it hard
+                cut = cuts[-1] + max_s
+            if cut > cuts[-1]:
+                cuts.append(cut)
+    while duration - cuts[-1] > max_s:
+        cuts.append(cuts[-1] + max_s)
+    cuts.append(duration)
+    return list(zip(cuts, cuts[1:]))
+
+
+def transcribe_long(transcriber: Transcriber, audio: np.ndarray, speech: list[Interval]) -> Transcript:
+    """Transcribe in one call, or window by window for recordings longer than ``LONG_WINDOW_S``."""
+    duration = len(audio) / SAMPLE_RATE
+    windows = windows_at_silences(speech, duration)
+    if len(windows) == 1:
+        return transcriber.transcribe(audio)
+    words = []
+    for a, b in windows:
+        if not any(iv.end > a and iv.start < b for iv in speech):
+            continue  # nothing said in this window: don't let Whisper hallucinate over silence
+        i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
+        words.extend(transcriber.transcribe(audio[i:j], offset=a).words)
+    return Transcript(words=words, model=transcriber.name)
+
+
 class Analyzer:
     """Holds one transcriber (the model loads once) and analyzes any number of recordings."""
 
@@ -58,7 +116,7 @@ class Analyzer:
         ``transcript`` and ``speech`` may be passed when they were already computed (the live
         recorder transcribes while the user speaks); otherwise they are computed here.
         """
-        from mockmic.speech import has_speech, speech_intervals
+        from mockmic.speech import has_speech
 
         audio = np.asarray(audio, dtype=np.float32)
         duration = len(audio) / SAMPLE_RATE
@@ -66,11 +124,11 @@ class Analyzer:
         tgt = Target(float(lo), float(hi))
         th = self.settings.thresholds
         if speech is None:
-            speech = speech_intervals(audio, min_silence_s=min(0.2, th.min_pause_s))
+            speech = long_speech_intervals(audio, min_silence_s=min(0.2, th.min_pause_s))
         if not has_speech(speech):
             return self._empty(file, duration, tgt)
         if transcript is None:
-            transcript = self.transcriber.transcribe(audio)
+            transcript = transcribe_long(self.transcriber, audio, speech)
         words = transcript.words
         lex, used = lexical_fillers(words)
         audio_fillers = find_audio_fillers(audio, transcript, speech, self.transcriber)

@@ -1,0 +1,62 @@
+"""Long recordings go through Whisper in windows cut in silences (memory stays bounded)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mockmic.config import Settings
+from mockmic.core import SAMPLE_RATE, Interval, Transcript, Word
+from mockmic.engine import LONG_WINDOW_S, Analyzer, transcribe_long, windows_at_silences
+
+
+def test_windows_cut_mid_silence_and_never_exceed_the_limit() -> None:
+    speech = [Interval(i * 10.0, i * 10.0 + 9.0) for i in range(200)]  # 9 s talk, 1 s pause
+    windows = windows_at_silences(speech, 2000.0)
+    assert windows[0][0] == 0.0 and windows[-1][1] == 2000.0
+    assert all(b - a <= LONG_WINDOW_S for a, b in windows)
+    assert all(w1[1] == w2[0] for w1, w2 in zip(windows, windows[1:]))  # no gaps, no overlap
+    for _a, b in windows[:-1]:
+        assert b % 10.0 == 9.5  # in the middle of a pause, never inside speech
+
+
+def test_short_recording_is_one_window() -> None:
+    assert windows_at_silences([Interval(1.0, 50.0)], 60.0) == [(0.0, 60.0)]
+
+
+def test_continuous_speech_longer_than_a_window_is_cut_hard() -> None:
+    windows = windows_at_silences([Interval(0.0, 1500.0)], 1500.0)
+    assert windows == [(0.0, 600.0), (600.0, 1200.0), (1200.0, 1500.0)]
+
+
+class Recorder:
+    """Returns one word at the middle of each window it is given, and records the calls."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float]] = []
+
+    def transcribe(self, audio, *, offset=0.0, prompt=None, use_filler_prompt=True) -> Transcript:  # noqa: ANN001
+        length = len(audio) / SAMPLE_RATE
+        self.calls.append((offset, length))
+        return Transcript([Word("care", offset + length / 2, offset + length / 2 + 0.3)])
+
+
+def test_transcribe_long_shifts_words_and_skips_silent_windows() -> None:
+    duration = 1900.0
+    audio = np.zeros(int(duration * SAMPLE_RATE), dtype=np.float32)
+    # speech only in the first 1300 s, then 600 s of silence
+    speech = [Interval(i * 10.0, i * 10.0 + 9.0) for i in range(130)]
+    rec = Recorder()
+    t = transcribe_long(rec, audio, speech)
+    assert all(length <= LONG_WINDOW_S + 1e-6 for _o, length in rec.calls)
+    assert [round(o, 1) for o, _l in rec.calls] == [0.0, 599.5, 1199.5]
+    assert [round(w.start, 2) for w in t.words] == [round(o + n / 2, 2) for o, n in rec.calls]
+
+
+def test_analyzer_uses_windows_for_long_audio() -> None:
+    rec = Recorder()
+    audio = np.zeros(int(700 * SAMPLE_RATE), dtype=np.float32)
+    speech = [Interval(i * 10.0, i * 10.0 + 9.0) for i in range(70)]
+    Analyzer(Settings(), rec).analyze(audio, speech=speech)
+    assert len(rec.calls) == 2
