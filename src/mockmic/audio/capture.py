@@ -176,6 +176,35 @@ def audio_backend_status(device: str | int | None = None) -> str | None:
     return None
 
 
+def warm_up_input(device: str | int | None = None, timeout: float = 5.0) -> str | None:
+    """Open the input device once and wait for its first block; None on success, else why not.
+
+    The first stream a process opens can take a second or more to deliver audio (PulseAudio's
+    ALSA plugin: 0.4-1.8 s measured), later ones about 40 ms. Call this from a worker thread at
+    start-up (and after :func:`rescan_devices`) so the first answer is not clipped; it doubles
+    as a microphone check.
+    """
+    try:
+        sd = _sounddevice()
+        dev = resolve_input_device(device)
+    except AudioUnavailable as exc:
+        return str(exc)
+    got = threading.Event()
+
+    def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        got.set()
+
+    try:
+        with sd.InputStream(device=dev.index, samplerate=int(round(dev.default_rate)),
+                            channels=1, dtype="float32", latency=INPUT_LATENCY_S,
+                            callback=callback):
+            if not got.wait(timeout):
+                return f"{dev.name!r} delivered no audio within {timeout:g} s"
+    except Exception as exc:  # noqa: BLE001 - PortAudioError: device busy, gone, refuses
+        return f"cannot open input device {dev.name!r}: {exc}"
+    return None
+
+
 # ----------------------------------------------------------------------------------------------
 # the crash-safe WAV file
 
