@@ -85,11 +85,11 @@ def _write_audio(path: Path, seconds: float) -> Path:
 
 ATTEMPTS = [
     # question id, question text, script, day, self-review
-    ("why_im", "Why internal medicine?", long_script(5, fillers=4, pause=3.5), "2026-11-01T09:30:00+00:00",
+    ("core-why-this-specialty", "Why did you choose this specialty?", long_script(5, fillers=4, pause=3.5), "2026-11-01T09:30:00+00:00",
      (2, 3, 2, 3), "Too many ums at the start."),
-    ("why_im", "Why internal medicine?", long_script(5, fillers=1), "2026-11-03T19:05:00+00:00",
+    ("core-why-this-specialty", "Why did you choose this specialty?", long_script(5, fillers=1), "2026-11-03T19:05:00+00:00",
      (4, 4, 3, 4), None),
-    ("tell_me", "Tell me about yourself.", long_script(8) + " but in my country we did it without any supervision",
+    ("core-tell-me-about-yourself", "Tell me about yourself.", long_script(8) + " but in my country we did it without any supervision",
      "2026-11-02T08:00:00+00:00", (None, None, None, None), None),
 ]
 
@@ -99,7 +99,7 @@ def filled(store: Any, settings: Any) -> list[int]:
     """Three finished attempts of two questions, with audio files, at fixed times."""
     ids = []
     for i, (qid, text, script, when, review, note) in enumerate(ATTEMPTS):
-        report = make_report(script, target=(45, 90) if qid == "why_im" else (90, 120))
+        report = make_report(script, target=(45, 90) if qid == "core-why-this-specialty" else (90, 120))
         audio = _write_audio(settings.recordings / "audio" / f"take{i}.wav", report.duration_s)
         aid = store.begin_attempt(qid, text, audio)
         store.finish_attempt(aid, report, duration_s=report.duration_s)
@@ -140,10 +140,11 @@ async def test_history_lists_attempts_by_question_and_by_date(make: Any, filled:
         assert isinstance(screen, HistoryScreen)
         a0, a1, a2 = filled
         # newest question group first, newest attempt first inside it
-        assert _table_keys(screen) == ["q:why_im", f"a:{a1}", f"a:{a0}", "q:tell_me", f"a:{a2}"]
+        assert _table_keys(screen) == ["q:core-why-this-specialty", f"a:{a1}", f"a:{a0}",
+                                       "q:core-tell-me-about-yourself", f"a:{a2}"]
         # the cursor starts on the newest attempt; the trend pane shows its question's progress
         trends = str(screen.query_one("#history-trends", Static).render())
-        assert "Why internal medicine?" in trends and "2 attempts" in trends
+        assert "Why did you choose this specialty?" in trends and "2 attempts" in trends
         fill_line = next(line for line in trends.splitlines() if line.startswith("Fillers / min"))
         assert fill_line.rstrip().endswith("better")
         assert "safe" in trends and "2" in trends
@@ -165,7 +166,7 @@ async def test_compare_shows_both_attempts(make: Any, filled: list[int]) -> None
         await _settle(pilot, app)
         await pilot.press("h")
         await _settle(pilot, app)
-        await pilot.press("c")  # newest why_im attempt vs the one before it
+        await pilot.press("c")  # the newest specialty attempt vs the one before it
         await _settle(pilot, app)
         screen = app.screen
         assert isinstance(screen, CompareScreen) and screen.ids == (a0, a1)
@@ -197,7 +198,7 @@ async def test_compare_refuses_different_questions(make: Any, filled: list[int])
         await _settle(pilot, app)
         await pilot.press("h")
         await _settle(pilot, app)
-        await pilot.press("space")  # mark the newest why_im attempt
+        await pilot.press("space")  # mark the newest specialty attempt
         screen = app.screen
         table = screen.query_one("#history-table")
         table.move_cursor(row=table.get_row_index(f"a:{filled[2]}"))
@@ -353,7 +354,7 @@ async def test_export_from_history_writes_html(make: Any, filled: list[int], set
         await _settle(pilot, app)
     out = settings.recordings / "exports" / f"attempt-{filled[1]}.html"
     page = out.read_text()
-    assert "Why internal medicine?" in page and "<svg" in page and "<script" not in page
+    assert "Why did you choose this specialty?" in page and "<svg" in page and "<script" not in page
 
 
 # ----------------------------------------------------------------------------- snapshots
@@ -483,3 +484,21 @@ async def test_replay_with_the_real_player_through_pulseaudio(virtual_mic: Any, 
     sound = np.concatenate(heard) if heard else np.zeros(1)
     # the attempt's audio is noise at 0.01 RMS; the null sink is exact zeros when nothing plays
     assert np.sqrt(np.mean(sound ** 2)) > 0.002
+
+
+@pytest.mark.asyncio
+async def test_history_opens_on_the_question_under_the_home_cursor(make: Any, filled: list[int], bank: Any) -> None:
+    from mockmic.tui.screens.history import HistoryScreen
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        home = app.screen
+        table = home.query_one("#questions")
+        assert bank.get("core-tell-me-about-yourself") is not None
+        table.move_cursor(row=table.get_row_index("q:core-tell-me-about-yourself"))
+        await pilot.pause()
+        await pilot.press("h")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.highlighted_key() == f"a:{filled[2]}"

@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from mockmic.analysis.trends import AttemptPoint, group_by_day, question_series
+from mockmic.analysis.trends import AttemptPoint, group_by_day
 from mockmic.config import Settings
 from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
 
@@ -88,6 +88,11 @@ def open_history(app: Any, question_id: str | None = None) -> None:
         return
     if isinstance(app.screen, HistoryScreen):
         return
+    if question_id is None:
+        # from the question list: open on the question under the cursor
+        pick = getattr(app.screen, "highlighted_question", None)
+        question = pick() if callable(pick) else None
+        question_id = getattr(question, "id", None)
     app.push_screen(HistoryScreen(question_id=question_id))
 
 
@@ -319,8 +324,8 @@ class HistoryScreen(Screen[None]):
                     table.add_row(*self._attempt_cells(a, show_question=False), key=f"a:{a.id}")
         target = keep if keep and keep in table.rows else None
         if target is None and self.focus_question is not None:
-            key = f"q:{self.focus_question}"
-            target = key if key in table.rows else None
+            # the newest attempt of the question the user came from
+            target = next((f"a:{a.id}" for a in attempts if (a.question_id or "") == self.focus_question), None)
             self.focus_question = None
         if target is None:
             target = next((k.value for k in table.rows if str(k.value).startswith("a:")), None)

@@ -16,6 +16,8 @@ from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.export import sparkline
 
+SPARK_W = 10
+"""The trend sparklines show the last this many attempts (the pane is 46 columns wide)."""
 DIRECTION_STYLE = {"better": "bold green", "worse": "bold red", "steady": "yellow", "n/a": "dim"}
 
 
@@ -50,10 +52,10 @@ def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, titl
         vals = [v for v in (p.value(m) for p in points) if v is not None]
         s = sums[m]
         out.append(f"{METRIC_LABELS[m]:<18}", style="bold")
-        out.append(f"{sparkline(vals) or '–':<12} ", style="cyan")
+        out.append(f"{sparkline(vals[-SPARK_W:]) or '–':<{SPARK_W}} ", style="cyan")
         if s.last is not None:
             last = f"{s.last:.0f}" if m in ("wpm", "duration_s") else f"{s.last:.1f}"
-            out.append(f"{last:>6}  ")
+            out.append(f"{last:>5}  ")
         out.append(s.direction if s.direction != "n/a" else "", style=DIRECTION_STYLE[s.direction])
         out.append("\n")
     out.append("\nSelf-review (1–5)\n", style="bold")
@@ -61,8 +63,8 @@ def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, titl
         vals = [v for v in (p.self_review.get(lens) for p in points) if v is not None]
         out.append(f"  {lens:<16}")
         if vals:
-            out.append(f"{sparkline(vals):<12} ", style="magenta")
-            out.append(f"{vals[-1]:>6}")
+            out.append(f"{sparkline(vals[-SPARK_W:]):<{SPARK_W}} ", style="magenta")
+            out.append(f"{vals[-1]:>5}")
         else:
             out.append("not rated", style="dim")
         out.append("\n")
