@@ -86,6 +86,7 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK (review_adaptable BETWEEN 1 AND 5);
     ALTER TABLE attempts ADD COLUMN note TEXT;
     ALTER TABLE attempts ADD COLUMN pid INTEGER;
+    ALTER TABLE attempts ADD COLUMN pid_start TEXT;
     CREATE INDEX attempts_by_session ON attempts (session_id);
     """,
 )
@@ -130,6 +131,7 @@ class Attempt:
     adaptable: int | None = None
     note: str | None = None
     pid: int | None = None
+    pid_start: str | None = field(default=None, repr=False)
     report_json: str | None = field(default=None, repr=False)
     words_json: str | None = field(default=None, repr=False)
 
@@ -190,18 +192,32 @@ def _flags_text(report: Report) -> str:
     return ",".join(dict.fromkeys(flag.code for flag in report.flags))
 
 
-def _pid_alive(pid: int | None) -> bool:
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, Linux), to tell a reused pid apart."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+_OWN_START = _process_start(os.getpid())
+
+
+def _pid_alive(pid: int | None, started: str | None) -> bool:
+    """Is the process that owns a row still running? (A pid reused after a restart is not it.)"""
     if not pid:
         return False
     if pid == os.getpid():
-        return True
+        return started == _OWN_START
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    current = _process_start(pid)
+    return started is None or current is None or current == started
 
 
 class Store:
@@ -321,6 +337,7 @@ class Store:
             error=row["error"], session_id=row["session_id"], safe=row["review_safe"],
             honest=row["review_honest"], reflective=row["review_reflective"],
             adaptable=row["review_adaptable"], note=row["note"], pid=row["pid"],
+            pid_start=row["pid_start"],
             report_json=row["report_json"], words_json=row["words_json"],
         )
 
@@ -345,9 +362,9 @@ class Store:
         with self._write() as conn:
             cur = conn.execute(
                 "INSERT INTO attempts (question_id, question_text, session_id, started_at,"
-                " audio_path, status, pid) VALUES (?, ?, ?, ?, ?, 'recording', ?)",
+                " audio_path, status, pid, pid_start) VALUES (?, ?, ?, ?, ?, 'recording', ?, ?)",
                 (question_id, question_text or "", session_id, _now(), self._rel(audio_path),
-                 os.getpid()),
+                 os.getpid(), _OWN_START),
             )
             return int(cur.lastrowid)  # type: ignore[arg-type]
 
@@ -503,14 +520,16 @@ class Store:
         rows = self._query(
             "SELECT * FROM attempts WHERE status IN (?, ?) ORDER BY id", IN_PROGRESS
         )
-        return [self._attempt(r) for r in rows if not _pid_alive(r["pid"])]
+        return [self._attempt(r) for r in rows if not _pid_alive(r["pid"], r["pid_start"])]
 
     def claim(self, attempt: Attempt) -> bool:
         """Take over an interrupted attempt so that two starting processes never both recover it."""
         with self._write() as conn:
             cur = conn.execute(
-                "UPDATE attempts SET pid = ? WHERE id = ? AND status IN (?, ?) AND pid IS ?",
-                (os.getpid(), attempt.id, *IN_PROGRESS, attempt.pid),
+                "UPDATE attempts SET pid = ?, pid_start = ? WHERE id = ? AND status IN (?, ?)"
+                " AND pid IS ? AND pid_start IS ?",
+                (os.getpid(), _OWN_START, attempt.id, *IN_PROGRESS, attempt.pid,
+                 attempt.pid_start),
             )
             return cur.rowcount == 1
 

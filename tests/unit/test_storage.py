@@ -291,6 +291,16 @@ def test_recovery_without_analyzer_and_with_a_failing_one(tmp_path: Path) -> Non
     assert "model missing" in got.error and b.exists()
 
 
+def test_a_reused_pid_does_not_hide_an_interrupted_attempt(tmp_path: Path) -> None:
+    """After a restart the new process can get the dead one's pid (containers: always)."""
+    store = Store(tmp_path / "mockmic.sqlite3")
+    mine = store.begin_attempt("q", "Q", tmp_path / "a.wav")
+    old = store.begin_attempt("q", "Q", tmp_path / "b.wav")
+    store._conn.execute("UPDATE attempts SET pid_start = 'an-earlier-process' WHERE id = ?", (old,))
+    assert [a.id for a in store.interrupted()] == [old]
+    assert store.get(mine).status == "recording"
+
+
 def test_two_processes_never_recover_the_same_attempt(tmp_path: Path) -> None:
     db = tmp_path / "mockmic.sqlite3"
     first, second = Store(db), Store(db)
