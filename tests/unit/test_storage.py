@@ -310,3 +310,16 @@ def test_two_processes_never_recover_the_same_attempt(tmp_path: Path) -> None:
     assert first.claim(first.interrupted()[0]) is True
     assert second.claim(stale) is False
     assert first.get(aid).pid is not None
+
+
+def test_a_full_disk_under_the_database_is_one_clear_error(tmp_path: Path) -> None:
+    store = Store(tmp_path / "mockmic.sqlite3")
+    store._conn.execute("PRAGMA max_page_count = 12")  # the database cannot grow: disk full
+    with pytest.raises(StoreError) as err:
+        for i in range(200):
+            aid = store.begin_attempt("q", "Q" * 2000, tmp_path / f"{i}.wav")
+            store.finish_attempt(aid, make_report(n_words=60))
+    assert "full" in str(err.value) and str(tmp_path / "mockmic.sqlite3") in str(err.value)
+    assert "\n" not in str(err.value)
+    # what was written before stays readable and the store keeps working for reads
+    assert len(store.list_attempts()) >= 1
