@@ -502,3 +502,49 @@ async def test_history_opens_on_the_question_under_the_home_cursor(make: Any, fi
         await _settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.highlighted_key() == f"a:{filled[2]}"
+
+
+@pytest.mark.asyncio
+async def test_palette_opens_history_and_markdown_export_key(make: Any, filled: list[int], settings: Any) -> None:
+    from mockmic.tui.screens.history import HistoryScreen
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"history")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("E")  # shift+e: Markdown
+        await _settle(pilot, app)
+    md = (settings.recordings / "exports" / f"attempt-{filled[1]}.md").read_text()
+    assert md.startswith("# Attempt ") and "Progress on this question (2 attempts)" in md
+
+
+@pytest.mark.asyncio
+async def test_delete_from_replay_returns_to_history_without_the_attempt(make: Any, filled: list[int],
+                                                                         store: Any) -> None:
+    from mockmic.tui.screens.history import HistoryScreen
+    from mockmic.tui.screens.replay import ReplayScreen
+
+    app = make(player=SeekablePlayer())
+    a1 = filled[1]
+    audio = store.get(a1).audio_path
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot, app)
+        await pilot.press("h")
+        await _settle(pilot, app)
+        await pilot.press("enter")  # replay the highlighted (newest) attempt
+        await _settle(pilot, app)
+        assert isinstance(app.screen, ReplayScreen) and app.screen.attempt_id == a1
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await _settle(pilot, app)
+        await _settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)
+        assert f"a:{a1}" not in _table_keys(app.screen)
+    assert not audio.exists() and store.get(a1) is None
