@@ -390,10 +390,13 @@ class Store:
     def finish_attempt(self, attempt_id: int, report: Report | None,
                        duration_s: float | None = None, overflows: int | None = None,
                        status: str = "done", error: str | None = None) -> None:
-        """Store the analysis of an attempt (``report`` None: audio kept, no analysis)."""
+        """Store the analysis of an attempt (``report`` None: audio kept, no analysis).
+
+        ``error`` None keeps a message stored earlier (e.g. "disk full" from :meth:`mark_analyzing`).
+        """
         if status not in STATUSES:
             raise ValueError(f"unknown attempt status {status!r}")
-        values: dict[str, Any] = {"status": status, "error": error}
+        values: dict[str, Any] = {"status": status}
         if report is not None:
             values.update(
                 model=report.model, transcript=report.transcript,
@@ -412,8 +415,9 @@ class Store:
         sets = ", ".join(f"{key} = ?" for key in values)
         with self._write() as conn:
             cur = conn.execute(
-                f"UPDATE attempts SET {sets}, ended_at = COALESCE(ended_at, ?) WHERE id = ?",
-                (*values.values(), _now(), attempt_id),
+                f"UPDATE attempts SET {sets}, error = COALESCE(?, error),"
+                " ended_at = COALESCE(ended_at, ?) WHERE id = ?",
+                (*values.values(), error, _now(), attempt_id),
             )
             if cur.rowcount == 0:
                 raise KeyError(f"no attempt {attempt_id}")

@@ -110,7 +110,7 @@ def test_attempt_life_cycle_round_trips_the_report(tmp_path: Path) -> None:
     aid = store.begin_attempt("tell-me-about-yourself", "Tell me about yourself.", audio)
     row = store.get(aid)
     assert row.status == "recording" and row.audio_path == audio and row.ended_at is None
-    store.mark_analyzing(aid, 12.5, overflows=2)
+    store.mark_analyzing(aid, 12.5, overflows=2, error="disk full: recording stopped")
     assert store.get(aid).status == "analyzing"
     report = make_report()
     store.finish_attempt(aid, report, duration_s=12.5, overflows=2)
@@ -121,6 +121,7 @@ def test_attempt_life_cycle_round_trips_the_report(tmp_path: Path) -> None:
     assert [w.text for w in done.words] == [w.text for w in report.words]
     assert done.flags == [f.code for f in report.flags]
     assert done.ended_at is not None and done.ended_at >= done.started_at
+    assert done.error == "disk full: recording stopped"  # the reason it was cut short stays
 
 
 def test_review_scores_are_validated(tmp_path: Path) -> None:
