@@ -110,12 +110,16 @@ def _sort_key(p: AttemptPoint) -> tuple[float, str]:
 
 def question_series(attempts: Iterable[Any]) -> dict[str, list[AttemptPoint]]:
     """Attempts grouped by question id, each group oldest first (questions in first-seen order)."""
+    return series_from_points(attempt_point(a) for a in attempts)
+
+
+def series_from_points(points: Iterable[AttemptPoint]) -> dict[str, list[AttemptPoint]]:
+    """:func:`question_series` for points already made (reports parsed once)."""
     out: dict[str, list[AttemptPoint]] = {}
-    for a in attempts:
-        p = attempt_point(a)
+    for p in points:
         out.setdefault(p.question_id, []).append(p)
-    for points in out.values():
-        points.sort(key=_sort_key)
+    for group in out.values():
+        group.sort(key=_sort_key)
     return out
 
 

@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from mockmic.analysis.trends import AttemptPoint, group_by_day
+from mockmic.analysis.trends import AttemptPoint, group_by_day, series_from_points
 from mockmic.config import Settings
 from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
 
@@ -256,9 +256,7 @@ class HistoryScreen(Screen[None]):
             if getattr(a, "status", "done") in ("done", "recovered", "imported"):
                 series_input.append(a)
         # series from the points already computed (each report is parsed once)
-        for p in sorted((data.points[int(a.id)] for a in series_input),
-                        key=lambda p: (p.when.timestamp() if p.when else 0.0, str(p.attempt_id))):
-            data.series.setdefault(p.question_id, []).append(p)
+        data.series = series_from_points(data.points[int(a.id)] for a in series_input)
         self.post_message(HistoryLoaded(data))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
