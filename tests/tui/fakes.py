@@ -60,21 +60,28 @@ class FakeTranscriber:
 
 
 class FakePlayer:
-    """Plays instantly; remembers what it was asked to play."""
+    """The Player interface; "plays" instantly and remembers what it was given."""
 
     def __init__(self, problem: str | None = None) -> None:
-        self.problem = problem
+        self.error = problem
         self.played: list[Any] = []
         self.stopped = 0
         self.paused = 0
         self.resumed = 0
-        self.playing = False
+        self._loaded: Any = None
 
     def available(self) -> bool:
-        return self.problem is None
+        return self.error is None
 
-    def play(self, source: Any, rate: int | None = None) -> None:
-        self.played.append(source)
+    def load(self, source: Any, rate: int = 16_000) -> float:
+        self._loaded = source
+        return 1.0
+
+    def play(self, start_s: float = 0.0) -> None:
+        self.played.append(self._loaded)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
 
     def stop(self) -> None:
         self.stopped += 1
@@ -84,9 +91,6 @@ class FakePlayer:
 
     def resume(self) -> None:
         self.resumed += 1
-
-    def seek(self, seconds: float) -> None:
-        pass
 
     @property
     def position_s(self) -> float:

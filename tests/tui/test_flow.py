@@ -30,20 +30,32 @@ async def until(pilot: Any, cond: Callable[[], bool], timeout: float = 20.0, wha
         await pilot.pause(0.05)
 
 
+def shown(app: Any, cls: type, selector: str = "*") -> bool:
+    """``app.screen`` is a ``cls`` whose widgets are mounted."""
+    return isinstance(app.screen, cls) and bool(app.screen.query(selector))
+
+
 def text_of(app: Any, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
+
+
+async def focus(pilot: Any, selector: str) -> None:
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await until(pilot, lambda: pilot.app.focused is widget, what=f"focus on {selector}")
 
 
 async def answer_one(pilot: Any) -> ReportScreen:
     """From the asking screen: Space to record, Space to stop, wait for the report."""
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None,
+    await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None,
                 what="question shown")
     await pilot.press("space")
-    await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording",
+    await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording",
                 what="recording")
     await pilot.press("space")
-    await until(pilot, lambda: isinstance(app.screen, ReportScreen), what="report")
+    await until(pilot, lambda: shown(app, ReportScreen, "#rep-transcript")
+                and app.focused is not None and app.focused.id == "rep-scroll", what="report")
     return app.screen
 
 
@@ -72,25 +84,25 @@ async def test_practise_one_question_end_to_end_with_fakes(make: Any, store: Any
         assert attempt.report.to_json() == report.to_json()
 
         # self-review: rate two lenses with keys, write a note; it lands in the store
-        app.screen.query_one("#lens-safe").focus()
+        await focus(pilot, "#lens-safe")
         await pilot.press("4")
-        app.screen.query_one("#lens-honest").focus()
+        await focus(pilot, "#lens-honest")
         await pilot.press("right", "right", "right")
-        app.screen.query_one("#note").focus()
+        await focus(pilot, "#note")
         await pilot.press(*"slow down")
         await until(pilot, lambda: store.get(report_screen.attempt_id).note == "slow down", what="review saved")
         saved = store.get(report_screen.attempt_id)
         assert (saved.safe, saved.honest, saved.reflective) == (4, 3, None)
 
         # next question: a different one
-        app.screen.query_one("#rep-scroll").focus()
+        await focus(pilot, "#rep-scroll")
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen), what="next question")
+        await until(pilot, lambda: shown(app, AskingScreen), what="next question")
         assert app.screen.question.id != first.id
 
         # back home: the list now shows the attempt
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
         home = app.screen
         await until(pilot, lambda: first.id in home.stats, what="stats")
         assert home.stats[first.id].attempts == 1
@@ -107,7 +119,7 @@ async def test_retry_and_replay(make: Any, store: Any) -> None:
         await pilot.press("p")
         await until(pilot, lambda: screen.audio_path in [str(p) for p in player.played], what="replay")
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen))
+        await until(pilot, lambda: shown(app, AskingScreen))
         assert app.screen.question.id == qid
         await answer_one(pilot)
         assert len(store.list_attempts(question_id=qid)) == 2
@@ -125,7 +137,7 @@ async def test_auto_start_plays_question_and_cue_then_records(make: Any, setting
                voice=lambda q: spoken)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen), what="auto start")
+        await until(pilot, lambda: shown(app, RecordingScreen), what="auto start")
         assert player.played[0] == spoken
         cue = player.played[1]
         assert isinstance(cue, np.ndarray) and 0.1 < len(cue) / 16000 < 0.5 and np.abs(cue).max() > 0.1
@@ -142,7 +154,7 @@ async def test_voice_unavailable_shows_why_and_counts_down(make: Any, settings: 
     app = make(settings=replace(settings, start_recording="auto"), voice=no_voice)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is False)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is False)
         assert "Not spoken: the Piper voice is not installed" in text_of(app, "#ask-notice")
         assert "Recording starts in" in text_of(app, "#ask-hint")
 
@@ -151,7 +163,7 @@ async def test_no_output_device_is_a_notice(make: Any) -> None:
     app = make(player=FakePlayer(problem="no audio output device"), voice=lambda q: "x.flac")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is False)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is False)
         assert "no audio output device" in text_of(app, "#ask-notice")
 
 
@@ -184,14 +196,14 @@ async def test_no_microphone_app_still_works(make: Any, store: Any, bank: Any) -
         await until(pilot, lambda: app.screen.query_one("#attempts").option_count >= 1
                     and app.screen.query_one("#attempts").get_option_at_index(0).id.isdigit())
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await until(pilot, lambda: shown(app, ReportScreen))
         assert app.screen.report.word_count == report.word_count
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
         # practising: the question is shown, recording is refused with the reason
-        app.screen.query_one("#questions").focus()
+        await focus(pilot, "#questions")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
         await pilot.pause(0.2)
         assert isinstance(app.screen, AskingScreen)
@@ -204,19 +216,19 @@ async def test_discard_asks_then_deletes(make: Any, store: Any, answer_audio: An
     app = make(recorder_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         assert len(store.list_attempts()) == 1  # the row exists while recording
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: shown(app, ConfirmScreen))
         await pilot.press("n")  # keep recording
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen))
+        await until(pilot, lambda: shown(app, RecordingScreen))
         assert app.screen.phase == "recording"
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: shown(app, ConfirmScreen))
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
         assert made[0].abandoned and not made[0].path.exists()
         assert store.list_attempts() == []
 
@@ -226,9 +238,9 @@ async def test_muted_microphone_warning(make: Any, answer_audio: Any) -> None:
     app = make(recorder_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         rec = made[0]
         warning = app.screen.query_one("#rec-warning")
         rec.elapsed_s = 2.0
@@ -257,15 +269,15 @@ async def test_worker_error_is_shown_not_fatal(make: Any, answer_audio: Any, sto
     app = make(recorder_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         await pilot.press("space")
         await until(pilot, lambda: app.screen.phase == "failed")
         assert "broke on stop" in text_of(app, "#rec-warning")
         assert any("broke on stop" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
 
 
 async def test_too_short_recording_keeps_audio_and_says_why(make: Any, store: Any, answer_audio: Any) -> None:
@@ -273,9 +285,9 @@ async def test_too_short_recording_keeps_audio_and_says_why(make: Any, store: An
     app = make(recorder_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen) and app.screen.spoken is not None)
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
-        await until(pilot, lambda: isinstance(app.screen, RecordingScreen) and app.screen.phase == "recording")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         await pilot.press("space")
         await until(pilot, lambda: app.screen.phase == "failed")
         assert "No report" in text_of(app, "#rec-warning")
@@ -287,7 +299,7 @@ async def test_mock_interview_ends_with_summary(make: Any, store: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, MockSetupScreen))
+        await until(pilot, lambda: shown(app, MockSetupScreen))
         await pilot.press("backspace", "2", "enter")
         first = await answer_one(pilot)
         assert "question 1 of 2" in str(first.query_one("#rep-header").render())
@@ -296,7 +308,7 @@ async def test_mock_interview_ends_with_summary(make: Any, store: Any) -> None:
         assert second.question.id != first.question.id
         assert "last question" in str(second.query_one("#rep-header").render())
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await until(pilot, lambda: shown(app, SummaryScreen))
         table = app.screen.query_one("#sum-table")
         assert table.row_count == 2
         assert "0 of 2 answers in their window" in text_of(app, "#sum-totals")
@@ -306,26 +318,26 @@ async def test_mock_interview_ends_with_summary(make: Any, store: Any) -> None:
         assert [a.question_id for a in attempts] == [first.question.id, second.question.id]
         await until(pilot, lambda: store.get_session(session_id).ended_at is not None)
         await pilot.press("enter")  # open the first answer's report from the summary
-        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+        await until(pilot, lambda: shown(app, ReportScreen))
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await until(pilot, lambda: shown(app, SummaryScreen))
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
 
 
 async def test_help_and_command_palette(make: Any, bank: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await until(pilot, lambda: shown(app, HelpScreen))
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: shown(app, HomeScreen))
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await pilot.press(*"five years")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskingScreen), what="palette practise")
+        await until(pilot, lambda: shown(app, AskingScreen), what="palette practise")
         assert "five years" in app.screen.question.text
 
 

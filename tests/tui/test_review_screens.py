@@ -514,7 +514,15 @@ async def test_palette_opens_history_and_markdown_export_key(make: Any, filled: 
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"history")
-        await pilot.pause(0.5)
+        from textual.command import CommandList
+
+        for _ in range(50):  # the palette searches in the background: wait for our entry on top
+            await pilot.pause(0.1)
+            found = app.screen.query(CommandList)
+            if found and found.first().option_count and \
+                    "History: past attempts" in str(found.first().get_option_at_index(0).prompt):
+                break
+        found.first().highlighted = 0
         await pilot.press("enter")
         await _settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)

@@ -128,37 +128,23 @@ def player_problem(player: Any) -> str | None:
     if player is None:
         return "no audio output"
     try:
-        ok = player.available()
+        if player.available():
+            return None
     except Exception as exc:  # noqa: BLE001 - a broken backend is "no output", not a crash
         return str(exc) or "no audio output"
-    if ok is True or ok is None:
-        return None
-    if isinstance(ok, str):
-        return ok
-    return getattr(player, "problem", None) or "no audio output device"
+    return getattr(player, "error", None) or "no audio output device"
 
 
 def play_and_wait(player: Any, source: Any, *, cancelled: Callable[[], bool],
-                  rate: int | None = None, poll_s: float = 0.05) -> bool:
-    """Play ``source`` (a file or samples) to the end from a worker thread.
+                  rate: int = 16_000, poll_s: float = 0.05) -> bool:
+    """Play ``source`` (a file or 16 kHz samples) to the end, from a worker thread.
 
     Returns False when ``cancelled()`` became true first (the sound is stopped then).
     """
-    if rate is None:
-        player.play(source)
-    else:
-        player.play(source, rate)
-    while _is_playing(player):
+    player.load(source, rate)
+    player.play()
+    while not player.wait(poll_s):
         if cancelled():
             player.stop()
             return False
-        time.sleep(poll_s)
     return not cancelled()
-
-
-def _is_playing(player: Any) -> bool:
-    for name in ("playing", "is_playing", "active"):
-        value = getattr(player, name, None)
-        if value is not None:
-            return bool(value() if callable(value) else value)
-    return False
