@@ -49,6 +49,9 @@ CONTEXT = 64
 """Samples of the previous window Silero sees in front of each window."""
 PROMPT_WORDS = 40
 """How many of the previous words are passed to Whisper as context for the next chunk."""
+IDLE_EXIT_S = 30.0
+"""The session's thread ends when no audio came for this long (the recorder is gone and nobody
+called finish or cancel); finish() still works afterwards, doing the remaining work itself."""
 
 
 class StreamingVad:
@@ -249,7 +252,7 @@ class LiveSession:
         min_chunk_s: float = 5.0,
         max_chunk_s: float = 20.0,
         pause_s: float = 0.3,
-        settle_s: float = 0.4,
+        settle_s: float = 0.25,
     ) -> None:
         self.target = target
         transcriber = analyzer.transcriber
@@ -394,18 +397,31 @@ class LiveSession:
     def running(self) -> bool:
         return self._thread.is_alive()
 
+    @property
+    def audio(self) -> np.ndarray:
+        """The samples received, once ``finish`` has returned (a read-only view)."""
+        if not self._done or self._thread.is_alive():
+            raise LiveSessionError("the audio is available after finish()")
+        view = self._buf[: self._len]
+        view.flags.writeable = False
+        return view
+
     # ------------------------------------------------------------------ the session's thread
 
     def _run(self) -> None:
         try:
             self._vad = self._new_vad()
             self._warm_up()
+            last_audio = time.monotonic()
             while True:
                 with self._cond:
                     while not self._inbox and not self._stopping:
+                        if time.monotonic() - last_audio > IDLE_EXIT_S:
+                            return  # abandoned without cancel(): finish() can still do the rest
                         self._cond.wait(0.5)
                     stopping = self._stopping
                     cancelled = self._cancelled
+                last_audio = time.monotonic()
                 if cancelled:
                     self._buf = np.zeros(0, dtype=np.float32)
                     return

@@ -1,0 +1,72 @@
+"""Live transcription with the real ``base`` model against a whole-file analysis of the same audio.
+
+The answer is the project's own Piper recording ``tests/data/answer_tell_me.flac`` (~59 s, two
+"um"s, one 3.5 s pause). It is fed to a LiveSession in 0.1 s blocks at three times real time, so
+chunks are cut and transcribed while "recording" goes on, as in the app. The finished report must
+agree with ``Analyzer.analyze`` of the same samples: word count and filler count within 2%, and
+the same flags.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from mockmic.audio.io import decode_file
+from mockmic.config import Settings
+from mockmic.engine import Analyzer
+from mockmic.live import LiveSession
+from mockmic.transcription import make_transcriber
+from mockmic.whisper_models import ModelError
+
+pytestmark = pytest.mark.slow
+
+ANSWER = Path(__file__).resolve().parents[1] / "data" / "answer_tell_me.flac"
+SPEED = 3.0
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    settings = Settings()
+    try:
+        transcriber = make_transcriber(settings, "base")
+        transcriber.model  # noqa: B018 - load it now
+    except ModelError as exc:
+        pytest.skip(f"the base model is not installed: {exc}")
+    return Analyzer(settings, transcriber)
+
+
+def within(a: int, b: int, rel: float = 0.02) -> bool:
+    return abs(a - b) <= rel * max(a, b)
+
+
+def test_live_report_matches_whole_file_report(analyzer: Analyzer) -> None:
+    audio = decode_file(ANSWER).samples
+    session = LiveSession(analyzer, target=(90.0, 120.0))
+    block = 1600
+    t0 = time.monotonic()
+    for i in range(0, len(audio), block):
+        session.feed(audio[i:i + block])
+        ahead = t0 + (i + block) / 16000 / SPEED - time.monotonic()
+        if ahead > 0:
+            time.sleep(ahead)
+    live = session.finish(file=str(ANSWER))
+    stats = session.stats
+    whole = Analyzer(analyzer.settings, session.transcriber).analyze(
+        audio, file=str(ANSWER), target=(90.0, 120.0)
+    )
+
+    assert stats.chunks_decoded >= 2, stats  # work was done while the audio came in
+    assert stats.received_s == pytest.approx(len(audio) / 16000)
+    assert live.duration_s == pytest.approx(whole.duration_s)
+    assert whole.word_count > 120
+    assert within(live.word_count, whole.word_count), (live.word_count, whole.word_count)
+    assert within(live.fillers.count, whole.fillers.count), (
+        [(f.text, f.start) for f in live.fillers.items],
+        [(f.text, f.start) for f in whole.fillers.items],
+    )
+    assert sorted(f.code for f in live.flags) == sorted(f.code for f in whole.flags)
+    # the speech intervals are the same computation, so the pauses must agree exactly
+    assert [(p.start, p.end) for p in live.pauses] == [(p.start, p.end) for p in whole.pauses]
