@@ -37,6 +37,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -564,3 +565,88 @@ def _speech_between(speech: list[Interval], a: float, b: float) -> float:
 
 def _speech_after(speech: list[Interval], t: float) -> bool:
     return any(s.end > t + 0.01 for s in speech)
+
+
+class LiveAnswerAnalysis:
+    """The practice room's answer analysis (``feed`` while recording, ``finish(path)`` after stop).
+
+    Implements the app's ``AnswerAnalysis`` protocol on top of :class:`LiveSession`. The model
+    may still be loading when recording starts: blocks are kept until it is ready and the session
+    then starts from the first sample. If the model never became ready during the recording, or
+    the audio the session saw does not match the file on disk (a block lost in ``on_chunk``),
+    ``finish`` analyzes the file as a whole instead, so the report is always of the saved audio.
+
+    ``models`` is anything with ``ready``, ``transcriber`` and ``wait()`` (the app's ModelHolder).
+    """
+
+    def __init__(self, settings: Any, models: Any, target: tuple[float, float] | None = None,
+                 **session_options: Any) -> None:
+        self.settings = settings
+        self.models = models
+        self.target = target
+        self.session_options = session_options
+        self.session: LiveSession | None = None
+        self._pending: list[np.ndarray] = []
+        self._closed = False
+        self._lock = threading.Lock()
+        self.fallback = ""
+        """Why ``finish`` analyzed the whole file instead of using the live work, if it did."""
+
+    def feed(self, chunk: np.ndarray) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self.session is None:
+                self._pending.append(np.array(chunk, dtype=np.float32, copy=True).reshape(-1))
+                if not self.models.ready:
+                    return
+                from mockmic.engine import Analyzer
+
+                self.session = LiveSession(Analyzer(self.settings, self.models.transcriber),
+                                           target=self.target, **self.session_options)
+                pending, self._pending = self._pending, []
+                for block in pending:
+                    self.session.feed(block)
+                return
+            session = self.session
+        session.feed(chunk)
+
+    def finish(self, audio_path: Path | str) -> Report:
+        """The report for the saved recording at ``audio_path`` (call from a worker thread)."""
+        from mockmic.audio.io import decode_file
+        from mockmic.engine import Analyzer
+
+        with self._lock:
+            self._closed = True
+            session, self._pending = self.session, []
+        if session is None:
+            self.fallback = "the speech model was not ready while recording"
+        else:
+            report = session.finish(file=str(audio_path))
+            on_disk = _file_seconds(audio_path)
+            if abs(report.duration_s - on_disk) <= 0.25:
+                return report
+            self.fallback = (f"the live audio ({report.duration_s:.2f} s) differs from the file "
+                             f"({on_disk:.2f} s)")
+        decoded = decode_file(audio_path)
+        analyzer = Analyzer(self.settings, self.models.wait())
+        return analyzer.analyze(decoded.samples, file=str(audio_path), target=self.target)
+
+    def cancel(self) -> None:
+        """The attempt was discarded: stop transcribing and drop the audio."""
+        with self._lock:
+            self._closed = True
+            self._pending = []
+            session = self.session
+        if session is not None:
+            session.cancel()
+
+
+def _file_seconds(path: Path | str) -> float:
+    try:
+        import soundfile as sf
+
+        info = sf.info(str(path))
+        return info.frames / info.samplerate
+    except Exception:  # noqa: BLE001 - unreadable header: let decode_file say why
+        return -1.0

@@ -326,3 +326,97 @@ def test_a_failing_transcriber_falls_back_to_the_whole_recording(signal):
     assert "decoder fell over" in session.stats.fallback
     whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio)
     assert report.to_json() == whole.to_json()
+
+
+# ---------------------------------------------------------------------------------------------
+# LiveAnswerAnalysis: what the practice room plugs into the recorder's on_chunk
+
+
+class Models:
+    """The app's ModelHolder in small: ready once ``set`` is called."""
+
+    def __init__(self, transcriber, ready: bool = True) -> None:
+        self.transcriber = transcriber
+        self.ready = ready
+
+    def wait(self, timeout=None):
+        return self.transcriber
+
+
+def record(tmp_path, audio, analysis):
+    from mockmic.audio.capture import FakeRecorder
+
+    rec = FakeRecorder(tmp_path / "answer.wav", audio, on_chunk=analysis.feed, block_s=0.05)
+    rec.start()
+    assert rec.wait_fed(10)
+    return rec.stop()
+
+
+def test_answer_analysis_through_the_recorder_equals_the_whole_file(signal, tmp_path):
+    from mockmic.audio.io import decode_file
+    from mockmic.live import LiveAnswerAnalysis
+
+    audio, _, words = signal
+    fake = ScriptTranscriber(words)
+    analysis = LiveAnswerAnalysis(Settings(), Models(fake), (45.0, 120.0), min_chunk_s=4.0)
+    result = record(tmp_path, audio, analysis)
+    report = analysis.finish(result.path)
+    assert analysis.fallback == ""
+    assert analysis.session is not None and analysis.session.stats.chunks_decoded >= 1
+    on_disk = decode_file(result.path).samples  # the file holds 16-bit samples of the same audio
+    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(
+        on_disk, file=str(result.path), target=(45.0, 120.0))
+    assert report.word_count == whole.word_count
+    assert report.fillers.count == whole.fillers.count
+    assert [f.code for f in report.flags] == [f.code for f in whole.flags]
+    assert report.duration_s == pytest.approx(whole.duration_s, abs=1e-3)
+
+
+def test_answer_analysis_waits_for_a_model_that_loads_during_recording(signal, tmp_path):
+    from mockmic.live import LiveAnswerAnalysis
+
+    audio, _, words = signal
+    models = Models(ScriptTranscriber(words), ready=False)
+    analysis = LiveAnswerAnalysis(Settings(), models, None)
+    for i in range(0, 5 * SR, 1600):  # 5 s arrive before the model is ready
+        analysis.feed(audio[i:i + 1600])
+    assert analysis.session is None
+    models.ready = True
+    for i in range(5 * SR, len(audio), 1600):
+        analysis.feed(audio[i:i + 1600])
+    import soundfile as sf
+
+    path = tmp_path / "a.wav"
+    sf.write(str(path), audio, SR, subtype="FLOAT")
+    report = analysis.finish(path)
+    assert analysis.fallback == ""
+    assert analysis.session.stats.received_s == pytest.approx(len(audio) / SR)
+    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio, file=str(path))
+    assert report.to_json() == whole.to_json()
+
+
+def test_answer_analysis_without_a_model_during_recording_analyzes_the_file(signal, tmp_path):
+    from mockmic.live import LiveAnswerAnalysis
+
+    audio, _, words = signal
+    models = Models(ScriptTranscriber(words), ready=False)
+    analysis = LiveAnswerAnalysis(Settings(), models, None)
+    result = record(tmp_path, audio[: 20 * SR], analysis)
+    models.ready = True
+    report = analysis.finish(result.path)
+    assert analysis.session is None and "not ready" in analysis.fallback
+    assert report.duration_s == pytest.approx(20.0, abs=0.01)
+    assert report.word_count > 20
+
+
+def test_answer_analysis_cancel_stops_the_session(signal):
+    from mockmic.live import LiveAnswerAnalysis
+
+    audio, _, words = signal
+    analysis = LiveAnswerAnalysis(Settings(), Models(ScriptTranscriber(words)), None)
+    for i in range(0, 10 * SR, 1600):
+        analysis.feed(audio[i:i + 1600])
+    analysis.cancel()
+    analysis.session._thread.join(5)
+    assert not analysis.session.running
+    analysis.feed(audio[:1600])  # a late block from the writer thread is ignored
