@@ -30,7 +30,13 @@ from mockmic.questions import Bank, Question, load_bank
 from mockmic.tui.commands import PracticeCommands
 from mockmic.tui.screens.history import ReviewCommands
 from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
-from mockmic.tui.services import AfterStopAnalysis, AnalysisFactory, ModelHolder, ModelUnavailable
+from mockmic.tui.services import (
+    AfterStopAnalysis,
+    AnalysisFactory,
+    LiveAnalysis,
+    ModelHolder,
+    ModelUnavailable,
+)
 from mockmic.transcription import Transcriber
 
 RecorderFactory = Callable[..., Any]
@@ -391,9 +397,11 @@ def make_app(
     mic_check: Callable[[], str | None] | None | bool = True,
     voice: Callable[[Question], Path] | None | bool = True,
     seed: int | None = None,
+    live: bool = True,
 ) -> MockmicApp:
     """Build the app. Every part left as None is the real one.
 
+    ``live=False`` analyzes each answer after stop instead of transcribing while it is spoken.
     ``mic_check=False`` skips the microphone check (a fake recorder needs none); a callable
     replaces it. ``voice=False`` turns the question voice off; a callable replaces it.
     """
@@ -406,8 +414,10 @@ def make_app(
     if player is None:
         player = _default_player()
     if analysis_factory is None:
-        def analysis_factory(question: Question) -> AfterStopAnalysis:
-            return AfterStopAnalysis(settings, models, question.target)
+        kind = LiveAnalysis if live else AfterStopAnalysis
+
+        def analysis_factory(question: Question) -> Any:
+            return kind(settings, models, question.target)
     check: Callable[[], str | None] | None
     if mic_check is True:
         check = _default_mic_check(settings)

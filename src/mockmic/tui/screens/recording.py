@@ -177,7 +177,7 @@ class RecordingScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis",
           description="analyzing the answer")
     def finish(self) -> None:
-        from mockmic.audio.io import AudioError
+        from mockmic.audio.io import MIN_DURATION_S, AudioError
         from mockmic.tui.services import ModelUnavailable
 
         store = self.mm.store
@@ -187,6 +187,9 @@ class RecordingScreen(MockmicScreen[None]):
                                  getattr(result, "error", None))
         self.post_message(RecordingStopped(result.duration_s, result.overflows))
         try:
+            if result.duration_s < MIN_DURATION_S:
+                self._analysis.cancel()
+                raise AudioError(result.path, f"the recording is only {result.duration_s:.1f} s long")
             report = self._analysis.finish(result.path)
         except (AudioError, ModelUnavailable) as exc:
             problem = exc.problem if isinstance(exc, AudioError) else str(exc)
@@ -251,6 +254,8 @@ class RecordingScreen(MockmicScreen[None]):
           description="discarding the answer")
     def discard(self) -> None:
         self.recorder.abandon()
+        if self._analysis is not None:
+            self._analysis.cancel()
         if self.mm.store is not None and self.attempt_id is not None:
             self.mm.store.delete_attempt(self.attempt_id)
         self.app.call_from_thread(self.mm.go_home)
