@@ -106,7 +106,7 @@ async def test_practise_one_question_end_to_end_with_fakes(make: Any, store: Any
         home = app.screen
         await until(pilot, lambda: first.id in home.stats, what="stats")
         assert home.stats[first.id].attempts == 1
-        assert home.stats[first.id].last.startswith("0:12 ")  # 12.99 s, as a stopwatch shows it
+        assert home.stats[first.id].last.startswith("0:13 ")  # 12.99 s
 
 
 async def test_retry_and_replay(make: Any, store: Any) -> None:

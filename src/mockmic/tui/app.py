@@ -327,6 +327,14 @@ class MockmicApp(App[None]):
 
     # ------------------------------------------------------------------ misc actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # History opens from the question list only: never over a recording or a question
+        if action == "history":
+            from mockmic.tui.screens.home import HomeScreen
+
+            return isinstance(self.screen, HomeScreen)
+        return True
+
     def action_history(self) -> None:
         from mockmic.tui.screens.history import open_history
 

@@ -38,9 +38,10 @@ WINDOW_LABELS: dict[WindowState, str] = {
 }
 
 
-def clock_text(seconds: float) -> str:
-    """``75.4`` -> ``"1:15"`` (whole seconds, the way a stopwatch shows them)."""
-    whole = int(max(0.0, seconds))
+def clock_text(seconds: float, *, stopwatch: bool = False) -> str:
+    """``75.6`` -> ``"1:16"`` (nearest second), or ``"1:15"`` as a running stopwatch shows it."""
+    s = max(0.0, seconds)
+    whole = int(s) if stopwatch else int(s + 0.5)
     return f"{whole // 60}:{whole % 60:02d}"
 
 

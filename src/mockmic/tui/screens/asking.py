@@ -84,11 +84,11 @@ class AskingScreen(MockmicScreen[None]):
         self.speak()
 
     def _hint(self, text: str) -> None:
-        self.query_one("#ask-hint", Static).update(text)
+        self.query_one("#ask-hint", Static).update(Text(text))
 
     def _notice(self, text: str) -> None:
         notice = self.query_one("#ask-notice", Static)
-        notice.update(text)
+        notice.update(Text(text))
         notice.set_class(bool(text), "-shown")
 
     # ------------------------------------------------------------------ speaking

@@ -65,7 +65,7 @@ def _matches(q: Question, words: list[str]) -> bool:
     return all(w in hay for w in words)
 
 
-DETAIL_MIN = 34
+DETAIL_MIN = 32
 
 
 class HomeScreen(MockmicScreen[None]):
@@ -105,9 +105,10 @@ class HomeScreen(MockmicScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
         table.add_column("Question", key="question")
-        table.add_column("Target", key="target", width=9)
+        table.add_column("Target", key="target", width=8)
         table.add_column("Tries", key="tries", width=5)
-        table.add_column("Last result", key="last", width=26)
+        table.add_column("Last result", key="last", width=24)
+        self.query_one("#detail").styles.width = self._detail_width()
         self.fill_table()
         self.refresh_status()
         self.reload_stats()
@@ -157,14 +158,17 @@ class HomeScreen(MockmicScreen[None]):
             table.move_cursor(row=table.get_row_index(target))
         self.show_detail(self.highlighted_question())
 
+    def _detail_width(self) -> int:
+        return max(DETAIL_MIN, (self.app.size.width or 120) * 3 // 10)
+
     def _question_width(self) -> int:
         """Characters left for the question text once the other columns and the pane are drawn."""
         total = self.app.size.width or 120
-        detail = max(DETAIL_MIN, total // 3)
-        return max(24, total - detail - (9 + 5 + 26) - 10)
+        # fixed columns, 2 cells of padding per column, the pane's border and the scrollbar
+        return max(24, total - self._detail_width() - 1 - (8 + 5 + 24) - 4 * 2 - 2)
 
     def on_resize(self) -> None:
-        self.query_one("#detail").styles.width = max(DETAIL_MIN, self.app.size.width // 3)
+        self.query_one("#detail").styles.width = self._detail_width()
         self.fill_table()
 
     def highlighted_question(self) -> Question | None:

@@ -123,7 +123,7 @@ class RecordingScreen(MockmicScreen[None]):
         if message.device:
             state.append(f"   {message.device}", style="dim")
         self.query_one("#rec-state", Static).update(state)
-        self.query_one("#rec-hint", Static).update("Space: stop · Esc: discard")
+        self._hint("Space: stop · Esc: discard")
         if self._stop_requested:
             self.action_stop()
 
@@ -131,7 +131,7 @@ class RecordingScreen(MockmicScreen[None]):
         self.phase = "failed"
         self.query_one("#rec-state", Static).update(Text("○ not recording", style="bold"))
         self._warn(f"Could not record: {message.reason}", error=True)
-        self.query_one("#rec-hint", Static).update("Esc: back to the questions")
+        self._hint("Esc: back to the questions")
         self.mm.check_microphone()
 
     # ------------------------------------------------------------------ while recording
@@ -153,9 +153,12 @@ class RecordingScreen(MockmicScreen[None]):
             meter.silent = silent
             self._warn(MUTED_WARNING if silent else "")
 
+    def _hint(self, text: str) -> None:
+        self.query_one("#rec-hint", Static).update(Text(text))
+
     def _warn(self, text: str, error: bool = False) -> None:
         w = self.query_one("#rec-warning", Static)
-        w.update(text)
+        w.update(Text(text))
         w.set_class(bool(text), "-shown")
         w.set_class(error, "-error")
 
@@ -170,7 +173,7 @@ class RecordingScreen(MockmicScreen[None]):
         self.phase = "analyzing"
         self.query_one(AnswerTimer).elapsed = float(self.recorder.elapsed_s)
         self.query_one("#rec-state", Static).update(Text("■ stopped", style="bold"))
-        self.query_one("#rec-hint", Static).update("Making your report…")
+        self._hint("Making your report…")
         self.query_one("#rec-loading").display = True
         self.finish()
 
@@ -216,7 +219,7 @@ class RecordingScreen(MockmicScreen[None]):
         self.query_one("#rec-loading").display = False
         self._warn(f"No report: {message.reason}. The audio is kept in {message.audio_path}.",
                    error=True)
-        self.query_one("#rec-hint", Static).update("Esc: back to the questions")
+        self._hint("Esc: back to the questions")
 
     def worker_failed(self, worker: Any) -> None:
         """Called by the app's error handler: leave the analyzing state visibly."""
@@ -224,7 +227,7 @@ class RecordingScreen(MockmicScreen[None]):
             self.phase = "failed"
             self.query_one("#rec-loading").display = False
             self._warn(f"Something went wrong: {worker.error}", error=True)
-            self.query_one("#rec-hint", Static).update("Esc: back to the questions")
+            self._hint("Esc: back to the questions")
 
     # ------------------------------------------------------------------ discard
 

@@ -156,7 +156,8 @@ class ReportScreen(MockmicScreen[None]):
             yield Static(flags_text(self.report), id="rep-flags")
             yield Static("Pace over time", classes="section-title")
             yield Static(pace_text(self.report), id="rep-pace")
-            yield Static("Transcript  (fillers highlighted, pauses in [brackets])", classes="section-title")
+            yield Static(Text("Transcript  (fillers highlighted, pauses as [1.2s])"),
+                         classes="section-title")
             yield Static(transcript_text(self.report) if self.report.words
                          else Text("(nothing transcribed)", style="dim"), id="rep-transcript")
         yield Footer()

@@ -45,7 +45,7 @@ class AnswerTimer(Widget):
         state = window_state(self.elapsed, lo, hi)
         style = _STATE_STYLE[state]
         out = Text()
-        out.append(clock_text(self.elapsed), style=style)
+        out.append(clock_text(self.elapsed, stopwatch=True), style=style)
         out.append("   ")
         out.append(WINDOW_LABELS[state], style=style)
         out.append(f"  (target {clock_text(lo)}–{clock_text(hi)})", style="dim")
