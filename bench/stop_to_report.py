@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds between the end of playback and pressing stop")
     ap.add_argument("--screen", action="store_true", help="also measure on screen with Pilot")
     ap.add_argument("--screen-only", action="store_true")
+    ap.add_argument("--screen-after-runs", type=int, default=2,
+                    help="on-screen runs with the whole-file analysis after stop")
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "mockmic-bench"))
     args = ap.parse_args(argv)
 
