@@ -214,3 +214,23 @@ def test_features_measure_what_they_claim() -> None:
     sounds = held_sounds(fr)
     assert len(sounds) == 1 and is_filler_like(sounds[0])
     assert expected_word_s("and") < expected_word_s("aligner")
+
+
+def _word_then_held(dur: float = 0.5) -> np.ndarray:
+    """Word-like changing vowels running straight into a held vowel, with no break."""
+    seq = [vowel(pulses(np.full(int(0.11 * SR), 120.0), 0.005), (f1, f2, 2600))
+           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
+    held = vowel(pulses(np.full(int(dur * SR), 118.0), 0.005))
+    return at_level(np.concatenate(seq + [held]))
+
+
+def test_voice_running_on_from_a_clause_final_word_is_that_word_held() -> None:
+    # Whisper ends "Montreal," early (0.25 s after its start); the held sound right after it,
+    # with no break in the voice, is the end of that word, not a filler
+    audio, (t0,) = in_silence(_word_then_held())
+    words = [Word("Montreal,", t0, t0 + 0.25), Word("forced", t0 + 1.5, t0 + 1.8)]
+    assert detect(audio, words) == []
+    # the same sound after a word that does not close a clause ("and ...uh") is a filler
+    words = [Word("and", t0, t0 + 0.25), Word("forced", t0 + 1.5, t0 + 1.8)]
+    found = detect(audio, words)
+    assert len(found) == 1 and abs(found[0][0] - (t0 + 0.33)) < 0.1

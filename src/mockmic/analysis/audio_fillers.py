@@ -25,12 +25,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mockmic.analysis.text import ends_clause, ends_sentence
 from mockmic.core import SAMPLE_RATE, Filler, Interval, Word
 
-HOP = 160
-"""Frame hop in samples (10 ms at 16 kHz)."""
-WIN = 640
-"""Analysis window in samples (40 ms: two periods of an 60 Hz voice fit in it)."""
+RATE = 8_000
+"""Analysis sample rate: the input (16 kHz) is halved first. Pitch, voicing and the first three
+formants all lie below 4 kHz, and the frame FFTs cost a third of what they would at 16 kHz."""
+HOP = 80
+"""Frame hop in samples at ``RATE`` (10 ms)."""
+WIN = 320
+"""Analysis window in samples at ``RATE`` (40 ms: two periods of a 60 Hz voice fit in it)."""
+NFFT = 512
+"""FFT size: circular autocorrelation is exact for lags below NFFT - WIN = 192 samples, more
+than the longest pitch period searched (RATE / F0_MIN = 133)."""
+FRAME_RATE = RATE / HOP
+"""Frames per second (100)."""
 F0_MIN, F0_MAX = 60.0, 400.0
 """Pitch search range in Hz: covers low male to high female/child voices."""
 
@@ -58,6 +67,11 @@ class Thresholds:
     """Loudness spread (interquartile range, dB) of a held sound: laughter pulses far more."""
     min_s: float = 0.18
     """Shortest held sound counted: longer than almost every vowel inside fluent words."""
+    min_isolated_s: float = 0.08
+    """Shortest held sound counted when it is alone between two silences and no word was
+    transcribed there (a clipped "uh." on its own)."""
+    max_isolated_s: float = 0.6
+    """Longest stretch of speech between silences that can be such a lone short filler."""
     max_s: float = 2.5
     """Longest: a very drawn-out "ummmm" still counts; longer steady sound is singing or a tone."""
 
@@ -67,7 +81,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True)
 class Frames:
-    """Frame-level features; frame ``i`` is centred at ``i * HOP / SAMPLE_RATE`` seconds."""
+    """Frame-level features; frame ``i`` is centred at ``i / FRAME_RATE`` seconds."""
 
     level_db: np.ndarray
     voicing: np.ndarray
@@ -77,7 +91,7 @@ class Frames:
 
     @property
     def times(self) -> np.ndarray:
-        return np.arange(len(self.level_db)) * HOP / SAMPLE_RATE
+        return np.arange(len(self.level_db)) / FRAME_RATE
 
 
 def _framed(audio: np.ndarray) -> np.ndarray:
@@ -89,7 +103,7 @@ def _framed(audio: np.ndarray) -> np.ndarray:
     )
 
 
-def _mel_matrix(n_fft: int, n_mels: int = 40, fmin: float = 60.0, fmax: float = 7600.0) -> np.ndarray:
+def _mel_matrix(n_fft: int, n_mels: int = 32, fmin: float = 60.0, fmax: float = 3900.0) -> np.ndarray:
     """Triangular mel filters (HTK mel scale) over the ``n_fft // 2 + 1`` FFT bins."""
     def mel(f):
         return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
@@ -98,58 +112,76 @@ def _mel_matrix(n_fft: int, n_mels: int = 40, fmin: float = 60.0, fmax: float = 
         return 700.0 * (10 ** (np.asarray(m) / 2595.0) - 1.0)
 
     edges = hz(np.linspace(mel(fmin), mel(fmax), n_mels + 2))
-    bins = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
+    bins = np.fft.rfftfreq(n_fft, 1.0 / RATE)
     lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
     up = (bins - lower) / (centre - lower)
     down = (upper - bins) / (upper - centre)
     return np.maximum(0.0, np.minimum(up, down))
 
 
-_MEL = _mel_matrix(2 * WIN)
+_MEL = _mel_matrix(NFFT).astype(np.float32)
 
 
 def frame_features(audio: np.ndarray) -> Frames:
-    """Level, periodicity, pitch and MFCCs of 16 kHz mono audio, every 10 ms (numpy only)."""
-    from scipy.fft import dct
+    """Level, periodicity, pitch and MFCCs of 16 kHz mono audio, every 10 ms (numpy/scipy only).
+
+    Only frames loud enough to matter (within 30 dB of the loudest tenth) get the spectral
+    analysis; the others keep voicing 0.
+    """
+    from scipy.fft import dct, irfft, rfft
+    from scipy.signal import resample_poly
 
     audio = np.asarray(audio, dtype=np.float32)
-    frames = _framed(audio)
+    if audio.size == 0:
+        z = np.zeros(0)
+        return Frames(z, z, z, np.zeros((0, 13)), -100.0)
+    x = resample_poly(audio, 1, SAMPLE_RATE // RATE).astype(np.float32)
+    frames = _framed(x)
     window = np.hanning(WIN).astype(np.float32)
-    xw = (frames - frames.mean(axis=1, keepdims=True)) * window
-    energy = (xw ** 2).sum(axis=1)
-    level_db = 10 * np.log10(energy / window.dot(window) + 1e-10)
+    wpow = float(window.dot(window))
+    mean = frames.mean(axis=1, keepdims=True)
+    # level of each (windowed, mean-removed) frame without building the whole windowed matrix
+    energy = ((frames - mean) ** 2) @ (window ** 2)
+    level_db = 10 * np.log10(energy / wpow + 1e-10)
+    n = len(level_db)
+    floor = float(np.percentile(level_db, 10)) if n else -100.0
+    top = float(np.percentile(level_db, 90)) if n else -100.0
+    sel = np.flatnonzero((level_db > top - 30.0) & (level_db > -80.0))
 
-    # one FFT per frame serves both the autocorrelation (pitch, periodicity) and the MFCCs
-    nfft = 2 * WIN
-    power = np.abs(np.fft.rfft(xw, n=nfft, axis=1)) ** 2
-    ac = np.fft.irfft(power, n=nfft, axis=1)[:, :WIN]
-    wac = np.fft.irfft(np.abs(np.fft.rfft(window, n=nfft)) ** 2, n=nfft)[:WIN]
-    ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
-    lo, hi = int(SAMPLE_RATE / F0_MAX), int(SAMPLE_RATE / F0_MIN)
-    seg = ac[:, lo:hi]
-    k = np.argmax(seg, axis=1)
-    rows = np.arange(len(k))
-    voicing = seg[rows, k]
-    # sub-harmonic errors: a peak at 2, 3 or 4 periods can edge out the one at a single period;
-    # take the shortest lag (checking 1/4, 1/3, 1/2 of the best, +-1 sample) that is nearly as strong
-    best = k + lo
-    lag = best.astype(np.float64)
-    chosen = np.zeros(len(k), bool)
-    for div in (4, 3, 2):
-        cand = np.rint(best / div).astype(int)
-        ok = (cand - 1 >= lo) & ~chosen
-        c = np.clip(cand, lo + 1, WIN - 2)
-        near = np.maximum(np.maximum(ac[rows, c - 1], ac[rows, c]), ac[rows, c + 1])
-        hit = ok & (near > 0.9 * voicing)
-        lag[hit] = cand[hit]
-        chosen |= hit
-    f0 = SAMPLE_RATE / lag
-    voicing = np.clip(voicing, 0.0, 1.0)
-    voicing[level_db < -80] = 0.0  # digital silence
-
-    logmel = 10 * np.log10(power @ _MEL.T + 1e-10)
-    mfcc = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
-    floor = float(np.percentile(level_db, 10)) if len(level_db) else -100.0
+    voicing = np.zeros(n, np.float32)
+    f0 = np.full(n, 100.0)
+    mfcc = np.zeros((n, 13), np.float32)
+    if sel.size:
+        xw = (frames[sel] - mean[sel]) * window
+        power = np.abs(rfft(xw, n=NFFT, axis=1)) ** 2
+        ac = irfft(power, n=NFFT, axis=1)[:, :WIN]
+        wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
+        ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
+        lo, hi = int(RATE / F0_MAX), int(RATE / F0_MIN)
+        seg = ac[:, lo:hi]
+        k = np.argmax(seg, axis=1)
+        rows = np.arange(len(k))
+        v = seg[rows, k]
+        # sub-harmonic errors: a peak at 2, 3 or 4 periods can edge out the one at a single
+        # period; take the shortest lag (1/4, 1/3, 1/2 of the best, +-1 sample) nearly as strong
+        best = k + lo
+        lag = best.astype(np.float64)
+        chosen = np.zeros(len(k), bool)
+        for div in (4, 3, 2):
+            cand = np.rint(best / div).astype(int)
+            ok = (cand - 1 >= lo) & ~chosen
+            c = np.clip(cand, lo + 1, WIN - 2)
+            near = np.maximum(np.maximum(ac[rows, c - 1], ac[rows, c]), ac[rows, c + 1])
+            hit = ok & (near > 0.9 * v)
+            lag[hit] = cand[hit]
+            chosen |= hit
+        # a maximum on the edge of the searched range is no pitch peak at all (a tone or click
+        # above 400 Hz, or rumble below 60 Hz)
+        v = np.where((k == 0) | (k == seg.shape[1] - 1), 0.0, v)
+        voicing[sel] = np.clip(v, 0.0, 1.0)
+        f0[sel] = RATE / lag
+        logmel = 10 * np.log10(power.astype(np.float32) @ _MEL.T + 1e-10)
+        mfcc[sel] = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
     return Frames(level_db, voicing, f0, mfcc, floor)
 
 
@@ -165,6 +197,8 @@ class HeldSound:
     level_spread_db: float
     level_db: float
     f0_hz: float
+    parts: int = 1
+    """How many steady runs were joined into this sound (see :func:`merge_held`)."""
 
     @property
     def duration(self) -> float:
@@ -188,15 +222,26 @@ def _runs(mask: np.ndarray, max_gap: int = 2) -> list[tuple[int, int]]:
     return runs
 
 
-def spectral_change(mfcc: np.ndarray, span: int = 3) -> np.ndarray:
-    """How fast the spectral envelope moves at each frame (0 where it cannot be measured)."""
+def spectral_change(mfcc: np.ndarray, span: int = 3, valid: np.ndarray | None = None) -> np.ndarray:
+    """How fast the spectral envelope moves at each frame (0 where it cannot be measured).
+
+    Frames outside ``valid`` (silence) take the spectrum of the nearest valid frame, so a sound
+    starting out of silence is not counted as a change: only movement *within* sound counts.
+    """
     from scipy.ndimage import uniform_filter1d
 
     n = len(mfcc)
     out = np.zeros(n)
     if n <= 2 * span:
         return out
-    m = uniform_filter1d(mfcc[:, 1:], 5, axis=0)
+    src = mfcc[:, 1:]
+    if valid is not None and valid.any() and not valid.all():
+        idx = np.arange(n)
+        fwd = np.maximum.accumulate(np.where(valid, idx, -1))
+        bwd = np.minimum.accumulate(np.where(valid, idx, n)[::-1])[::-1]
+        near = np.where(fwd < 0, bwd, np.where(bwd >= n, fwd, np.where(idx - fwd <= bwd - idx, fwd, bwd)))
+        src = src[near]
+    m = uniform_filter1d(src, 5, axis=0)
     out[span:n - span] = np.sqrt(((m[2 * span:] - m[:-2 * span]) ** 2).sum(axis=1))
     out[:span] = out[span]
     out[n - span:] = out[n - span - 1]
@@ -212,16 +257,17 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
     step = np.abs(np.diff(semis, prepend=semis[0]))
     # octave slips inside a held sound are tracking errors, not pitch movement
     step = np.minimum(step, np.abs(step - 12))
-    change = spectral_change(fr.mfcc)
     loud = fr.level_db > fr.floor_db + th.level_above_floor_db
+    change = spectral_change(fr.mfcc, valid=loud)
     voiced = (fr.voicing >= th.voicing) & loud & (step <= th.max_pitch_step_st)
     steady = voiced & (change <= 2 * th.max_spectral_change)
     out: list[HeldSound] = []
-    min_frames = int(round(th.min_s * SAMPLE_RATE / HOP))
-    # the spectral-change measure spans 60 ms, so it smears a sound's edges; a steady run is
-    # widened by up to that much while the voice carries on at the same pitch
-    edge = 6
-    for a, b in _runs(steady, max_gap=2):
+    min_frames = int(round(min(th.min_s, th.min_isolated_s) * FRAME_RATE))
+    # the spectral-change measure spans 60 ms, so it smears a sound's edges inside speech; a
+    # steady run is widened by up to 30 ms while the voice carries on at the same pitch
+    edge = 3
+    for a0, b0 in _runs(steady, max_gap=2):
+        a, b = a0, b0
         k = 0
         while k < edge and a > 0 and voiced[a - 1]:
             a -= 1
@@ -232,16 +278,24 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
             k += 1
         if b - a < min_frames:
             continue
-        sl = slice(a, b)
-        ok = voiced[sl]
+        # measured on the steady core; the widened edges only set the start and end
+        sl = slice(a0, b0)
+        ok = steady[sl]
         st = semis[sl][ok]
-        # fold octave slips of the pitch tracker onto the median pitch before measuring spread
-        st = (st - np.median(st) + 6.0) % 12.0 - 6.0 + np.median(st)
+        # fold octave slips of the pitch tracker onto the median pitch, then measure the spread
+        # of the frames near it; if too few are near it, the pitch is not steady at all
+        med = float(np.median(st))
+        st = (st - med + 6.0) % 12.0 - 6.0 + med
+        near = np.abs(st - med) <= 4.0
+        if near.mean() < 0.6:
+            st = np.array([med - 12.0, med + 12.0])
+        else:
+            st = st[near]
         lv = fr.level_db[sl][ok]
         q = lambda v: float(np.subtract(*np.percentile(v, [75, 25])))  # noqa: E731
         out.append(HeldSound(
-            start=a * HOP / SAMPLE_RATE,
-            end=b * HOP / SAMPLE_RATE,
+            start=a / FRAME_RATE,
+            end=b / FRAME_RATE,
             voicing=float(np.median(fr.voicing[sl][ok])),
             pitch_spread_st=q(st),
             spectral_change=float(np.median(change[sl][ok])),
@@ -252,10 +306,10 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
     return out
 
 
-def is_filler_like(h: HeldSound, th: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+def is_filler_like(h: HeldSound, th: Thresholds = DEFAULT_THRESHOLDS, *, isolated: bool = False) -> bool:
     """Whether a held sound has the shape of a filled pause (without looking at words)."""
     return (
-        th.min_s <= h.duration <= th.max_s
+        (th.min_isolated_s if isolated else th.min_s) <= h.duration <= th.max_s
         and h.pitch_spread_st <= th.max_pitch_spread_st
         and h.spectral_change <= th.max_spectral_change
         and h.level_spread_db <= th.max_level_spread_db
@@ -269,15 +323,17 @@ def merge_held(
     max_gap_s: float = 0.12,
     max_pitch_jump_st: float = 3.0,
     max_dip_db: float = 10.0,
+    min_part_s: float = 0.1,
 ) -> list[HeldSound]:
     """Join held sounds split by a brief glitch, e.g. the vowel-to-nasal step inside "um".
 
     Two neighbours join when at most ``max_gap_s`` apart, at nearly the same pitch, and the sound
     does not dip by more than ``max_dip_db`` in between (the voice kept going; laughter pulses
-    "ha-ha-ha" dip between pulses and stay apart). Measurements combine weighted by duration.
+    "ha-ha-ha" dip between pulses and stay apart). Measurements combine weighted by duration; a
+    step in loudness between the parts is allowed (the "m" of "um" is quieter than the "u").
     """
     out: list[HeldSound] = []
-    rate = SAMPLE_RATE / HOP
+    rate = FRAME_RATE
     for h in sorted(sounds, key=lambda s: s.start):
         if out:
             p = out[-1]
@@ -287,15 +343,18 @@ def merge_held(
             if frames is not None:
                 gap = frames.level_db[int(round(p.end * rate)):int(round(h.start * rate))]
                 dip_ok = gap.size == 0 or gap.min() >= min(p.level_db, h.level_db) - max_dip_db
-            if h.start - p.end <= max_gap_s and jump <= max_pitch_jump_st and dip_ok:
+            # at most two parts, each of some length: "u" + "m"; a chain of short steady bits
+            # at one pitch is a run of different vowels (a word), not one held sound
+            parts_ok = p.parts == 1 and min(p.duration, h.duration) >= min_part_s
+            if h.start - p.end <= max_gap_s and jump <= max_pitch_jump_st and dip_ok and parts_ok:
                 a, b = p.duration, h.duration
                 w = lambda x, y: (x * a + y * b) / (a + b)  # noqa: E731
                 out[-1] = HeldSound(
                     p.start, h.end, w(p.voicing, h.voicing),
                     max(p.pitch_spread_st, h.pitch_spread_st, jump),
                     w(p.spectral_change, h.spectral_change),
-                    max(p.level_spread_db, h.level_spread_db, abs(p.level_db - h.level_db)),
-                    w(p.level_db, h.level_db), p.f0_hz if a >= b else h.f0_hz,
+                    w(p.level_spread_db, h.level_spread_db),
+                    w(p.level_db, h.level_db), p.f0_hz if a >= b else h.f0_hz, 2,
                 )
                 continue
         out.append(h)
@@ -347,21 +406,35 @@ def classify(
 
     Rules, in order:
 
-    1. it must have the shape of a filled pause (:func:`is_filler_like`);
+    1. it must have the shape of a filled pause (:func:`is_filler_like`); a short one (from
+       ``min_isolated_s``) only when it is alone between silences where no word was transcribed;
     2. a hesitation word in the transcript within 0.3 s already counts it (each transcript filler
        accounts for one held sound, the nearest);
     3. with no transcript at all, it must stand apart from speech: a drop in level just before and
        just after it (a filler between words, not a lengthened vowel inside or ending one);
-    4. no word covers it (at most 35% of it under transcribed words) -> a filler Whisper dropped;
+    4. no word covers it (at most 35% of it under transcribed words) -> a filler Whisper dropped,
+       unless it runs on with no silence from a word just before that closes a clause or
+       sentence (Whisper ends words early: that is the word's last sound held);
     5. it lies under one word that is much longer than its letters warrant (the word swallowed
-       it), at that word's start or end -> a filler, unless it is the end of a sentence-final
-       word (a held word at a sentence end is not a filler);
+       it), at that word's start or end with a silence between it and the rest of the word -> a
+       filler, unless it is the end of a sentence-final word (a held word at a sentence end is
+       not a filler);
     6. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
     """
     verdicts: list[Verdict] = []
     hes = [w for w in words if is_hesitation(w.text)]
     lexical = [(i, w) for i, w in enumerate(words) if not is_hesitation(w.text)]
-    candidates = [s for s in sounds if is_filler_like(s, th)]
+
+    def lone(s: HeldSound) -> bool:
+        """Alone in a short stretch of speech between silences, with no word transcribed in it."""
+        for iv in speech:
+            if iv.start - 0.05 <= s.start and s.end <= iv.end + 0.05:
+                if iv.duration > th.max_isolated_s or s.duration < 0.4 * iv.duration:
+                    return False
+                return not any(_overlap(iv.start, iv.end, w.start, w.end) > 0.05 for _i, w in lexical)
+        return False
+
+    candidates = [s for s in sounds if is_filler_like(s, th) or (have_transcript and is_filler_like(s, th, isolated=True) and lone(s))]
     for s in sounds:
         if s not in candidates:
             verdicts.append(Verdict(s, False, "not steady or not filler length"))
@@ -395,16 +468,26 @@ def classify(
                 cover.append((ov, i, w, a, b))
         covered = sum(c[0] for c in cover) / s.duration
         if covered <= 0.35:
-            verdicts.append(Verdict(s, True, "no word covers it"))
+            prev = _word_before(s, lexical, speech)
+            if prev is not None and frames is not None and _joined(s, frames, th, before=True) \
+                    and (prev[0] == len(words) - 1 or ends_clause(prev[1].text)):
+                # Whisper ends words early; a voice running on without a break from a word that
+                # closes a clause or sentence is that word held, not a filler
+                verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
+            else:
+                verdicts.append(Verdict(s, True, "no word covers it"))
             continue
         ov, i, w, a, b = max(cover)
         longer = (b - a) >= expected_word_s(w.text) + 0.6 * s.duration
         at_start = s.start - a <= 0.12
         at_end = b - s.end <= 0.15
+        # the rest of the word must be set off from the held sound by a silence: "uh ... we"
+        # read as one word "we", not a drawn-out "fooorced" whose vowel runs on from its consonants
+        if frames is not None:
+            at_start = at_start and not _joined(s, frames, th, before=False)
+            at_end = at_end and not _joined(s, frames, th, before=True)
         if longer and (at_start or at_end):
             last = i == len(words) - 1
-            from mockmic.analysis.text import ends_sentence
-
             if at_end and not at_start and (last or ends_sentence(w.text)):
                 verdicts.append(Verdict(s, False, "held end of a sentence-final word"))
             else:
@@ -415,12 +498,37 @@ def classify(
     return verdicts
 
 
+def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
+                 within_s: float = 0.35) -> tuple[int, Word] | None:
+    """The transcribed word ending just before (or inside the start of) a held sound."""
+    best = None
+    for i, w in lexical:
+        _a, b = _clip_to_speech(w, speech)
+        if w.start < s.start and s.start - within_s <= b <= s.start + 0.1:
+            best = (i, w)
+    return best
+
+
+def _joined(s: HeldSound, fr: Frames, th: Thresholds, *, before: bool, look_s: float = 0.1) -> bool:
+    """Whether the held sound runs on from (``before``) or into other sound with no silence
+    between: every frame in the ``look_s`` next to it is at speech level (a consonant, another
+    vowel), none near the noise floor."""
+    k = int(look_s * FRAME_RATE)
+    if before:
+        a = int(round(s.start * FRAME_RATE))
+        side = fr.level_db[max(0, a - k):a]
+    else:
+        b = int(round(s.end * FRAME_RATE))
+        side = fr.level_db[b:b + k]
+    return bool(side.size == k and side.min() > fr.floor_db + th.level_above_floor_db)
+
+
 def _stands_apart(s: HeldSound, fr: Frames, *, drop_db: float = 10.0, look_s: float = 0.12) -> bool:
     """Whether the level falls by ``drop_db`` within ``look_s`` both before and after the sound.
 
     Used only when there is no transcript: a held vowel that runs straight on from or into
     other speech may be a lengthened word, so only a sound set apart on both sides counts."""
-    rate = SAMPLE_RATE / HOP
+    rate = FRAME_RATE
     a, b = int(s.start * rate), int(s.end * rate)
     k = int(look_s * rate)
     before = fr.level_db[max(0, a - k):a]

@@ -147,7 +147,10 @@ def dedupe_fillers(fillers: Iterable[Filler], *, tolerance_s: float = 0.15) -> l
             kept.append(f)
             continue
         if any(f.start < k.end + tol and k.start < f.end + tol
-               for k in kept for tol in [tolerance_s if k.source == "transcript" else 0.0]):
+               for k in kept
+               # Whisper's "um" timestamps are loose: a held sound near one is that filler; beside
+               # a discourse filler ("like, uh") it is a second filler unless truly overlapping
+               for tol in [tolerance_s if k.source == "transcript" and k.kind == "hesitation" else 0.0]):
             continue
         kept.append(f)
     return sorted(kept, key=lambda f: f.start)
