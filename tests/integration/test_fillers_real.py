@@ -117,6 +117,9 @@ def test_cli_json_reports_filler_sources(analyzer) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[result.output.index("{"):])
     items = data["fillers"]["items"]
-    assert items, "fill_06 has fillers"
-    assert {"start", "end", "kind", "source"} <= set(items[0])
-    assert any(i["source"] == "audio" for i in items) or any(i["source"] == "transcript" for i in items)
+    hes = [i for i in items if i["kind"] == "hesitation"]
+    # fill_06 has four fillers, none of which Whisper writes down: they come from the audio
+    assert len(hes) >= 2
+    assert all(i["source"] in ("transcript", "audio") and i["end"] >= i["start"] for i in items)
+    assert any(i["source"] == "audio" for i in hes)
+    assert data["fillers"]["count"] == len(items)

@@ -51,7 +51,7 @@ class Thresholds:
     voicing: float = 0.55
     """Normalised autocorrelation peak above which a frame is periodic (voiced). Modal voiced
     speech gives 0.7-0.95; breath, whisper and fricatives stay below ~0.4; creak is irregular."""
-    level_above_floor_db: float = 15.0
+    level_above_floor_db: float = 10.0
     """A filler is spoken at speech level: at least this far above the recording's noise floor
     (breaths and room noise are not)."""
     max_pitch_step_st: float = 1.0
@@ -136,14 +136,16 @@ def frame_features(audio: np.ndarray) -> Frames:
         z = np.zeros(0)
         return Frames(z, z, z, np.zeros((0, 13)), -100.0)
     x = resample_poly(audio, 1, SAMPLE_RATE // RATE).astype(np.float32)
+    x -= x.mean()
     frames = _framed(x)
     window = np.hanning(WIN).astype(np.float32)
-    wpow = float(window.dot(window))
-    mean = frames.mean(axis=1, keepdims=True)
-    # level of each (windowed, mean-removed) frame without building the whole windowed matrix
-    energy = ((frames - mean) ** 2) @ (window ** 2)
-    level_db = 10 * np.log10(energy / wpow + 1e-10)
-    n = len(level_db)
+    n = len(frames)
+    # level: mean power over each frame from a running sum (cheap; only the spectral part below
+    # needs the taper)
+    xp = np.pad(x.astype(np.float64), (WIN // 2, WIN // 2))
+    c = np.concatenate([[0.0], np.cumsum(xp * xp)])
+    starts = np.arange(n) * HOP
+    level_db = 10 * np.log10((c[starts + WIN] - c[starts]) / WIN + 1e-10)
     floor = float(np.percentile(level_db, 10)) if n else -100.0
     top = float(np.percentile(level_db, 90)) if n else -100.0
     sel = np.flatnonzero((level_db > top - 30.0) & (level_db > -80.0))
@@ -152,8 +154,10 @@ def frame_features(audio: np.ndarray) -> Frames:
     f0 = np.full(n, 100.0)
     mfcc = np.zeros((n, 13), np.float32)
     if sel.size:
-        xw = (frames[sel] - mean[sel]) * window
-        power = np.abs(rfft(xw, n=NFFT, axis=1)) ** 2
+        xw = np.zeros((sel.size, NFFT), np.float32)
+        xw[:, :WIN] = frames[sel] * window
+        spec = rfft(xw, axis=1)
+        power = spec.real ** 2 + spec.imag ** 2
         ac = irfft(power, n=NFFT, axis=1)[:, :WIN]
         wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
         ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
