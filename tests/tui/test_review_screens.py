@@ -505,28 +505,40 @@ async def test_history_opens_on_the_question_under_the_home_cursor(make: Any, fi
 
 
 @pytest.mark.asyncio
-async def test_palette_opens_history_and_markdown_export_key(make: Any, filled: list[int], settings: Any) -> None:
-    from mockmic.tui.screens.history import HistoryScreen
+async def test_palette_entries_open_history_and_export(make: Any, filled: list[int], settings: Any) -> None:
+    from textual.command import CommandList
+
+    from mockmic.tui.screens.history import HistoryScreen, ReviewCommands
 
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, app)
+        # the palette lists the History entry when searched for
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"history")
-        from textual.command import CommandList
-
-        for _ in range(50):  # the palette searches in the background: wait for our entry on top
+        prompts: list[str] = []
+        for _ in range(50):  # the palette searches in the background
             await pilot.pause(0.1)
             found = app.screen.query(CommandList)
-            if found and found.first().option_count and \
-                    "History: past attempts" in str(found.first().get_option_at_index(0).prompt):
-                break
-        found.first().highlighted = 0
-        await pilot.press("enter")
+            if found:
+                lst = found.first()
+                prompts = [str(lst.get_option_at_index(i).prompt) for i in range(lst.option_count)]
+                if any("History: past attempts" in p for p in prompts):
+                    break
+        assert any("History: past attempts" in p for p in prompts), prompts
+        await pilot.press("escape")
+        await pilot.pause()
+        # what the entry runs (called directly: the palette's ordering is its own business)
+        provider = ReviewCommands(app.screen)
+        hits = [h async for h in provider.search("history")]
+        assert hits and "History" in str(hits[0].text)
+        hits[0].command()
         await _settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("E")  # shift+e: Markdown
+        names = [h.text async for h in ReviewCommands(app.screen).discover()]
+        assert f"Export attempt {filled[1]} as Markdown" in names
+        await pilot.press("E")  # shift+e: Markdown export of the highlighted attempt
         await _settle(pilot, app)
     md = (settings.recordings / "exports" / f"attempt-{filled[1]}.md").read_text()
     assert md.startswith("# Attempt ") and "Progress on this question (2 attempts)" in md
