@@ -108,7 +108,8 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
         for m in METRICS:
             table.add_column({"duration_s": "Length", "wpm": "Rate", "fillers_per_min": "Fillers/min",
                               "longest_pause_s": "Longest pause"}[m])
-        for qid, points in question_series(a for a in attempts if a.report is not None or a.duration_s).items():
+        finished = [a for a in attempts if a.status in ("done", "recovered", "imported")]
+        for qid, points in question_series(finished).items():
             sums = summarize_question(points, thresholds=settings.thresholds)
             cells = []
             for m in METRICS:
