@@ -4,7 +4,7 @@ Each run opens the practice room (``make_app`` with the real recorder, real stor
 model), picks the first question, presses Space to record, plays the answer into the virtual
 microphone, presses Space when the playback has ended and stops the clock when the report
 screen shows its transcript. Runs use either the live analysis (``LiveAnswerAnalysis``) or the
-whole-file analysis after stop (the app's ``AfterStopAnalysis``) as the app's analysis factory.
+whole-file analysis after stop: the app's own choice through ``make_app(live=True/False)``.
 The question is not spoken (``voice=False``): playback would go into the same null sink.
 """
 
@@ -29,7 +29,7 @@ async def _until(pilot: Any, cond: Any, timeout: float, what: str) -> None:
         await pilot.pause(0.01)
 
 
-async def _one_run(settings: Any, transcriber: Any, holder: Any, factory: Any, mic: Any,
+async def _one_run(settings: Any, transcriber: Any, live: bool, mic: Any,
                    answer: Path) -> tuple[float, Any]:
     from mockmic.tui.app import make_app
     from mockmic.tui.screens.asking import AskingScreen
@@ -39,7 +39,7 @@ async def _one_run(settings: Any, transcriber: Any, holder: Any, factory: Any, m
     sys.path.insert(0, str(ROOT / "tests" / "tui"))
     from fakes import FakePlayer  # the app's Player interface, playing nothing
 
-    app = make_app(settings, transcriber=transcriber, analysis_factory=factory,
+    app = make_app(settings, transcriber=transcriber, live=live,
                    player=FakePlayer(), voice=False, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
@@ -51,6 +51,7 @@ async def _one_run(settings: Any, transcriber: Any, holder: Any, factory: Any, m
         proc = mic.play(answer)
         while proc.poll() is None:
             await pilot.pause(0.05)
+        analysis = getattr(app.screen, "_analysis", None)  # to print where the time went
         t_stop = time.perf_counter()
         await pilot.press("space")
         await _until(pilot, lambda: isinstance(app.screen, ReportScreen)
@@ -58,14 +59,14 @@ async def _one_run(settings: Any, transcriber: Any, holder: Any, factory: Any, m
         elapsed = time.perf_counter() - t_stop
         report = getattr(app.screen, "report", None)
         await pilot.pause(0.5)  # let the report screen finish mounting before the app closes
-    return elapsed, report
+    session = getattr(analysis, "session", None)
+    finish_s = session.stats.finish_s if session is not None else None
+    return elapsed, report, finish_s
 
 
 def on_screen(args: Any, mic: Any, answer: Path, work: Path) -> None:
     from mockmic.config import Settings
-    from mockmic.live import LiveAnswerAnalysis
     from mockmic.transcription import make_transcriber
-    from mockmic.tui.services import AfterStopAnalysis, ModelHolder
 
     from stop_to_report import load, summary
 
@@ -78,24 +79,18 @@ def on_screen(args: Any, mic: Any, answer: Path, work: Path) -> None:
 
         transcriber = _with_threads(transcriber, _default_threads())
     _ = transcriber.model  # load before measuring
-    holder = ModelHolder(transcriber)
-
-    def live(q: Any) -> Any:
-        return LiveAnswerAnalysis(settings, holder, q.target)
-
-    def after(q: Any) -> Any:
-        return AfterStopAnalysis(settings, holder, q.target)
 
     print(f"\non screen (Textual app via Pilot), {args.runs} live runs and {args.screen_after_runs} "
           f"after-stop runs; {load()}", flush=True)
     results: dict[str, list[float]] = {"live": [], "after stop": []}
     plan = ["live"] * args.runs + ["after stop"] * args.screen_after_runs
     for i, kind in enumerate(plan, 1):
-        factory = live if kind == "live" else after
-        elapsed, report = asyncio.run(_one_run(settings, transcriber, holder, factory, mic, answer))
+        elapsed, report, finish_s = asyncio.run(
+            _one_run(settings, transcriber, kind == "live", mic, answer))
         results[kind].append(elapsed)
         words = getattr(report, "word_count", "?")
-        print(f"screen run {i} ({kind}): Space -> report on screen {elapsed:5.2f} s, "
+        inside = f" (of which LiveSession.finish {finish_s:.2f} s)" if finish_s is not None else ""
+        print(f"screen run {i} ({kind}): Space -> report on screen {elapsed:5.2f} s{inside}, "
               f"{words} words | {load()}", flush=True)
     print()
     print(summary("on screen: stop -> report, live", results["live"]))
