@@ -36,7 +36,18 @@ def shown(app: Any, cls: type, selector: str = "*") -> bool:
 
 
 def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
+    """What a widget shows, as plain text (rich renderables are rendered at the widget's width)."""
+    import io
+
+    from rich.console import Console
+
+    widget = app.screen.query_one(selector)
+    content = getattr(widget, "content", None)
+    if content is None or isinstance(content, str):
+        return str(widget.render())
+    console = Console(width=max(40, widget.size.width or 120), file=io.StringIO(), record=True)
+    console.print(content)
+    return console.export_text()
 
 
 async def focus(pilot: Any, selector: str) -> None:
