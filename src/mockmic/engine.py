@@ -16,7 +16,7 @@ import numpy as np
 from mockmic.analysis.delivery import build_report
 from mockmic.analysis.fillers import lexical_fillers
 from mockmic.config import Settings
-from mockmic.core import SAMPLE_RATE, Filler, Interval, Report, Target, Transcript
+from mockmic.core import SAMPLE_RATE, Filler, Interval, Report, Target, Transcript, Word
 from mockmic.transcription import Transcriber
 
 
@@ -95,6 +95,34 @@ def transcribe_long(transcriber: Transcriber, audio: np.ndarray, speech: list[In
     return Transcript(words=words, model=transcriber.name)
 
 
+FILLER_WINDOW_S = 300.0
+"""The audio filler search holds frame features for its whole input (about 560 MB per 10
+minutes, measured on a 2-hour file: 6.7 GB in one piece), so long recordings go in 5-minute
+windows cut in silences."""
+
+
+def audio_fillers_long(
+    audio: np.ndarray, transcript: Transcript, speech: list[Interval], transcriber: Transcriber | None
+) -> list[Filler]:
+    """``find_audio_fillers`` in one call, or window by window for long recordings."""
+    duration = len(audio) / SAMPLE_RATE
+    windows = windows_at_silences(speech, duration, FILLER_WINDOW_S)
+    if len(windows) == 1:
+        return find_audio_fillers(audio, transcript, speech, transcriber)
+    found: list[Filler] = []
+    for a, b in windows:
+        local_speech = [Interval(max(iv.start, a) - a, min(iv.end, b) - a)
+                        for iv in speech if iv.end > a and iv.start < b]
+        if not local_speech:
+            continue
+        local_words = [Word(w.text, w.start - a, w.end - a, w.probability)
+                       for w in transcript.words if a <= (w.start + w.end) / 2 < b]
+        i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
+        part = find_audio_fillers(audio[i:j], Transcript(local_words), local_speech, transcriber)
+        found.extend(Filler(f.text, f.start + a, f.end + a, f.kind, f.source) for f in part)
+    return found
+
+
 class Analyzer:
     """Holds one transcriber (the model loads once) and analyzes any number of recordings."""
 
@@ -131,7 +159,7 @@ class Analyzer:
             transcript = transcribe_long(self.transcriber, audio, speech)
         words = transcript.words
         lex, used = lexical_fillers(words)
-        audio_fillers = find_audio_fillers(audio, transcript, speech, self.transcriber)
+        audio_fillers = audio_fillers_long(audio, transcript, speech, self.transcriber)
         report = build_report(
             file=file,
             model=self.transcriber.name,

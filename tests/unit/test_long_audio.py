@@ -60,3 +60,26 @@ def test_analyzer_uses_windows_for_long_audio() -> None:
     speech = [Interval(i * 10.0, i * 10.0 + 9.0) for i in range(70)]
     Analyzer(Settings(), rec).analyze(audio, speech=speech)
     assert len(rec.calls) == 2
+
+
+def test_audio_filler_search_runs_in_windows_with_local_times(monkeypatch) -> None:  # noqa: ANN001
+    import mockmic.engine as engine
+    from mockmic.core import Filler
+
+    calls: list[tuple[float, float, float]] = []
+
+    def fake(audio, transcript, speech, transcriber):  # noqa: ANN001
+        length = len(audio) / SAMPLE_RATE
+        first_word = transcript.words[0].start if transcript.words else -1.0
+        calls.append((length, speech[0].start, first_word))
+        return [Filler("(uh)", 1.0, 1.3, "hesitation", "audio")]
+
+    monkeypatch.setattr(engine, "find_audio_fillers", fake)
+    audio = np.zeros(int(700 * SAMPLE_RATE), dtype=np.float32)
+    speech = [Interval(i * 10.0 + 0.5, i * 10.0 + 9.0) for i in range(70)]
+    words = [Word("care", iv.start, iv.start + 0.4) for iv in speech]
+    found = engine.audio_fillers_long(audio, Transcript(words), speech, None)
+    assert len(calls) == 3 and all(length <= engine.FILLER_WINDOW_S for length, _s, _w in calls)
+    # each window sees its own speech and words on its own clock, starting near 0
+    assert all(0.0 <= s < 10.0 and 0.0 <= w < 10.0 for _l, s, w in calls)
+    assert [round(f.start, 2) for f in found] == [1.0, 300.75, 600.75]  # back on the file's clock
