@@ -135,6 +135,7 @@ def main() -> None:
     ap.add_argument("--long-hours", type=float, default=2.0)
     ap.add_argument("--long-model", default="tiny.en")
     ap.add_argument("--skip-long", action="store_true")
+    ap.add_argument("--long-only", action="store_true", help="only part 3")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -147,60 +148,66 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mockmic-bench-") as tmpdir:
         tmp = Path(tmpdir)
         files = bench_files(tmp, a.copies)
-
-        # 1. analyze vs plain faster-whisper
-        wall, rss, rc, out = spawn([PY, __file__, "--child", "compare", "--model", a.model,
-                                    *map(str, files)])
-        rows = json.loads(out.strip().splitlines()[-1]) if rc == 0 else []
-        print("\n1. analyze vs plain faster-whisper (word_timestamps=True), same process, model warm")
-        print(f"   {'file':28s} {'audio s':>8s} {'plain s':>8s} {'analyze s':>10s} {'ratio':>6s}"
-              f" {'plain cpu':>10s} {'analyze cpu':>12s} {'cpu ratio':>10s}")
-        for r in rows:
-            print(f"   {r['file']:28s} {r['audio_s']:8.1f} {r['plain_s']:8.2f} {r['analyze_s']:10.2f} "
-                  f"{r['analyze_s'] / r['plain_s']:6.2f} {r['plain_cpu']:10.2f} {r['analyze_cpu']:12.2f} "
-                  f"{r['analyze_cpu'] / r['plain_cpu']:10.2f}")
-        if rows:
-            ps, an, au, pc, ac = (sum(r[k] for r in rows)
-                                  for k in ("plain_s", "analyze_s", "audio_s", "plain_cpu", "analyze_cpu"))
-            print(f"   {'total':28s} {au:8.1f} {ps:8.2f} {an:10.2f} {an / ps:6.2f} {pc:10.2f} {ac:12.2f} "
-                  f"{ac / pc:10.2f}")
-            print(f"   analyze/plain = {an / ps:.2f}x wall, {ac / pc:.2f}x CPU; plain {au / ps:.1f}x real time, "
-                  f"analyze {au / an:.1f}x real time; child peak RSS {rss:.0f} MB")
-
-        # 2. batch throughput
-        audio_min = sum(r["audio_s"] for r in rows) / 60 if rows else float("nan")
-        print(f"\n2. mockmic batch on the same {len(files)} files ({audio_min:.1f} audio min), "
-              "wall time includes process start and model load")
-        print(f"   {'run':34s} {'wall s':>7s} {'audio min / wall min':>21s} {'cpu s':>7s} {'peak RSS MB':>12s}")
-        for label, extra in (("--jobs 1", ["--jobs", "1"]),
-                             ("--jobs 2 (a model per worker)", ["--jobs", "2", "--parallel", "models"]),
-                             ("--jobs 2 (one model, 2 workers)", ["--jobs", "2", "--parallel", "shared"])):
-            outp = tmp / "out.jsonl"
-            wall, rss, rc, _ = spawn([PY, "-m", "mockmic", "batch", str(files[0].parent), "--model", a.model,
-                                      "--out", str(outp), *extra])
-            n = len(outp.read_text().splitlines()) if outp.exists() else 0
-            ok = "" if rc == 0 and n == len(files) else f"  (exit {rc}, {n} lines)"
-            print(f"   {label:34s} {wall:7.1f} {audio_min / (wall / 60):21.1f} {CPU_S['last']:7.1f} "
-                  f"{rss:12.0f}{ok}")
-
-        print(f"   load average now {os.getloadavg()[0]:.1f}")
-
-        # 3. a long recording
+        if not a.long_only:
+            short_parts(a, tmp, files)
         if not a.skip_long:
-            long_path = tmp / "two_hours.flac"
-            secs = make_long(long_path, a.long_hours)
-            print(f"\n3. one {secs / 3600:.2f} h recording ({long_path.stat().st_size / 1e6:.0f} MB FLAC), "
-                  f"mockmic analyze --json --model {a.long_model}")
-            outp = tmp / "long.json"
-            wall, rss, rc, _ = spawn([PY, "-m", "mockmic", "analyze", "--json", "--model", a.long_model,
-                                      str(long_path)], stdout_path=outp)
-            if rc == 0:
-                rep = json.loads(outp.read_text())
-                print(f"   wall {wall:.0f} s ({secs / wall:.1f}x real time), CPU {CPU_S['last']:.0f} s, "
-                      f"peak RSS {rss:.0f} MB, "
-                      f"{rep['word_count']} words, {len(rep['pauses'])} pauses, duration_s {rep['duration_s']}")
-            else:
-                print(f"   FAILED: exit {rc} after {wall:.0f} s, peak RSS {rss:.0f} MB")
+            long_part(a, tmp)
+
+
+def short_parts(a: argparse.Namespace, tmp: Path, files: list[Path]) -> None:
+    # 1. analyze vs plain faster-whisper
+    wall, rss, rc, out = spawn([PY, __file__, "--child", "compare", "--model", a.model,
+                                *map(str, files)])
+    rows = json.loads(out.strip().splitlines()[-1]) if rc == 0 else []
+    print("\n1. analyze vs plain faster-whisper (word_timestamps=True), same process, model warm")
+    print(f"   {'file':28s} {'audio s':>8s} {'plain s':>8s} {'analyze s':>10s} {'ratio':>6s}"
+          f" {'plain cpu':>10s} {'analyze cpu':>12s} {'cpu ratio':>10s}")
+    for r in rows:
+        print(f"   {r['file']:28s} {r['audio_s']:8.1f} {r['plain_s']:8.2f} {r['analyze_s']:10.2f} "
+              f"{r['analyze_s'] / r['plain_s']:6.2f} {r['plain_cpu']:10.2f} {r['analyze_cpu']:12.2f} "
+              f"{r['analyze_cpu'] / r['plain_cpu']:10.2f}")
+    if rows:
+        ps, an, au, pc, ac = (sum(r[k] for r in rows)
+                              for k in ("plain_s", "analyze_s", "audio_s", "plain_cpu", "analyze_cpu"))
+        print(f"   {'total':28s} {au:8.1f} {ps:8.2f} {an:10.2f} {an / ps:6.2f} {pc:10.2f} {ac:12.2f} "
+              f"{ac / pc:10.2f}")
+        print(f"   analyze/plain = {an / ps:.2f}x wall, {ac / pc:.2f}x CPU; plain {au / ps:.1f}x real time, "
+              f"analyze {au / an:.1f}x real time; child peak RSS {rss:.0f} MB")
+
+    # 2. batch throughput
+    audio_min = sum(r["audio_s"] for r in rows) / 60 if rows else float("nan")
+    print(f"\n2. mockmic batch on the same {len(files)} files ({audio_min:.1f} audio min), "
+          "wall time includes process start and model load")
+    print(f"   {'run':34s} {'wall s':>7s} {'audio min / wall min':>21s} {'cpu s':>7s} {'peak RSS MB':>12s}")
+    for label, extra in (("--jobs 1", ["--jobs", "1"]),
+                         ("--jobs 2 (a model per worker)", ["--jobs", "2", "--parallel", "models"]),
+                         ("--jobs 2 (one model, 2 workers)", ["--jobs", "2", "--parallel", "shared"])):
+        outp = tmp / "out.jsonl"
+        wall, rss, rc, _ = spawn([PY, "-m", "mockmic", "batch", str(files[0].parent), "--model", a.model,
+                                  "--out", str(outp), *extra])
+        n = len(outp.read_text().splitlines()) if outp.exists() else 0
+        ok = "" if rc == 0 and n == len(files) else f"  (exit {rc}, {n} lines)"
+        print(f"   {label:34s} {wall:7.1f} {audio_min / (wall / 60):21.1f} {CPU_S['last']:7.1f} "
+              f"{rss:12.0f}{ok}")
+
+    print(f"   load average now {os.getloadavg()[0]:.1f}")
+
+
+def long_part(a: argparse.Namespace, tmp: Path) -> None:
+    long_path = tmp / "two_hours.flac"
+    secs = make_long(long_path, a.long_hours)
+    print(f"\n3. one {secs / 3600:.2f} h recording ({long_path.stat().st_size / 1e6:.0f} MB FLAC), "
+          f"mockmic analyze --json --model {a.long_model}")
+    outp = tmp / "long.json"
+    wall, rss, rc, _ = spawn([PY, "-m", "mockmic", "analyze", "--json", "--model", a.long_model,
+                              str(long_path)], stdout_path=outp)
+    if rc == 0:
+        rep = json.loads(outp.read_text())
+        print(f"   wall {wall:.0f} s ({secs / wall:.1f}x real time), CPU {CPU_S['last']:.0f} s, "
+              f"peak RSS {rss:.0f} MB, "
+              f"{rep['word_count']} words, {len(rep['pauses'])} pauses, duration_s {rep['duration_s']}")
+    else:
+        print(f"   FAILED: exit {rc} after {wall:.0f} s, peak RSS {rss:.0f} MB")
 
 
 if __name__ == "__main__":
