@@ -234,3 +234,21 @@ def test_voice_running_on_from_a_clause_final_word_is_that_word_held() -> None:
     words = [Word("and", t0, t0 + 0.25), Word("forced", t0 + 1.5, t0 + 1.8)]
     found = detect(audio, words)
     assert len(found) == 1 and abs(found[0][0] - (t0 + 0.33)) < 0.1
+
+
+def test_audio_filler_analysis_is_pure() -> None:
+    # running the detector must not pull in Whisper, the UI or the audio device
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, numpy as np\n"
+        "from mockmic.filler_detection import detect_audio_fillers\n"
+        "detect_audio_fillers(np.zeros(16000, np.float32), [], [], None)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    mods = json.loads(out.stdout)
+    assert "mockmic.analysis.audio_fillers" in mods
+    assert [m for m in mods if m.split(".")[0] in ("textual", "sounddevice", "faster_whisper", "ctranslate2")] == []
