@@ -18,7 +18,9 @@ Prints numbers; asserts nothing. Run it when the machine is otherwise idle (see 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -88,6 +90,9 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
     baseline_analyzer = Analyzer(settings, warm.transcriber)
     print(f"model {args.model}, Whisper threads {threads}, answer {len(samples) / 16000:.1f} s, "
           f"{args.runs} runs; {load()}")
+    source = baseline_analyzer.analyze(samples, target=TARGET)
+    print(f"for scale, the source file analyzed whole (not recorded): words {source.word_count}, "
+          f"fillers {source.fillers.count}, flags {sorted(f.code for f in source.flags)}", flush=True)
 
     live_s, base_s, rows = [], [], []
     jitter: list[float] = []
@@ -112,6 +117,12 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
         whole = baseline_analyzer.analyze(audio, file=str(result.path), target=TARGET)
         t_whole = time.perf_counter() - t0
 
+        dump = Path(args.cache) / f"run{run}.json"
+        dump.write_text(json.dumps({
+            "live": report.to_json() if hasattr(report, "to_json") else None,
+            "whole": whole.to_json() if hasattr(whole, "to_json") else None,
+            "chunks": st.chunks,
+        }, default=str), encoding="utf-8")
         live_s.append(t_done - t_stop)
         base_s.append(t_whole)
         jitter += late
@@ -143,6 +154,7 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
     print(f"UI tick lateness while recording (20 Hz, {len(jitter)} ticks): median "
           f"{1000 * statistics.median(jitter):.1f} ms, p99 {1000 * pct(jitter, 0.99):.1f} ms, "
           f"max {1000 * max(jitter):.1f} ms")
+    print(f"reports of each run (live and whole): {args.cache}/run*.json")
     print(load())
 
 
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="on-screen runs with the whole-file analysis after stop")
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "mockmic-bench"))
     args = ap.parse_args(argv)
+    # a plain `kill` must still stop the PulseAudio server this script started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
 
     from answer_audio import cached_answer
 
