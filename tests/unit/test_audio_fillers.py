@@ -252,3 +252,16 @@ def test_audio_filler_analysis_is_pure() -> None:
     mods = json.loads(out.stdout)
     assert "mockmic.analysis.audio_fillers" in mods
     assert [m for m in mods if m.split(".")[0] in ("textual", "sounddevice", "faster_whisper", "ctranslate2")] == []
+
+
+def test_merge_counts_each_filler_once() -> None:
+    from mockmic.analysis.delivery import dedupe_fillers
+    from mockmic.core import Filler
+
+    um = Filler("um", 1.0, 1.0, "hesitation", "transcript")  # zero-length, as Whisper writes it
+    like = Filler("like", 3.0, 3.2, "discourse", "transcript")
+    near_um = Filler("(uh)", 1.1, 1.5, "hesitation", "audio")  # the same "um", heard in the audio
+    after_like = Filler("(uh)", 3.25, 3.6, "hesitation", "audio")  # "like, uh": a second filler
+    alone = Filler("(uh)", 5.0, 5.4, "hesitation", "audio")
+    kept = dedupe_fillers([um, like, near_um, after_like, alone])
+    assert kept == [um, like, after_like, alone]
