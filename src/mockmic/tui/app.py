@@ -33,7 +33,6 @@ from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
 from mockmic.tui.services import (
     AfterStopAnalysis,
     AnalysisFactory,
-    LiveAnalysis,
     ModelHolder,
     ModelUnavailable,
 )
@@ -422,7 +421,9 @@ def make_app(
     if player is None:
         player = _default_player()
     if analysis_factory is None:
-        kind = LiveAnalysis if live else AfterStopAnalysis
+        from mockmic.live import LiveAnswerAnalysis  # transcribes while the user speaks
+
+        kind = LiveAnswerAnalysis if live else AfterStopAnalysis
 
         def analysis_factory(question: Question) -> Any:
             return kind(settings, models, question.target)

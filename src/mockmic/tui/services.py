@@ -104,34 +104,6 @@ class AfterStopAnalysis:
         return analyzer.analyze(decoded.samples, file=str(audio_path), target=self.target)
 
 
-class LiveAnalysis:
-    """Transcribe while the user speaks (:class:`mockmic.live.LiveSession`), so that stop leaves
-    only the last seconds to do. When the model is not loaded yet as recording starts, the
-    whole answer is analyzed after stop instead."""
-
-    def __init__(self, settings: Settings, models: ModelHolder, target: tuple[float, float]) -> None:
-        self.after_stop = AfterStopAnalysis(settings, models, target)
-        self.session: Any = None
-        if models.ready and models.transcriber is not None:
-            from mockmic.engine import Analyzer
-            from mockmic.live import LiveSession
-
-            self.session = LiveSession(Analyzer(settings, models.transcriber), target=target)
-
-    def feed(self, chunk: np.ndarray) -> None:
-        if self.session is not None:
-            self.session.feed(chunk)
-
-    def finish(self, audio_path: Path) -> Report:
-        if self.session is None:
-            return self.after_stop.finish(audio_path)
-        return self.session.finish(file=str(audio_path))
-
-    def cancel(self) -> None:
-        if self.session is not None:
-            self.session.cancel()
-
-
 AnalysisFactory = Callable[[Any], AnswerAnalysis]
 """Called with the question being answered; returns a fresh :class:`AnswerAnalysis`."""
 
