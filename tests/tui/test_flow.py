@@ -385,3 +385,22 @@ async def test_model_failure_is_reported(make: Any, monkeypatch: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "model not available" in text_of(app, "#status"))
         assert "not found in /nowhere" in text_of(app, "#status")
+
+
+async def test_unusable_recordings_folder_is_said_once_and_the_app_opens(settings: Any, bank: Any,
+                                                                          tmp_path: Any) -> None:
+    from dataclasses import replace
+
+    from fakes import FakeTranscriber
+
+    from mockmic.tui.app import make_app
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the recordings folder should be")
+    app = make_app(replace(settings, recordings_dir=blocker / "recordings"), transcriber=FakeTranscriber(),
+                   bank=bank, mic_check=lambda: None, voice=False, player=FakePlayer())
+    assert app.store is None
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any("Attempts will not be saved" in str(n.message)
+                                       for n in app._notifications))
+        assert shown(app, HomeScreen) and app.screen.query_one("#questions").row_count > 30

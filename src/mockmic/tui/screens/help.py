@@ -20,6 +20,7 @@ HELP = """\
 | questions | `m` | mock interview: N questions in a row, then a summary |
 | questions | `/` | filter the questions (`Esc` clears) |
 | questions | `a` | past attempts of the highlighted question (`Enter` opens one) |
+| questions | `h` | history: attempts by question and date, trends, compare, replay |
 | questions | `q` | quit |
 | asking | `Space` | start answering now |
 | asking | `h` | hear the question again |

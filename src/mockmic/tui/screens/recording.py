@@ -78,6 +78,14 @@ class RecordingScreen(MockmicScreen[None]):
         self.begin()
         self.set_interval(TICK_S, self.tick)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # the footer shows only what works now: nothing while the report is being made
+        if action == "stop":
+            return self.phase in ("starting", "recording")
+        if action == "discard":
+            return self.phase in ("starting", "recording", "failed")
+        return True
+
     # ------------------------------------------------------------------ start
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="recording",
@@ -119,6 +127,7 @@ class RecordingScreen(MockmicScreen[None]):
         self.attempt_id = message.attempt_id
         self.audio_path = message.audio_path
         self.phase = "recording"
+        self.refresh_bindings()
         state = Text("● recording", style="bold red")
         if message.device:
             state.append(f"   {message.device}", style="dim")
@@ -129,6 +138,7 @@ class RecordingScreen(MockmicScreen[None]):
 
     def on_recording_failed(self, message: RecordingFailed) -> None:
         self.phase = "failed"
+        self.refresh_bindings()
         self.query_one("#rec-state", Static).update(Text("○ not recording", style="bold"))
         self._warn(f"Could not record: {message.reason}", error=True)
         self._hint("Esc: back to the questions")
@@ -171,7 +181,11 @@ class RecordingScreen(MockmicScreen[None]):
         if self.phase != "recording":
             return
         self.phase = "analyzing"
+        self.refresh_bindings()
         self.query_one(AnswerTimer).elapsed = float(self.recorder.elapsed_s)
+        self.query_one(LevelMeter).display = False
+        if not self.recorder.error:
+            self._warn("")  # silence after stop is not a muted microphone
         self.query_one("#rec-state", Static).update(Text("■ stopped", style="bold"))
         self._hint("Making your report…")
         self.query_one("#rec-loading").display = True
@@ -216,6 +230,7 @@ class RecordingScreen(MockmicScreen[None]):
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.phase = "failed"
+        self.refresh_bindings()
         self.query_one("#rec-loading").display = False
         self._warn(f"No report: {message.reason}. The audio is kept in {message.audio_path}.",
                    error=True)
@@ -225,6 +240,7 @@ class RecordingScreen(MockmicScreen[None]):
         """Called by the app's error handler: leave the analyzing state visibly."""
         if worker.node is self and worker.group in ("analysis", "recording"):
             self.phase = "failed"
+            self.refresh_bindings()
             self.query_one("#rec-loading").display = False
             self._warn(f"Something went wrong: {worker.error}", error=True)
             self._hint("Esc: back to the questions")
