@@ -404,3 +404,36 @@ async def test_unusable_recordings_folder_is_said_once_and_the_app_opens(setting
         await until(pilot, lambda: any("Attempts will not be saved" in str(n.message)
                                        for n in app._notifications))
         assert shown(app, HomeScreen) and app.screen.query_one("#questions").row_count > 30
+
+
+async def test_interrupted_recording_is_recovered_at_start(make: Any, store: Any, settings: Any,
+                                                           answer_audio: Any) -> None:
+    """A recording whose process died: its row says "recording", its WAV header says 0 bytes."""
+    import struct
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    audio_path = settings.recordings / "audio" / "crashed.wav"
+    audio_path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = np.round(np.clip(answer_audio, -1, 1) * 32767).astype("<i2").tobytes()
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36, b"WAVE", b"fmt ", 16, 1, 1, 16000,
+                         32000, 2, 16, b"data", 0)
+    audio_path.write_bytes(header + pcm)
+    code = ("import sys; from mockmic.storage import Store; "
+            "s = Store(sys.argv[1]); s.begin_attempt('training-independence-at-home', 'q', sys.argv[2])")
+    subprocess.run([sys.executable, "-c", code, str(store.path), str(audio_path)], check=True)
+    (row,) = store.list_attempts()
+    assert row.status == "recording"
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: store.get(row.id).status == "recovered", what="recovery")
+        attempt = store.get(row.id)
+        assert abs(attempt.duration_s - len(answer_audio) / 16000) < 0.01
+        assert attempt.report is not None and attempt.report.word_count == 28
+        assert attempt.report.target.min_s == 60  # the question's own window
+        await until(pilot, lambda: any("Recovered 1 interrupted" in str(n.message)
+                                       for n in app._notifications))
+        await until(pilot, lambda: "training-independence-at-home" in app.screen.stats)

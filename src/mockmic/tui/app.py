@@ -170,10 +170,55 @@ class MockmicApp(App[None]):
 
     def on_model_ready(self, message: ModelReady) -> None:
         self._broadcast_status()
+        if self.store is not None:
+            self.recover_attempts()
 
     def on_model_failed(self, message: ModelFailed) -> None:
         self.notify(f"Speech model not available: {message.reason}", severity="error", timeout=15)
         self._broadcast_status()
+        if self.store is not None:
+            self.recover_attempts()
+
+    @work(thread=True, exit_on_error=False, group="recovery",
+          description="recovering interrupted recordings")
+    def recover_attempts(self) -> None:
+        """Attempts a crash or kill left behind: audio made valid, analyzed, marked recovered."""
+        from mockmic.engine import Analyzer
+        from mockmic.storage import recover_interrupted
+
+        if not self.store.interrupted():
+            return
+        transcriber = self.models.transcriber
+        analyzer = Analyzer(self.settings, transcriber) if transcriber is not None else None
+        target: list[tuple[float, float] | None] = [None]
+
+        def note_target(attempt: Any) -> None:
+            q = self.bank.get(attempt.question_id) if attempt.question_id else None
+            target[0] = q.target if q is not None else None
+
+        def analyze(audio: Any) -> Report:
+            assert analyzer is not None
+            return analyzer.analyze(audio, target=target[0])
+
+        results = recover_interrupted(self.store, analyze if analyzer is not None else None,
+                                      on_progress=note_target)
+        if results:
+            ok = sum(1 for r in results if r.status == "recovered")
+            self.call_from_thread(
+                self.notify,
+                f"Recovered {ok} interrupted recording(s)"
+                + (f"; {len(results) - ok} could not be recovered" if ok < len(results) else "")
+                + ". They are in the past attempts.",
+                title="Recordings", timeout=12,
+            )
+            self.call_from_thread(self._reload_home)
+
+    def _reload_home(self) -> None:
+        from mockmic.tui.screens.home import HomeScreen
+
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.reload_stats()
 
     def on_mic_status(self, message: MicStatus) -> None:
         self.mic_problem = message.problem
