@@ -437,3 +437,25 @@ async def test_interrupted_recording_is_recovered_at_start(make: Any, store: Any
         await until(pilot, lambda: any("Recovered 1 interrupted" in str(n.message)
                                        for n in app._notifications))
         await until(pilot, lambda: "training-independence-at-home" in app.screen.stats)
+
+
+async def test_recording_waits_for_a_slow_microphone_check(make: Any, settings: Any) -> None:
+    import threading
+    from dataclasses import replace
+
+    release = threading.Event()
+
+    def slow_check() -> None:
+        release.wait(10)
+        return None
+
+    app = make(settings=replace(settings, start_recording="space"), mic_check=slow_check)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: "Checking the microphone" in text_of(app, "#ask-hint"))
+        await pilot.pause(0.3)
+        assert shown(app, AskingScreen)
+        release.set()
+        await until(pilot, lambda: shown(app, RecordingScreen), what="recording after the check")

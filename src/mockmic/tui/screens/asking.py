@@ -51,6 +51,7 @@ class AskingScreen(MockmicScreen[None]):
         self._countdown: Timer | None = None
         self._countdown_left = 0.0
         self._starting = False
+        self._waiting_for_mic = False
 
     @property
     def mm(self) -> MockmicApp:
@@ -145,8 +146,10 @@ class AskingScreen(MockmicScreen[None]):
         self._countdown_left -= 1
 
     def refresh_status(self) -> None:
-        if self.spoken is not None and not self._starting:
-            self._ready_to_answer()
+        """The app's status changed (model, microphone): go on if we were waiting for the mic."""
+        if self._waiting_for_mic and self.mm.mic_checked:
+            self._waiting_for_mic = False
+            self.start_recording()
 
     # ------------------------------------------------------------------ starting the answer
 
@@ -155,6 +158,7 @@ class AskingScreen(MockmicScreen[None]):
             return
         app = self.mm
         if not app.mic_checked:
+            self._waiting_for_mic = True
             self._hint("Checking the microphone…")
             return
         if app.mic_problem:
