@@ -8,8 +8,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
+from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.pacing import clock_text
 
@@ -31,7 +32,7 @@ class SummaryScreen(MockmicScreen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self._title(), id="sum-title")
         yield DataTable(id="sum-table", cursor_type="row")
         yield Static(self._totals(), id="sum-totals")
