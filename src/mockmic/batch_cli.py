@@ -186,10 +186,10 @@ def summary_table(summary: BatchSummary) -> Any:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Files analyzed in parallel (each worker loads its own model).")
+              help="Files analyzed in parallel (one model, a CTranslate2 worker per job).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
-@click.option("--parallel", "parallel", type=click.Choice(["models", "shared"]), default="models",
+@click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.batch).")
 @analysis_options
 @click.pass_context
