@@ -96,6 +96,13 @@ class Progress:
         self.audio_done = 0.0
         self.fancy = fancy
         self._bar: Any = None
+        # time left is estimated on audio seconds, which is what the work scales with
+        est = [probe_duration(p) for p in paths]
+        known = [e for e in est if e]
+        mean = sum(known) / len(known) if known else 60.0
+        self._estimate = {p: e or mean for p, e in zip(paths, est)}
+        self.total_audio = sum(self._estimate.values())
+        self._progress_s = 0.0
         if not fancy:
             return
         from rich.console import Console
@@ -106,14 +113,6 @@ class Progress:
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
-
-        # time left is estimated on audio seconds, which is what the work scales with
-        est = [probe_duration(p) for p in paths]
-        known = [e for e in est if e]
-        mean = sum(known) / len(known) if known else 60.0
-        self._estimate = {p: e or mean for p, e in zip(paths, est)}
-        self.total_audio = sum(self._estimate.values())
-        self._progress_s = 0.0
         self._bar = RichProgress(
             TextColumn("[bold]analyzing"),
             BarColumn(),
@@ -138,12 +137,14 @@ class Progress:
     def update(self, res: FileResult) -> None:
         self.files_done += 1
         self.audio_done += res.audio_s
+        done = min(self.total_audio, self._completed(res))
         if self._bar is not None:
             if res.error:
                 self._bar.console.print(f"[red]failed[/red] {res.path}: {res.error}")
-            self._bar.update(self._task, completed=min(self.total_audio, self._completed(res)),
-                             files=self._files(), minutes=self._minutes())
+            self._bar.update(self._task, completed=done, files=self._files(), minutes=self._minutes())
         else:
+            elapsed = time.monotonic() - self.t0
+            left = elapsed / done * (self.total_audio - done) if done > 0 else 0.0
             if res.report is not None:
                 r = res.report
                 what = ("no speech found" if r.no_speech
@@ -151,7 +152,7 @@ class Progress:
             else:
                 what = f"failed: {res.error}"
             click.echo(f"[{self.files_done}/{self.total_files}] {res.path}: {what} "
-                       f"({self.audio_done / 60:.1f} audio min done)", err=True)
+                       f"({self.audio_done / 60:.1f} audio min done, about {left:.0f} s left)", err=True)
 
     def _completed(self, res: FileResult) -> float:
         # a file that failed to decode still counts as done: advance by its estimate
