@@ -128,7 +128,7 @@ def frame_features(audio: np.ndarray) -> Frames:
     Only frames loud enough to matter (within 30 dB of the loudest tenth) get the spectral
     analysis; the others keep voicing 0.
     """
-    from scipy.fft import dct, irfft, rfft
+    from scipy.fft import irfft, rfft
     from scipy.signal import resample_poly
 
     audio = np.asarray(audio, dtype=np.float32)
@@ -153,40 +153,55 @@ def frame_features(audio: np.ndarray) -> Frames:
     voicing = np.zeros(n, np.float32)
     f0 = np.full(n, 100.0)
     mfcc = np.zeros((n, 13), np.float32)
-    if sel.size:
-        xw = np.zeros((sel.size, NFFT), np.float32)
-        xw[:, :WIN] = frames[sel] * window
-        spec = rfft(xw, axis=1)
-        power = spec.real ** 2 + spec.imag ** 2
-        ac = irfft(power, n=NFFT, axis=1)[:, :WIN]
-        wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
-        ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
-        lo, hi = int(RATE / F0_MAX), int(RATE / F0_MIN)
-        seg = ac[:, lo:hi]
-        k = np.argmax(seg, axis=1)
-        rows = np.arange(len(k))
-        v = seg[rows, k]
-        # sub-harmonic errors: a peak at 2, 3 or 4 periods can edge out the one at a single
-        # period; take the shortest lag (1/4, 1/3, 1/2 of the best, +-1 sample) nearly as strong
-        best = k + lo
-        lag = best.astype(np.float64)
-        chosen = np.zeros(len(k), bool)
-        for div in (4, 3, 2):
-            cand = np.rint(best / div).astype(int)
-            ok = (cand - 1 >= lo) & ~chosen
-            c = np.clip(cand, lo + 1, WIN - 2)
-            near = np.maximum(np.maximum(ac[rows, c - 1], ac[rows, c]), ac[rows, c + 1])
-            hit = ok & (near > 0.9 * v)
-            lag[hit] = cand[hit]
-            chosen |= hit
-        # a maximum on the edge of the searched range is no pitch peak at all (a tone or click
-        # above 400 Hz, or rumble below 60 Hz)
-        v = np.where((k == 0) | (k == seg.shape[1] - 1), 0.0, v)
-        voicing[sel] = np.clip(v, 0.0, 1.0)
-        f0[sel] = RATE / lag
-        logmel = 10 * np.log10(power.astype(np.float32) @ _MEL.T + 1e-10)
-        mfcc[sel] = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
+    wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
+    # spectral work in blocks of frames, so memory stays bounded on long recordings
+    for first in range(0, sel.size, BLOCK):
+        blk = sel[first:first + BLOCK]
+        v, f, m = _spectral_block(frames[blk], window, wac)
+        voicing[blk] = v
+        f0[blk] = f
+        mfcc[blk] = m
     return Frames(level_db, voicing, f0, mfcc, floor)
+
+
+BLOCK = 4096
+"""Frames analysed per block in :func:`frame_features` (~40 s of speech, ~25 MB of buffers)."""
+
+
+def _spectral_block(frames: np.ndarray, window: np.ndarray, wac: np.ndarray):
+    """Voicing, pitch and MFCCs of a block of frames (rows of WIN samples at RATE)."""
+    from scipy.fft import dct, irfft, rfft
+
+    xw = np.zeros((len(frames), NFFT), np.float32)
+    xw[:, :WIN] = frames * window
+    spec = rfft(xw, axis=1)
+    power = spec.real ** 2 + spec.imag ** 2
+    ac = irfft(power, n=NFFT, axis=1)[:, :WIN]
+    ac = ac / np.maximum(ac[:, :1], 1e-12) / (wac / wac[0])  # undo the window's own taper
+    lo, hi = int(RATE / F0_MAX), int(RATE / F0_MIN)
+    seg = ac[:, lo:hi]
+    k = np.argmax(seg, axis=1)
+    rows = np.arange(len(k))
+    v = seg[rows, k]
+    # sub-harmonic errors: a peak at 2, 3 or 4 periods can edge out the one at a single
+    # period; take the shortest lag (1/4, 1/3, 1/2 of the best, +-1 sample) nearly as strong
+    best = k + lo
+    lag = best.astype(np.float64)
+    chosen = np.zeros(len(k), bool)
+    for div in (4, 3, 2):
+        cand = np.rint(best / div).astype(int)
+        ok = (cand - 1 >= lo) & ~chosen
+        c = np.clip(cand, lo + 1, WIN - 2)
+        near = np.maximum(np.maximum(ac[rows, c - 1], ac[rows, c]), ac[rows, c + 1])
+        hit = ok & (near > 0.9 * v)
+        lag[hit] = cand[hit]
+        chosen |= hit
+    # a maximum on the edge of the searched range is no pitch peak at all (a tone or click
+    # above 400 Hz, or rumble below 60 Hz)
+    v = np.where((k == 0) | (k == seg.shape[1] - 1), 0.0, v)
+    logmel = 10 * np.log10(power.astype(np.float32) @ _MEL.T + 1e-10)
+    mfcc = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
+    return np.clip(v, 0.0, 1.0), RATE / lag, mfcc
 
 
 @dataclass(frozen=True)
