@@ -67,6 +67,8 @@ def _matches(q: Question, words: list[str]) -> bool:
 
 
 DETAIL_MIN = 32
+NARROW = 100
+"""Below this many columns the side pane is hidden until ``a`` asks for past attempts."""
 
 
 class HomeScreen(MockmicScreen[None]):
@@ -84,6 +86,7 @@ class HomeScreen(MockmicScreen[None]):
         super().__init__()
         self.stats: dict[str, QuestionStat] = {}
         self._row_questions: dict[str, Question] = {}
+        self._detail_forced = False
 
     @property
     def mm(self) -> MockmicApp:
@@ -109,7 +112,7 @@ class HomeScreen(MockmicScreen[None]):
         table.add_column("Target", key="target", width=8)
         table.add_column("Tries", key="tries", width=5)
         table.add_column("Last result", key="last", width=24)
-        self.query_one("#detail").styles.width = self._detail_width()
+        self._layout_detail()
         self.fill_table()
         self.refresh_status()
         self.reload_stats()
@@ -136,7 +139,10 @@ class HomeScreen(MockmicScreen[None]):
             chosen = [q for q in questions if _matches(q, words)]
             if not chosen:
                 continue
-            label = Text(CATEGORY_LABELS.get(category, category).upper(), style="bold")
+            name = CATEGORY_LABELS.get(category, category).upper()
+            if len(name) > width + 2:  # a long category name must not widen the column
+                name = name.split(" & ")[0]
+            label = Text(name[: width + 2], style="bold")
             table.add_row(label, "", "", "", key=f"cat:{category}")
             for q in chosen:
                 stat = self.stats.get(q.id)
@@ -159,17 +165,28 @@ class HomeScreen(MockmicScreen[None]):
             table.move_cursor(row=table.get_row_index(target))
         self.show_detail(self.highlighted_question())
 
+    @property
+    def _narrow(self) -> bool:
+        return (self.app.size.width or 120) < NARROW
+
     def _detail_width(self) -> int:
         return max(DETAIL_MIN, (self.app.size.width or 120) * 3 // 10)
+
+    def _layout_detail(self) -> None:
+        """Side pane beside the list; on a narrow terminal it shows only on demand (``a``)."""
+        detail = self.query_one("#detail")
+        detail.styles.width = self._detail_width()
+        detail.display = not self._narrow or self._detail_forced
 
     def _question_width(self) -> int:
         """Characters left for the question text once the other columns and the pane are drawn."""
         total = self.app.size.width or 120
-        # fixed columns, 2 cells of padding per column, the pane's border and the scrollbar
-        return max(24, total - self._detail_width() - 1 - (8 + 5 + 24) - 4 * 2 - 2)
+        pane = self._detail_width() + 1 if not self._narrow else 0
+        # fixed columns, 2 cells of padding per column and the scrollbar
+        return max(24, total - pane - (8 + 5 + 24) - 4 * 2 - 2 - 2)  # and the 2-space indent
 
     def on_resize(self) -> None:
-        self.query_one("#detail").styles.width = self._detail_width()
+        self._layout_detail()
         self.fill_table()
 
     def highlighted_question(self) -> Question | None:
@@ -201,6 +218,11 @@ class HomeScreen(MockmicScreen[None]):
         self.query_one("#questions", DataTable).focus()
 
     def key_escape(self) -> None:
+        if self._detail_forced:
+            self._detail_forced = False
+            self._layout_detail()
+            self.query_one("#questions", DataTable).focus()
+            return
         flt = self.query_one("#filter", Input)
         if flt.has_focus:
             if flt.value:
@@ -295,6 +317,9 @@ class HomeScreen(MockmicScreen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_attempts(self) -> None:
+        if self._narrow and not self._detail_forced:
+            self._detail_forced = True
+            self._layout_detail()
         attempts = self.query_one("#attempts", OptionList)
         attempts.focus()
         if attempts.option_count and attempts.highlighted is None:

@@ -47,17 +47,18 @@ class SummaryScreen(MockmicScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "Question", "Length", "Target", "Rate", "Fillers", "Flags")
+        width = max(24, (self.app.size.width or 120) - 80)
         for i, (q, attempt_id, report) in enumerate(self.run_.results, 1):
             t = report.target
             in_window = t.min_s <= report.duration_s <= t.max_s
             table.add_row(
                 str(i),
-                q.text if len(q.text) < 50 else q.text[:49] + "…",
+                q.text if len(q.text) <= width else q.text[: width - 1] + "…",
                 Text(clock_text(report.duration_s), style="green" if in_window else "red"),
                 f"{t.min_s:g}–{t.max_s:g}s",
                 "–" if report.no_speech else f"{report.wpm:.0f}",
                 str(report.fillers.count),
-                ", ".join(dict.fromkeys(f.code for f in report.flags)) or "–",
+                " ".join(dict.fromkeys(f.code for f in report.flags)) or "–",
                 key=str(i - 1),
             )
         table.focus()
@@ -76,8 +77,8 @@ class SummaryScreen(MockmicScreen[None]):
             mean_wpm = sum(r.wpm for r in spoken) / len(spoken)
             fillers = sum(r.fillers.count for r in spoken)
             minutes = sum(r.duration_s for r in spoken) / 60 or 1
-            out.append(f" · {mean_wpm:.0f} wpm on average · {fillers} fillers "
-                       f"({fillers / minutes:.1f}/min)")
+            out.append(f" · {mean_wpm:.0f} wpm on average · {fillers} filler"
+                       f"{'' if fillers == 1 else 's'} ({fillers / minutes:.1f}/min)")
         codes: dict[str, int] = {}
         for r in results:
             for f in r.flags:
