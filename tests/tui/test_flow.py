@@ -459,3 +459,34 @@ async def test_recording_waits_for_a_slow_microphone_check(make: Any, settings: 
         assert shown(app, AskingScreen)
         release.set()
         await until(pilot, lambda: shown(app, RecordingScreen), what="recording after the check")
+
+
+async def test_quitting_right_after_typing_a_note_keeps_it(make: Any, store: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await answer_one(pilot)
+        await focus(pilot, "#lens-adaptable")
+        await pilot.press("5")
+        await focus(pilot, "#note")
+        await pilot.press(*"breathe")
+        await pilot.press("ctrl+q")  # well within the save delay
+    saved = store.get(screen.attempt_id)
+    assert (saved.adaptable, saved.note) == (5, "breathe")
+
+
+async def test_quitting_while_recording_closes_the_file(make: Any, store: Any, answer_audio: Any) -> None:
+    import soundfile as sf
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
+        app.test_recorders[0].wait_fed(5)
+        await pilot.press("ctrl+q")
+    (row,) = store.list_attempts()
+    assert row.status == "recording"  # left for recovery at the next start
+    info = sf.info(str(row.audio_path))
+    assert abs(info.frames - len(answer_audio)) < 160  # the whole take, with a valid header

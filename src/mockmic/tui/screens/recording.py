@@ -145,6 +145,15 @@ class RecordingScreen(MockmicScreen[None]):
         self._hint("Esc: back to the questions")
         self.mm.check_microphone()
 
+    def on_unmount(self) -> None:
+        # the app is closing mid-answer: close the file properly; the row stays "recording"
+        # and the next start recovers and analyzes it (mockmic.storage.recover_interrupted)
+        if self.phase == "recording" and self.recorder is not None:
+            try:
+                self.recorder.stop()
+            except Exception:  # noqa: BLE001 - the file is crash-safe anyway
+                pass
+
     # ------------------------------------------------------------------ while recording
 
     def tick(self) -> None:

@@ -196,6 +196,10 @@ class ReportScreen(MockmicScreen[None]):
     @on(LensRating.Changed)
     @on(Input.Changed, "#note")
     def _review_changed(self, event: Any) -> None:
+        if isinstance(event, LensRating.Changed):
+            self.review[event.rating.lens] = event.value
+        else:
+            self.note = event.value
         if self.attempt_id is None:
             self.query_one("#review-state", Static).update(
                 Text("not saved: attempts are not being stored", style="dim"))
@@ -207,8 +211,8 @@ class ReportScreen(MockmicScreen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY_S, self.save_review)
 
     def _review_values(self) -> tuple[dict[str, int | None], str]:
-        scores = {lens: self.query_one(f"#lens-{lens}", LensRating).value for lens, _, _ in LENSES}
-        return scores, self.query_one("#note", Input).value.strip()
+        """The self-review as last changed (kept here: the widgets may be gone on unmount)."""
+        return {lens: self.review.get(lens) for lens, _, _ in LENSES}, self.note.strip()
 
     def save_review(self) -> None:
         if not self._dirty or self.attempt_id is None or self.mm.store is None:
@@ -231,6 +235,17 @@ class ReportScreen(MockmicScreen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         self.save_review()
+
+    def on_unmount(self) -> None:
+        # the app is closing within the save delay: write the self-review now (a few ms)
+        if self._dirty and self.attempt_id is not None and self.mm.store is not None:
+            self._dirty = False
+            scores, note = self._review_values()
+            try:
+                self.mm.store.save_review(self.attempt_id, scores["safe"], scores["honest"],
+                                          scores["reflective"], scores["adaptable"], note or None)
+            except Exception:  # noqa: BLE001 - closing: nothing left to show an error on
+                pass
 
     # ------------------------------------------------------------------ replay
 
