@@ -490,3 +490,21 @@ async def test_quitting_while_recording_closes_the_file(make: Any, store: Any, a
     assert row.status == "recording"  # left for recovery at the next start
     info = sf.info(str(row.audio_path))
     assert abs(info.frames - len(answer_audio)) < 160  # the whole take, with a valid header
+
+
+async def test_recorder_error_stops_and_keeps_what_was_captured(make: Any, store: Any,
+                                                                answer_audio: Any) -> None:
+    factory, made = scripted_factory(answer_audio, elapsed_s=8.0)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
+        await pilot.press("space")
+        await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
+        made[0].error = "disk full: recording stopped; the 8.0 s recorded so far are kept in x.wav"
+        # the recording stops by itself and the report of the captured audio follows
+        await until(pilot, lambda: shown(app, ReportScreen, "#rep-transcript"), what="report")
+        assert "Recording stopped early: disk full" in text_of(app, "#rep-header")
+        (attempt,) = store.list_attempts()
+        assert attempt.status == "done" and attempt.audio_path.is_file()
+        assert attempt.error.startswith("disk full")

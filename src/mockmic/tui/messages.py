@@ -79,6 +79,8 @@ class ReportReady(Message):
     report: Report
     audio_path: str
     overflows: int = 0
+    recording_error: str | None = None
+    """Why the recording stopped by itself (disk full, device lost); the audio up to then is kept."""
 
 
 @dataclass

@@ -225,9 +225,12 @@ class RecordingScreen(MockmicScreen[None]):
                                      status="failed", error=problem)
             self.post_message(AnalysisFailed(problem, str(result.path)))
             return
+        cut_short = getattr(result, "error", None) or self.recorder.error
         if store is not None and self.attempt_id is not None:
-            store.finish_attempt(self.attempt_id, report, result.duration_s, result.overflows)
-        self.post_message(ReportReady(self.attempt_id, report, str(result.path), result.overflows))
+            store.finish_attempt(self.attempt_id, report, result.duration_s, result.overflows,
+                                 error=cut_short)
+        self.post_message(ReportReady(self.attempt_id, report, str(result.path), result.overflows,
+                                      cut_short))
 
     def on_report_ready(self, message: ReportReady) -> None:
         from mockmic.tui.screens.report import ReportScreen
@@ -235,7 +238,8 @@ class RecordingScreen(MockmicScreen[None]):
         self.mm.record_result(self.question, message.attempt_id, message.report)
         self.app.switch_screen(
             ReportScreen(self.question, message.report, attempt_id=message.attempt_id,
-                         audio_path=message.audio_path, overflows=message.overflows, fresh=True)
+                         audio_path=message.audio_path, overflows=message.overflows, fresh=True,
+                         recording_error=message.recording_error)
         )
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:

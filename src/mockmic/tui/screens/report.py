@@ -120,7 +120,8 @@ class ReportScreen(MockmicScreen[None]):
     def __init__(self, question: Question | None, report: Report, *, attempt_id: int | None,
                  audio_path: str | None, overflows: int = 0, fresh: bool = True,
                  question_text: str | None = None, review: dict[str, int | None] | None = None,
-                 note: str | None = None, when: str | None = None) -> None:
+                 note: str | None = None, when: str | None = None,
+                 recording_error: str | None = None) -> None:
         super().__init__()
         self.question = question
         self.question_text = question.text if question else (question_text or "")
@@ -132,6 +133,7 @@ class ReportScreen(MockmicScreen[None]):
         self.review = dict(review or {})
         self.note = note or ""
         self.when = when
+        self.recording_error = recording_error
         self._save_timer: Timer | None = None
         self._dirty = False
         self._playing = False
@@ -174,6 +176,8 @@ class ReportScreen(MockmicScreen[None]):
         out.append(f"\nmodel {self.report.model}", style="dim")
         if self.fresh and run is not None and run.mock and not run.has_next:
             out.append(" · last question: n shows the summary", style="bold")
+        if self.recording_error:
+            out.append(f"\nRecording stopped early: {self.recording_error}", style="bold yellow")
         if self.overflows:
             out.append(f" · {self.overflows} input overflow(s): a little audio may be missing",
                        style="yellow")
