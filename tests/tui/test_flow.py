@@ -508,3 +508,16 @@ async def test_recorder_error_stops_and_keeps_what_was_captured(make: Any, store
         (attempt,) = store.list_attempts()
         assert attempt.status == "done" and attempt.audio_path.is_file()
         assert attempt.error.startswith("disk full")
+
+
+async def test_silent_answer_says_no_speech(make: Any) -> None:
+    import numpy as np
+
+    factory, _ = scripted_factory(np.zeros(16000 * 3, dtype=np.float32), elapsed_s=3.0)
+    app = make(recorder_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await answer_one(pilot)
+        assert screen.report.no_speech
+        assert "No speech found in 3.0 s" in text_of(app, "#rep-flags")
+        assert "Words" not in text_of(app, "#rep-metrics")
