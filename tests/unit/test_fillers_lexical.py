@@ -145,3 +145,14 @@ def test_real_patient_speech(shared_speech: Path) -> None:
     assert n_hes > 1500
     assert n_found_hes == n_hes
     assert content_hits == []
+
+
+@pytest.mark.parametrize("word", ["am", "Am", "em", "'em", "a", "me", "her", "hum-drum"])
+def test_words_that_look_like_hesitations_are_not(word):
+    # "I am looking forward" must keep "am" as a lexical word
+    assert not is_hesitation(word)
+
+
+@pytest.mark.parametrize("word", ["um", "Umm,", "uh", "uhh...", "er", "erm", "ah", "ahm", "hmm", "mm", "emm"])
+def test_hesitation_spellings(word):
+    assert is_hesitation(word)

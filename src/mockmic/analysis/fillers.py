@@ -15,7 +15,7 @@ from mockmic.analysis.text import ends_clause, ends_sentence, norm_token
 from mockmic.core import Filler, Word
 
 _HESITATION = re.compile(
-    r"^(u+h+m*|u+m+|e+r+m*|e+h+|a+h+|a+h*m+|h+m+|m+h*m+|u+h+u+h+|h+u+h+|e+m+|mm+-?hmm+)$"
+    r"^(u+h+m*|u+m+|e+r+m*|e+h+|a+h+|a+h+m+|h+m+|m+h*m+|u+h+u+h+|h+u+h+|e+m{2,}|mm+-?hmm+)$"
 )
 
 
