@@ -123,6 +123,9 @@ async def stop_to_report(settings: Any, transcriber: Any, live: bool, mic: Any) 
         proc = mic.play(ANSWER)
         while proc.poll() is None:
             await pilot.pause(0.05)
+        analysis = app.screen._analysis
+        session = getattr(analysis, "session", None)
+        backlog = session.stats.backlog_s if session is not None else None
         t_stop = time.perf_counter()
         await pilot.press("space")
         await until(pilot, lambda: isinstance(app.screen, ReportScreen)
@@ -136,6 +139,9 @@ async def stop_to_report(settings: Any, transcriber: Any, live: bool, mic: Any) 
         "stop_to_screen": t_shown - t_stop,
         "stop_to_recorder_closed": marks.get("RecordingStopped", t_stop) - t_stop,
         "worst_tick_gap": max(gaps),
+        "backlog_at_stop": backlog,
+        "finish_wait": session.stats.finish_wait_s if session is not None else None,
+        "fallback": getattr(analysis, "fallback", ""),
         "duration": report.duration_s,
         "words": report.word_count,
     }
@@ -176,6 +182,10 @@ def stop_runs(runs: int, work: Path) -> None:
                       f"{r['stop_to_recorder_closed']:.2f} s; "
                       f"worst UI tick gap {r['worst_tick_gap'] * 1000:.0f} ms; "
                       f"{r['duration']:.1f} s, {r['words']} words)")
+                if r["backlog_at_stop"] is not None:
+                    print(f"   live: untranscribed audio at stop {r['backlog_at_stop']:.1f} s, "
+                          f"waited {r['finish_wait']:.2f} s for a running chunk"
+                          + (f"; fell back to the whole file: {r['fallback']}" if r["fallback"] else ""))
                 print(f"   {load()}")
     finally:
         stop_server(overrides)
