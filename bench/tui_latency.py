@@ -157,15 +157,14 @@ def stop_runs(runs: int, work: Path) -> None:
     from mockmic.audio.io import decode_file
     from mockmic.config import Settings
     from mockmic.engine import Analyzer
-    from mockmic.transcription import make_transcriber
+    from mockmic.tui.services import ModelHolder
 
     rescan_devices()
     mic = VirtualMic(work / "vmic", {**os.environ})
     try:
         settings = Settings(home=work / "home", prompts_dir=ROOT / "prompts",
                             models_dir=ROOT / "models", start_recording="space")
-        transcriber = make_transcriber(settings)
-        _ = transcriber.model  # loaded once, as the app does at start-up
+        transcriber = ModelHolder().load(settings)  # loaded once, exactly as the app does
         audio = decode_file(ANSWER).samples
         print(f"answer: {ANSWER.name}, {len(audio) / 16000:.1f} s; model {transcriber.name}; {load()}")
         t0 = time.perf_counter()
