@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+from datetime import datetime, timezone
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -190,11 +191,13 @@ def summary_table(summary: BatchSummary) -> Any:
               help="Files analyzed in parallel (one model, a CTranslate2 worker per job).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
+@click.option("--save", is_flag=True,
+              help="Import each analyzed file into the practice history (audio copied into recordings/).")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, parallel: str,
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, parallel: str,
           model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
           no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
@@ -225,6 +228,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         for line in errors:  # a missing path is a failed entry in the report too
             writer.write(FileResult(Path(line.rsplit(":", 1)[0]), error=line.rsplit(":", 1)[1].strip()))
 
+    importer = HistoryImporter.open(settings, question) if save else None
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
@@ -235,6 +239,10 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
             writer.write(res)
         for w in res.warnings:
             _err(f"{res.path}: {w}")
+        if importer is not None and res.report is not None:
+            problem = importer.add(res)
+            if problem:
+                _err(problem)
         progress.update(res)
 
     interrupted = False
@@ -261,6 +269,8 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     summary.skipped_non_audio = skipped
 
     _print_summary(summary, errors, out if writer is not None else None, interrupted)
+    if importer is not None:
+        click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}", err=True)
     if interrupted:
         busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
         if busy:
@@ -274,6 +284,55 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+class HistoryImporter:
+    """``batch --save``: each analyzed file becomes an ``imported`` attempt in the store, with
+    its audio copied into recordings/ as 16 kHz FLAC so replay works after the original moves."""
+
+    def __init__(self, store: Any, question_id: str | None, question_text: str) -> None:
+        self.store = store
+        self.question_id = question_id
+        self.question_text = question_text
+        self._lock = threading.Lock()
+        self.saved = 0
+
+    @classmethod
+    def open(cls, settings: Any, question: str | None) -> HistoryImporter:
+        from mockmic.storage import Store, StoreError
+
+        text = ""
+        if question:
+            from mockmic.questions import load_bank
+
+            q = load_bank(settings.prompts).get(question)
+            text = q.text if q is not None else ""
+        try:
+            return cls(Store.for_settings(settings), question, text)
+        except StoreError as exc:
+            _err(f"--save: {exc}")
+            sys.exit(ExitCode.USAGE)
+
+    def add(self, res: FileResult) -> str | None:
+        """Import one result; returns a one-line problem, or None."""
+        import soundfile as sf
+
+        from mockmic.audio.io import AudioError, decode_file
+        from mockmic.storage import StoreError
+
+        with self._lock:
+            try:
+                audio = decode_file(res.path).samples
+                dest = self.store.new_audio_path(self.question_id or "imported", suffix=".flac")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                sf.write(str(dest), audio, 16000, format="FLAC", subtype="PCM_16")
+                started = datetime.fromtimestamp(res.path.stat().st_mtime, tz=timezone.utc)
+                self.store.add_imported(res.report, dest, question_id=self.question_id,
+                                        question_text=self.question_text, started_at=started)
+            except (AudioError, StoreError, OSError) as exc:
+                return f"{res.path}: not saved to the history ({exc})"
+            self.saved += 1
+        return None
 
 
 def _print_summary(summary: BatchSummary, errors: list[str], out: Path | None, interrupted: bool) -> None:

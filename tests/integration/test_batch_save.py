@@ -1,0 +1,48 @@
+"""`mockmic batch --save` imports analyzed files into the practice history (real model)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from mockmic.storage import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+pytestmark = pytest.mark.slow
+
+
+def test_batch_save_imports_attempts(tmp_path: Path):
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "prompts", home / "prompts")
+    src = tmp_path / "phone"
+    src.mkdir()
+    shutil.copy(DATA / "answer_short.flac", src / "answer.flac")
+    (src / "notes.txt").write_text("not audio")
+    env = {"MOCKMIC_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mockmic", "batch", str(src), "--save", "--model", "tiny.en",
+         "--question", "core-tell-me-about-yourself"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "saved 1 attempt(s) to the history" in proc.stderr
+    store = Store(home / "recordings" / "mockmic.sqlite3")
+    attempts = store.list_attempts()
+    assert len(attempts) == 1
+    a = attempts[0]
+    assert a.status == "imported"
+    assert a.question_id == "core-tell-me-about-yourself"
+    assert a.report is not None and a.report.word_count > 20
+    audio = Path(a.audio_path)
+    if not audio.is_absolute():
+        audio = home / "recordings" / audio
+    info = sf.info(str(audio))
+    assert info.samplerate == 16000 and info.channels == 1
+    assert abs(info.duration - a.report.duration_s) < 0.1
