@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
+from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
 from mockmic.core import Report
 from mockmic.tui.screens.history import open_replay, settings_of, start_export, store_of
@@ -54,7 +55,7 @@ class CompareScreen(Screen[None]):
         self.attempts: tuple[Any, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("compare attempts")
         yield Static("Reading the two attempts…", id="compare-head")
         with Horizontal(id="compare-body"):
             with VerticalScroll(id="compare-left", classes="compare-side"):

@@ -26,8 +26,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
+from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import AttemptPoint, group_by_day, series_from_points
 from mockmic.config import Settings
 from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
@@ -211,7 +212,7 @@ class HistoryScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("history")
         yield Static("Reading past attempts…", id="history-status")
         with Horizontal(id="history-body"):
             yield DataTable(id="history-table", cursor_type="row")

@@ -23,9 +23,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
 from mockmic.core import Report
 from mockmic.tui.screens.history import confirm_delete, settings_of, start_export, store_of
@@ -155,7 +156,7 @@ class ReplayScreen(Screen[None]):
         """The file the player has loaded (set by the worker that loads it)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("replay")
         yield Static(id="replay-title")
         yield Static("Reading the attempt…", id="replay-state")
         yield Static(id="replay-notice")
