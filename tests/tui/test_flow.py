@@ -521,3 +521,19 @@ async def test_silent_answer_says_no_speech(make: Any) -> None:
         assert screen.report.no_speech
         assert "No speech found in 3.0 s" in text_of(app, "#rep-flags")
         assert "Words" not in text_of(app, "#rep-metrics")
+
+
+async def test_report_opens_replay_with_transcript(make: Any, store: Any) -> None:
+    from mockmic.tui.screens.replay import ReplayScreen
+
+    app = make(player=FakePlayer())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await answer_one(pilot)
+        attempt_id = screen.attempt_id
+        assert attempt_id is not None
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, ReplayScreen), what="replay screen")
+        assert app.screen.attempt_id == attempt_id
+        await pilot.press("escape")
+        await until(pilot, lambda: shown(app, ReportScreen), what="back to the report")

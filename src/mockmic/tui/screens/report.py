@@ -112,6 +112,7 @@ class ReportScreen(MockmicScreen[None]):
 
     BINDINGS = [
         Binding("p", "replay", "Replay"),
+        Binding("t", "follow", "Replay + transcript"),
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next"),
         Binding("escape", "home", "Questions"),
@@ -193,7 +194,20 @@ class ReportScreen(MockmicScreen[None]):
             return False
         if action == "replay" and not self.audio_path:
             return False
+        if action == "follow" and (not self.audio_path or self.attempt_id is None or self.mm.store is None):
+            return False
         return True
+
+    def action_follow(self) -> None:
+        """Open the Replay screen: the transcript follows the audio, jumps to flagged moments."""
+        from mockmic.tui.screens.history import open_replay
+
+        if self.attempt_id is not None:
+            if self._playing:
+                self.mm.player.stop()
+                self._playing = False
+            self.workers.cancel_group(self, "replay")
+            open_replay(self.app, self.attempt_id)
 
     # ------------------------------------------------------------------ self-review
 
