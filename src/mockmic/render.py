@@ -25,18 +25,22 @@ def fmt_time(seconds: float) -> str:
     return f"{int(m)}:{s:04.1f}"
 
 
-def transcript_text(report: Report, *, pause_min_s: float = 0.5) -> Text:
-    """The transcript with fillers highlighted, audio-found fillers inserted as (uh), and pauses
-    of ``pause_min_s`` or more shown inline as ``[1.2s]``."""
+def transcript_text(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
+    """The transcript with fillers highlighted, audio-found fillers inserted as (uh), pauses of
+    ``pause_min_s`` or more inline as ``[1.2s]``, and word ``current`` (an index into
+    ``report.words``, for replay) in reverse video."""
     events: list[tuple[float, int, str, str]] = []
-    for w in report.words:
-        events.append((w.start, 1, w.text, "bold yellow" if w.filler else ""))
+    for i, w in enumerate(report.words):
+        style = "bold yellow" if w.filler else ""
+        if i == current:
+            style = "bold reverse" + (" yellow" if w.filler else "")
+        events.append((w.start, 1, w.text.strip(), style))
     for f in report.fillers.items:
         if f.source == "audio":
-            events.append((f.start, 1, f"({f.text.strip('()')})", "bold magenta"))
+            events.append((f.start, 1, f"({f.text.strip('() ')})", "bold magenta"))
     for p in report.pauses:
         if p.duration_s >= pause_min_s:
-            style = "bold red" if p.location == "mid_sentence" else "dim cyan"
+            style = "bold red" if p.location == "mid_sentence" else "cyan"
             events.append((p.start, 0, f"[{p.duration_s:.1f}s]", style))
     events.sort(key=lambda e: (e[0], e[1]))
     out = Text()

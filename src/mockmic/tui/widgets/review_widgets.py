@@ -96,28 +96,10 @@ def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) ->
 
 
 def transcript_renderable(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
-    """The transcript with fillers highlighted, audio-only fillers as (uh), pauses inline as
-    ``[1.2s]``, and word ``current`` (an index into ``report.words``) in reverse video."""
-    events: list[tuple[float, int, str, str]] = []
-    for i, w in enumerate(report.words):
-        style = "bold yellow" if w.filler else ""
-        if i == current:
-            style = "bold reverse" + (" yellow" if w.filler else "")
-        events.append((w.start, 1, w.text.strip(), style))
-    for f in report.fillers.items:
-        if f.source == "audio":
-            events.append((f.start, 1, f"({f.text.strip('() ')})", "bold magenta"))
-    for p in report.pauses:
-        if p.duration_s >= pause_min_s:
-            style = "bold red" if p.location == "mid_sentence" else "cyan"
-            events.append((p.start, 0, f"[{p.duration_s:.1f}s]", style))
-    events.sort(key=lambda e: (e[0], e[1]))
-    out = Text()
-    for i, (_t, _k, text, style) in enumerate(events):
-        if i:
-            out.append(" ")
-        out.append(text, style=style or None)
-    return out
+    """The replay transcript: :func:`mockmic.render.transcript_text` with word ``current`` lit."""
+    from mockmic.render import transcript_text
+
+    return transcript_text(report, current=current, pause_min_s=pause_min_s)
 
 
 class TranscriptFollower(Static):
