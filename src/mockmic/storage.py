@@ -93,6 +93,23 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def new_audio_path(recordings: Path, question_id: str | None = None, suffix: str = ".wav") -> Path:
+    """A fresh file name for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``.
+
+    A number is added when the name is taken (two attempts in the same second).
+    """
+    now = datetime.now()
+    folder = Path(recordings) / "audio" / now.strftime("%Y-%m")
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", question_id or "free").strip("-.")[:60] or "free"
+    stem = f"{now.strftime('%Y%m%d-%H%M%S')}-{slug}"
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate
+
+
 class StoreError(Exception):
     """The database cannot be used; ``str()`` is one line naming the file and the problem."""
 
@@ -353,17 +370,8 @@ class Store:
     # -- attempts ------------------------------------------------------------------------------
 
     def new_audio_path(self, question_id: str | None = None, suffix: str = ".wav") -> Path:
-        """A fresh file name for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``."""
-        now = datetime.now()
-        folder = self.root / "audio" / now.strftime("%Y-%m")
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", question_id or "free").strip("-.")[:60] or "free"
-        stem = f"{now.strftime('%Y%m%d-%H%M%S')}-{slug}"
-        candidate = folder / f"{stem}{suffix}"
-        n = 2
-        while candidate.exists():
-            candidate = folder / f"{stem}-{n}{suffix}"
-            n += 1
-        return candidate
+        """A fresh file name for an attempt's audio (see :func:`new_audio_path`)."""
+        return new_audio_path(self.root, question_id, suffix)
 
     def begin_attempt(self, question_id: str | None, question_text: str, audio_path: str | Path,
                       session_id: int | None = None) -> int:

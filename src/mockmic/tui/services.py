@@ -1,15 +1,13 @@
-"""What the screens use besides widgets: the model holder, the answer analysis and file naming.
+"""What the screens use besides widgets: the model holder and the answer analysis.
 
 No Textual here. Everything in this module may be called from worker threads.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -120,26 +118,6 @@ class AfterStopAnalysis:
 
 AnalysisFactory = Callable[[Any], AnswerAnalysis]
 """Called with the question being answered; returns a fresh :class:`AnswerAnalysis`."""
-
-
-_SLUG = re.compile(r"[^a-z0-9_-]+")
-
-
-def attempt_audio_path(recordings: Path, question_id: str, when: float) -> Path:
-    """Where the audio of a new attempt goes: ``recordings/audio/YYYY-MM-DD/HHMMSS-question.wav``.
-
-    A number is added when the name is taken (two attempts in the same second).
-    """
-    stamp = datetime.fromtimestamp(when)
-    folder = recordings / "audio" / stamp.strftime("%Y-%m-%d")
-    slug = _SLUG.sub("-", question_id.lower()).strip("-") or "answer"
-    base = f"{stamp.strftime('%H%M%S')}-{slug}"
-    path = folder / f"{base}.wav"
-    n = 2
-    while path.exists():
-        path = folder / f"{base}-{n}.wav"
-        n += 1
-    return path
 
 
 def player_problem(player: Any) -> str | None:

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
+from mockmic.storage import new_audio_path
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import (
@@ -27,7 +28,6 @@ from mockmic.tui.messages import (
 )
 from mockmic.tui.pacing import SilenceWatch
 from mockmic.tui.screens.asking import question_header
-from mockmic.tui.services import attempt_audio_path
 from mockmic.tui.widgets.meters import AnswerTimer, LevelMeter
 
 if TYPE_CHECKING:
@@ -95,10 +95,7 @@ class RecordingScreen(MockmicScreen[None]):
         app = self.mm
         q = self.question
         store = app.store
-        if store is not None:
-            path = store.new_audio_path(q.id)
-        else:
-            path = attempt_audio_path(app.settings.recordings, q.id, app.clock())
+        path = new_audio_path(app.settings.recordings if store is None else store.root, q.id)
         analysis = app.analysis_factory(q)
         recorder = app.recorder_factory(path, device=app.settings.input_device, on_chunk=analysis.feed)
         try:
