@@ -154,21 +154,41 @@ def frame_features(audio: np.ndarray) -> Frames:
     f0 = np.full(n, 100.0)
     mfcc = np.zeros((n, 13), np.float32)
     wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
+    noise = _noise_mel(frames, level_db, floor, window)
     # spectral work in blocks of frames, so memory stays bounded on long recordings
     for first in range(0, sel.size, BLOCK):
         blk = sel[first:first + BLOCK]
-        v, f, m = _spectral_block(frames[blk], window, wac)
+        v, f, m = _spectral_block(frames[blk], window, wac, noise)
         voicing[blk] = v
         f0[blk] = f
         mfcc[blk] = m
     return Frames(level_db, voicing, f0, mfcc, floor)
 
 
+def _noise_mel(frames: np.ndarray, level_db: np.ndarray, floor: float, window: np.ndarray) -> np.ndarray:
+    """Mel power spectrum of the recording's background: the mean over its quietest frames.
+
+    Subtracted from every frame before the MFCCs, so the spectral envelope measured is that of
+    the voice, not of voice plus room noise: otherwise a held sound fading in and out of a noise
+    floor 20 dB down looks as if its spectrum moved (it slides towards the noise spectrum)."""
+    from scipy.fft import rfft
+
+    quiet = np.flatnonzero(level_db <= floor + 3.0)
+    if quiet.size == 0:
+        return np.zeros(_MEL.shape[0], np.float32)
+    quiet = quiet[:: max(1, quiet.size // 400)]  # a few hundred frames are plenty
+    xw = np.zeros((quiet.size, NFFT), np.float32)
+    xw[:, :WIN] = frames[quiet] * window
+    spec = rfft(xw, axis=1)
+    power = spec.real ** 2 + spec.imag ** 2
+    return (power.astype(np.float32) @ _MEL.T).mean(axis=0)
+
+
 BLOCK = 4096
 """Frames analysed per block in :func:`frame_features` (~40 s of speech, ~25 MB of buffers)."""
 
 
-def _spectral_block(frames: np.ndarray, window: np.ndarray, wac: np.ndarray):
+def _spectral_block(frames: np.ndarray, window: np.ndarray, wac: np.ndarray, noise: np.ndarray):
     """Voicing, pitch and MFCCs of a block of frames (rows of WIN samples at RATE)."""
     from scipy.fft import dct, irfft, rfft
 
@@ -199,7 +219,11 @@ def _spectral_block(frames: np.ndarray, window: np.ndarray, wac: np.ndarray):
     # a maximum on the edge of the searched range is no pitch peak at all (a tone or click
     # above 400 Hz, or rumble below 60 Hz)
     v = np.where((k == 0) | (k == seg.shape[1] - 1), 0.0, v)
-    logmel = 10 * np.log10(power.astype(np.float32) @ _MEL.T + 1e-10)
+    mel = power.astype(np.float32) @ _MEL.T
+    # noise subtraction with a floor: a band never drops below the noise level itself, so bands
+    # where the voice has no energy read as "noise level" in every frame (steady), not as noise
+    # fluctuations magnified by the log
+    logmel = 10 * np.log10(np.maximum(mel - noise, noise) + 1e-10)
     mfcc = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
     return np.clip(v, 0.0, 1.0), RATE / lag, mfcc
 
@@ -267,16 +291,48 @@ def spectral_change(mfcc: np.ndarray, span: int = 3, valid: np.ndarray | None = 
     return out
 
 
+HARMONIC_ST = (12.0, 12 * np.log2(3), 24.0)
+"""Pitch errors in semitones: the tracker locking onto the 2nd, 3rd or 4th harmonic."""
+
+
+def harmonic_corrected(semis: np.ndarray, voiced: np.ndarray, half: int = 10) -> np.ndarray:
+    """Pitch (semitones) with harmonic errors put back onto the local pitch contour.
+
+    A nasal murmur ("mm", the end of "um") has one strong, narrow resonance near 250 Hz; when
+    that sits on the 3rd harmonic of an 80 Hz voice, the waveform is nearly a 250 Hz sine and the
+    autocorrelation peak at a third of the period is as high as the one at the period itself, so
+    the tracker flips between 81 and 242 Hz frame by frame. The voice cannot jump an octave and a
+    fifth in 10 ms: a frame lying 2x, 3x or 4x (+-1 semitone) above the voiced frames around it
+    (+-``half`` frames) is brought back down by that interval. The reference is their lower
+    quartile, not the median, because these errors only go upwards (the tracker already prefers
+    the shorter of two equally strong lags) and can fill half of a murmur's frames."""
+    from scipy.ndimage import percentile_filter
+
+    out = semis.copy()
+    if not voiced.any():
+        return out
+    # only voiced frames set the reference: unvoiced ones take the nearest earlier voiced value
+    idx = np.arange(len(semis))
+    near = np.maximum.accumulate(np.where(voiced, idx, -1))
+    near = np.where(near < 0, int(np.flatnonzero(voiced)[0]), near)
+    ref = percentile_filter(semis[near], 25, size=2 * half + 1, mode="nearest")
+    diff = semis - ref
+    for h in HARMONIC_ST:
+        hit = np.abs(diff - h) <= 1.0
+        out[hit] -= h
+    return out
+
+
 def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSound]:
     """Stretches that are voiced, loud enough, and steady in pitch and spectrum frame to frame."""
     n = len(fr.level_db)
     if n < 3:
         return []
-    semis = 12 * np.log2(fr.f0 / 100.0)
+    loud = fr.level_db > fr.floor_db + th.level_above_floor_db
+    semis = harmonic_corrected(12 * np.log2(fr.f0 / 100.0), (fr.voicing >= th.voicing) & loud)
     step = np.abs(np.diff(semis, prepend=semis[0]))
     # octave slips inside a held sound are tracking errors, not pitch movement
     step = np.minimum(step, np.abs(step - 12))
-    loud = fr.level_db > fr.floor_db + th.level_above_floor_db
     change = spectral_change(fr.mfcc, valid=loud)
     voiced = (fr.voicing >= th.voicing) & loud & (step <= th.max_pitch_step_st)
     steady = voiced & (change <= 2 * th.max_spectral_change)
