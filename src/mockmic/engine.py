@@ -1,7 +1,7 @@
 """From audio to a delivery report: the one pipeline the CLI, the batch runner and the app share.
 
     samples -> VAD speech intervals -> (no speech? report says so)
-            -> Whisper words (filler prompt, loop guard)
+            -> Whisper words, chunk by chunk cut at pauses (filler prompt, loop guard)
             -> fillers from the transcript and from the audio
             -> pure metrics and flags (mockmic.analysis.delivery)
 """
@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.analysis.delivery import build_report
 from mockmic.analysis.fillers import lexical_fillers
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Filler, Interval, Report, Target, Transcript, Word
+from mockmic.speech import SpeechScan, scan_speech
 from mockmic.transcription import Transcriber
 
 
@@ -37,32 +39,7 @@ def find_audio_fillers(
     return detect_audio_fillers(audio, transcript.words, speech, transcriber)
 
 
-LONG_WINDOW_S = 600.0
-"""Recordings longer than this are run through the VAD and Whisper in windows of at most this
-length, cut in silences: Whisper's feature extractor holds the whole input several times over
-(about 420 MB per 10 minutes), so a 2-hour file in one piece would need about 5 GB."""
-
-
-def long_speech_intervals(audio: np.ndarray, *, min_silence_s: float) -> list[Interval]:
-    """``speech_intervals`` over blocks of ``LONG_WINDOW_S``, joined where speech crosses a block edge."""
-    from mockmic.speech import speech_intervals
-
-    block = int(LONG_WINDOW_S * SAMPLE_RATE)
-    if len(audio) <= block:
-        return speech_intervals(audio, min_silence_s=min_silence_s)
-    out: list[Interval] = []
-    for a in range(0, len(audio), block):
-        edge = a / SAMPLE_RATE
-        for iv in speech_intervals(audio[a:a + block], min_silence_s=min_silence_s):
-            iv = Interval(iv.start + edge, iv.end + edge)
-            if out and iv.start - edge < 0.1 and edge - out[-1].end < 0.1:
-                out[-1] = Interval(out[-1].start, iv.end)  # one stretch cut by the block edge
-            else:
-                out.append(iv)
-    return out
-
-
-def windows_at_silences(speech: list[Interval], duration: float, max_s: float = LONG_WINDOW_S) -> list[tuple[float, float]]:
+def windows_at_silences(speech: list[Interval], duration: float, max_s: float) -> list[tuple[float, float]]:
     """Split ``[0, duration]`` into windows of at most ``max_s``, cut mid-way through silences."""
     if duration <= max_s:
         return [(0.0, duration)]
@@ -80,18 +57,24 @@ def windows_at_silences(speech: list[Interval], duration: float, max_s: float = 
     return list(zip(cuts, cuts[1:]))
 
 
-def transcribe_long(transcriber: Transcriber, audio: np.ndarray, speech: list[Interval]) -> Transcript:
-    """Transcribe in one call, or window by window for recordings longer than ``LONG_WINDOW_S``."""
-    duration = len(audio) / SAMPLE_RATE
-    windows = windows_at_silences(speech, duration)
-    if len(windows) == 1:
-        return transcriber.transcribe(audio)
-    words = []
-    for a, b in windows:
-        if not any(iv.end > a and iv.start < b for iv in speech):
-            continue  # nothing said in this window: don't let Whisper hallucinate over silence
-        i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
-        words.extend(transcriber.transcribe(audio[i:j], offset=a).words)
+PROMPT_WORDS = 40
+"""How many of the previous words are passed to Whisper as context for the next chunk."""
+
+
+def transcribe_chunks(
+    transcriber: Transcriber, audio: np.ndarray, scan: SpeechScan, rules: ChunkRules
+) -> Transcript:
+    """Transcribe chunk by chunk, cut at pauses by :mod:`mockmic.analysis.chunks`.
+
+    Each chunk gets the last ``PROMPT_WORDS`` words before it as the prompt -- what the live
+    session does while recording, so both give the same words. Short chunks also keep memory
+    small for recordings of any length (Whisper's feature extractor would hold a whole 2-hour
+    input several times over, ~5 GB).
+    """
+    words: list[Word] = []
+    for a, b in plan(scan.stretches, len(audio), scan.probs, rules):
+        prompt = " ".join(w.text for w in words[-PROMPT_WORDS:]) or None
+        words.extend(transcriber.transcribe(audio[a:b], offset=a / SAMPLE_RATE, prompt=prompt).words)
     return Transcript(words=words, model=transcriber.name)
 
 
@@ -126,9 +109,11 @@ def audio_fillers_long(
 class Analyzer:
     """Holds one transcriber (the model loads once) and analyzes any number of recordings."""
 
-    def __init__(self, settings: Settings, transcriber: Transcriber) -> None:
+    def __init__(self, settings: Settings, transcriber: Transcriber, chunk_rules: ChunkRules | None = None) -> None:
         self.settings = settings
         self.transcriber = transcriber
+        self.chunk_rules = chunk_rules or ChunkRules()
+        """Where recordings are cut for Whisper; the live session uses the same rules."""
 
     def analyze(
         self,
@@ -151,12 +136,15 @@ class Analyzer:
         lo, hi = target or self.settings.default_target
         tgt = Target(float(lo), float(hi))
         th = self.settings.thresholds
-        if speech is None:
-            speech = long_speech_intervals(audio, min_silence_s=min(0.2, th.min_pause_s))
+        scan: SpeechScan | None = None
+        if speech is None or transcript is None:
+            scan = scan_speech(audio, min_silence_s=min(0.2, th.min_pause_s))
+            speech = scan.intervals if speech is None else speech
         if not has_speech(speech):
             return self._empty(file, duration, tgt)
         if transcript is None:
-            transcript = transcribe_long(self.transcriber, audio, speech)
+            assert scan is not None
+            transcript = transcribe_chunks(self.transcriber, audio, scan, self.chunk_rules)
         words = transcript.words
         lex, used = lexical_fillers(words)
         audio_fillers = audio_fillers_long(audio, transcript, speech, self.transcriber)

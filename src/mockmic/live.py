@@ -4,28 +4,32 @@ A :class:`LiveSession` is fed the recording block by block (``feed`` only append
 wakes the session's own thread). That thread
 
 1. runs the Silero voice-activity detector over each new 32 ms window as it arrives
-   (:class:`StreamingVad`: the same model, state and decision rules as
+   (:class:`mockmic.speech.StreamingVad`: the same model, state and decision rules as
    :func:`mockmic.speech.speech_intervals`, so the finished intervals equal a whole-file run);
-2. cuts the audio into chunks at pauses the VAD found, never at fixed times: a chunk ends in the
-   middle of a pause of at least ``pause_s`` once it holds ``min_chunk_s`` of audio (at most
-   ``max_chunk_s``; a speaker who never pauses that long is cut at the longest shorter pause);
+2. cuts the audio into chunks at pauses, by the rules of :mod:`mockmic.analysis.chunks` -- the
+   same rules the engine uses for a whole file. A cut is taken only once it is certain (it
+   depends on the audio alone, not on timing), so the live chunks are the whole-file chunks;
 3. transcribes each chunk with the text so far as the prompt, shifting word times onto the
-   recording's timeline.
+   recording's timeline -- again exactly as the engine does.
 
-When the speaker falls silent for ``settle_s`` while nothing is queued, the session also
-transcribes what it has so far *speculatively* (the speaker may be done). If the speaker goes on,
-the guess is dropped and the chunk grows to its normal length; if stop comes first, ``finish``
-keeps the guess and transcribes only what was said after it, usually nothing.
+The same inputs to the same model give the same words, so the report at stop is the report
+``mockmic analyze`` gives for the saved file (``tests/integration/test_live_real.py``).
 
-``finish()`` then transcribes only what is left after the last cut, closes the VAD, and hands
-the merged transcript and the speech intervals to :meth:`mockmic.engine.Analyzer.analyze`, which
-does the rest exactly as for a file. Audio is never dropped: while a chunk is transcribed the
-incoming blocks pile up in the inbox and the backlog is visible in :attr:`LiveSession.stats`.
+When the speaker has been quiet for ``rules.lead`` (0.15 s) and the decoder is idle, the session
+transcribes the open chunk *speculatively*, up to where a cut in this pause would go. If the pause
+becomes long enough for a cut, the guess is that chunk and is kept; if stop comes during the
+pause, the guess is the last chunk and ``finish`` has nothing left to transcribe; if the speaker
+goes on, it is dropped.
 
-Threads: the decoder uses at most the machine's cores. CTranslate2's default (``cpu_threads=0``)
-starts 4 threads, which on a 2-core laptop measured slower than 2 (a 30 s encoder pass 0.66-0.77 s
-against 0.40 s) and leaves nothing for the UI; a transcriber set to 0 is therefore run with
-``os.cpu_count()`` threads here (``threads=`` overrides it). The UI thread needs little CPU and
+``finish()`` takes the cuts the final audio allows, transcribes what is left (usually nothing or
+one short chunk), closes the VAD, and hands the merged transcript and the speech intervals to
+:meth:`mockmic.engine.Analyzer.analyze`, which does the rest exactly as for a file. Audio is never
+dropped: while a chunk is transcribed the incoming blocks pile up in the inbox and the backlog is
+visible in :attr:`LiveSession.stats`.
+
+Threads: the decoder uses the transcriber's threads (a setting of 0 means one per core, at most
+4: :func:`mockmic.transcription.default_cpu_threads`), the same model the whole-file analysis uses
+(``threads=`` overrides it, for benchmarks). The UI thread needs little CPU and
 wakes rarely, so the kernel's scheduler serves it promptly next to two busy decoder threads; the
 benchmark measures how late a 20 Hz timer fires while chunks are decoded.
 """
@@ -33,7 +37,6 @@ benchmark measures how late a 20 Hz timer fires while chunks are decoded.
 from __future__ import annotations
 
 import copy
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,131 +45,15 @@ from typing import Any
 
 import numpy as np
 
-from mockmic.core import SAMPLE_RATE, Interval, Report, Transcript, Word
+from mockmic.analysis import chunks
+from mockmic.analysis.chunks import ChunkRules
+from mockmic.core import SAMPLE_RATE, Report, Transcript, Word
+from mockmic.engine import PROMPT_WORDS
+from mockmic.speech import StreamingVad
 
-WINDOW = 512
-"""Silero's window at 16 kHz (32 ms)."""
-CONTEXT = 64
-"""Samples of the previous window Silero sees in front of each window."""
-PROMPT_WORDS = 40
-"""How many of the previous words are passed to Whisper as context for the next chunk."""
 IDLE_EXIT_S = 30.0
 """The session's thread ends when no audio came for this long (the recorder is gone and nobody
 called finish or cancel); finish() still works afterwards, doing the remaining work itself."""
-
-
-class StreamingVad:
-    """Silero VAD run window by window, giving what :func:`mockmic.speech.speech_intervals` gives.
-
-    ``speech_intervals(audio)`` runs the model over the whole recording at once and then walks
-    the speech probabilities with the decision rules of ``faster_whisper.vad`` (no padding, no
-    maximum length, no hysteresis) and moves each end back by ``END_LAG_S``. Here the model
-    state (``h``, ``c`` and the 64 samples of context) is carried from one call to the next and
-    the same rules are advanced as probabilities arrive, so a pause is known ~0.2 s after it
-    starts and closing the stream at the end costs one window (0.2 ms instead of ~0.3 s for two
-    minutes). ``tests/unit/test_live.py`` checks the two agree interval for interval.
-    """
-
-    def __init__(self, *, threshold: float = 0.5, min_silence_s: float = 0.2, min_speech_s: float = 0.05) -> None:
-        from faster_whisper.vad import get_vad_model
-
-        from mockmic import speech
-
-        self._session = get_vad_model().session
-        self._h = np.zeros((1, 1, 128), dtype=np.float32)
-        self._c = np.zeros((1, 1, 128), dtype=np.float32)
-        self._context = np.zeros(CONTEXT, dtype=np.float32)
-        self.end_lag_s = float(getattr(speech, "END_LAG_S", 0.0))
-        self.threshold = threshold
-        self.neg_threshold = threshold  # speech_intervals turns the hysteresis off
-        self.min_silence = SAMPLE_RATE * int(min_silence_s * 1000) / 1000
-        self.min_speech = SAMPLE_RATE * int(min_speech_s * 1000) / 1000
-        self.windows = 0
-        """Windows processed so far; the VAD has seen ``windows * WINDOW`` samples."""
-        self.probs: list[float] = []
-        self.closed: list[tuple[int, int]] = []
-        """Finished speech stretches, in samples."""
-        self._triggered = False
-        self._start = 0
-        self._temp_end = 0
-        self._finished = False
-
-    @property
-    def seen(self) -> int:
-        return self.windows * WINDOW
-
-    @property
-    def open_start(self) -> int | None:
-        """Start (samples) of a speech stretch that has not ended yet, if the speaker is talking."""
-        return self._start if self._triggered else None
-
-    def push(self, audio: np.ndarray, available: int) -> int:
-        """Process every whole window of ``audio[:available]`` not seen yet; return how many."""
-        n = (available - self.seen) // WINDOW
-        if n <= 0 or self._finished:
-            return 0
-        block = audio[self.seen:self.seen + n * WINDOW]
-        self._run(block.reshape(n, WINDOW))
-        return n
-
-    def finish(self, audio: np.ndarray, length: int) -> list[Interval]:
-        """Close the stream at ``length`` samples; return all speech intervals in seconds.
-
-        Like the whole-file run, the last (partial or empty) window is padded with zeros.
-        """
-        if length < SAMPLE_RATE // 10:  # same cut-off as speech_intervals
-            return []
-        if not self._finished:
-            self.push(audio, length)
-            last = np.zeros(WINDOW, dtype=np.float32)
-            rest = audio[self.seen:length]
-            last[: len(rest)] = rest
-            self._run(last.reshape(1, WINDOW))
-            if self._triggered and (length - self._start) > self.min_speech:
-                self.closed.append((self._start, length))
-            self._triggered = False
-            self._finished = True
-        return [self.interval(a, b) for a, b in self.closed]
-
-    def interval(self, a: int, b: int) -> Interval:
-        """A finished stretch in seconds, its end moved back like speech_intervals does."""
-        start = a / SAMPLE_RATE
-        return Interval(start, max(start + 0.01, b / SAMPLE_RATE - self.end_lag_s))
-
-    def _run(self, windows: np.ndarray) -> None:
-        ctx = np.empty((len(windows), CONTEXT), dtype=np.float32)
-        ctx[0] = self._context
-        if len(windows) > 1:
-            ctx[1:] = windows[:-1, -CONTEXT:]
-        batch = np.concatenate([ctx, windows.astype(np.float32, copy=False)], axis=1)
-        out, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
-        self._context = windows[-1, -CONTEXT:].astype(np.float32, copy=True)
-        first = self.windows
-        self.windows += len(windows)
-        probs = np.asarray(out, dtype=np.float32).reshape(len(windows), -1)[:, 0]
-        self.probs.extend(float(p) for p in probs)
-        self._advance(probs, first)
-
-    def _advance(self, probs: np.ndarray, first: int) -> None:
-        # The decision rules of faster_whisper.vad.get_speech_timestamps with no padding and no
-        # maximum speech length (what mockmic.speech asks for).
-        for k, p in enumerate(probs):
-            pos = WINDOW * (first + k)
-            if p >= self.threshold and self._temp_end:
-                self._temp_end = 0
-            if p >= self.threshold and not self._triggered:
-                self._triggered = True
-                self._start = pos
-                continue
-            if p < self.neg_threshold and self._triggered:
-                if not self._temp_end:
-                    self._temp_end = pos
-                if pos - self._temp_end < self.min_silence:
-                    continue
-                if self._temp_end - self._start > self.min_speech:
-                    self.closed.append((self._start, self._temp_end))
-                self._temp_end = 0
-                self._triggered = False
 
 
 @dataclass
@@ -182,7 +69,8 @@ class LiveStats:
     max_backlog_s: float = 0.0
     chunks_decoded: int = 0
     speculative_decodes: int = 0
-    speculative_used: bool = False
+    speculative_used: int = 0
+    """Guesses that turned out to be a chunk (kept, not transcribed again)."""
     decode_time_s: float = 0.0
     """Time spent inside the transcriber while recording."""
     vad_time_s: float = 0.0
@@ -190,7 +78,7 @@ class LiveStats:
     """(start, end) of each transcribed chunk, the tail included after finish."""
     threads: int = 0
     tail_s: float = 0.0
-    """Length of audio transcribed after stop."""
+    """Length of audio transcribed after stop (0 when the last guess was the last chunk)."""
     finish_wait_s: float = 0.0
     """In finish: waiting for a chunk that was being transcribed when stop came."""
     finish_tail_s: float = 0.0
@@ -210,7 +98,9 @@ class LiveSessionError(RuntimeError):
 
 
 def _default_threads() -> int:
-    return max(1, os.cpu_count() or 1)
+    from mockmic.transcription import default_cpu_threads
+
+    return default_cpu_threads()
 
 
 def _with_threads(transcriber: Any, threads: int) -> Any:
@@ -235,13 +125,9 @@ class LiveSession:
     Args:
         analyzer: the app's :class:`mockmic.engine.Analyzer` (its settings and transcriber).
         target: the question's answer-length window, passed on to ``analyze``.
-        threads: CPU threads for Whisper. ``None``: the transcriber's own setting, or all cores
-            when it is 0 (CTranslate2 would start 4).
-        min_chunk_s, max_chunk_s, pause_s: chunks end in the middle of a pause of ``pause_s``
-            or more, once they are ``min_chunk_s`` long, and are at most ``max_chunk_s`` long
-            unless the speaker makes no pause at all.
-        settle_s: after this much silence with nothing queued, what is pending is transcribed
-            speculatively, so that a stop right after the last sentence has nothing left to do.
+        threads: CPU threads for Whisper. ``None``: the transcriber's own setting.
+        rules: where chunks are cut; by default the analyzer's (``Analyzer.chunk_rules``), so
+            that the result equals the whole-file analysis. Other rules are for tests.
     """
 
     def __init__(
@@ -250,10 +136,7 @@ class LiveSession:
         *,
         target: tuple[float, float] | None = None,
         threads: int | None = None,
-        min_chunk_s: float = 5.0,
-        max_chunk_s: float = 20.0,
-        pause_s: float = 0.3,
-        settle_s: float = 0.25,
+        rules: ChunkRules | None = None,
     ) -> None:
         self.target = target
         transcriber = analyzer.transcriber
@@ -268,10 +151,7 @@ class LiveSession:
         self.transcriber = live
         th = analyzer.settings.thresholds
         self._vad_min_silence = min(0.2, th.min_pause_s)  # what Analyzer.analyze would use
-        self.min_chunk = int(min_chunk_s * SAMPLE_RATE)
-        self.max_chunk = int(max_chunk_s * SAMPLE_RATE)
-        self.pause = int(pause_s * SAMPLE_RATE)
-        self.settle = int(settle_s * SAMPLE_RATE)
+        self.rules = rules or getattr(analyzer, "chunk_rules", None) or ChunkRules()
 
         self._cond = threading.Condition()
         self._inbox: list[np.ndarray] = []
@@ -284,7 +164,7 @@ class LiveSession:
         self._len = 0  # samples moved from the inbox into _buf (worker thread only)
         self._cut = 0  # everything before this sample is transcribed
         self._words: list[Word] = []
-        self._spec: tuple[int, list[Word]] | None = None  # (end sample, words) of a speculative decode
+        self._spec: tuple[int, int, list[Word]] | None = None  # (start, end, words) of a guess
         self._vad: StreamingVad | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()  # guards _stats
@@ -328,8 +208,8 @@ class LiveSession:
         """Stop taking audio, transcribe the tail, and return the report for the whole recording.
 
         Blocks for the tail's work (call it from a worker thread, not the UI's event loop).
-        The result matches ``analyzer.analyze`` of the same samples up to chunking differences
-        in Whisper's output.
+        The chunks are those ``analyzer.analyze`` cuts for the same samples, so the report is
+        the whole-file report.
         """
         t0 = time.perf_counter()
         with self._cond:
@@ -351,27 +231,19 @@ class LiveSession:
             self._set(finish_s=time.perf_counter() - t0, finish_wait_s=t_wait - t0)
             return report
 
-        vad = self._vad or self._new_vad()
+        vad = self._vad = self._vad or self._new_vad()
         speech = vad.finish(audio, self._len)
+        done_after_stop = 0
+        # the cuts the finished audio allows (the same rules, now with everything seen)
+        while (c := chunks.next_cut(vad.closed, self._len, self._cut, vad.probs, self.rules)) is not None:
+            if c <= self._cut:
+                break
+            done_after_stop += self._take_chunk(self._cut, c)
+        end = chunks.last_end(vad.closed, self._len, self._cut, self.rules)
+        if end is not None and end > self._cut:
+            done_after_stop += self._take_chunk(self._cut, end)
+        self._set(tail_s=done_after_stop / SAMPLE_RATE)
         words = list(self._words)
-        tail_start = self._cut
-        tail_s = (self._len - tail_start) / SAMPLE_RATE
-        tail_speech = _speech_between(speech, tail_start / SAMPLE_RATE, self._len / SAMPLE_RATE)
-        if tail_speech > 0.0:
-            spec = self._spec
-            if spec is not None:  # a decode up to a pause near the end is already done: use it
-                words += spec[1]
-                self._words.extend(spec[1])
-                self._add_chunk(tail_start, spec[0])
-                self._set(speculative_used=True)
-                tail_start = spec[0]
-                tail_s = (self._len - tail_start) / SAMPLE_RATE
-            if _speech_after(speech, tail_start / SAMPLE_RATE):
-                words += self._transcribe(tail_start, self._len)
-                self._add_chunk(tail_start, self._len)
-            else:
-                tail_s = 0.0
-            self._set(tail_s=tail_s)
         t_tail = time.perf_counter()
         transcript = Transcript(words=words, model=getattr(self.transcriber, "name", ""))
         report = self.analyzer.analyze(
@@ -465,74 +337,49 @@ class LiveSession:
     def _maybe_decode(self) -> None:
         vad = self._vad
         assert vad is not None
-        cut = self._choose_cut(vad)
-        if cut is not None:
-            self._spec = None
-            words = self._transcribe(self._cut, cut)
-            self._words.extend(words)
-            self._add_chunk(self._cut, cut)
-            self._cut = cut
+        c = chunks.next_cut(vad.closed, vad.seen, self._cut, vad.probs, self.rules,
+                            open_start=vad.open_start)
+        if c is not None and c > self._cut:
+            self._take_chunk(self._cut, c)
             with self._lock:
                 self._stats.chunks_decoded += 1
-                self._stats.transcribed_s = cut / SAMPLE_RATE
+                self._stats.transcribed_s = c / SAMPLE_RATE
             return
         self._maybe_speculate(vad)
 
-    def _gaps(self, vad: StreamingVad) -> list[tuple[int, int]]:
-        """Pauses after the last cut, in samples: between finished speech stretches and at the end."""
-        stretches = [s for s in vad.closed if s[1] > self._cut]
-        gaps = [(a[1], b[0]) for a, b in zip(stretches, stretches[1:])]
-        if stretches:
-            end = vad.open_start if vad.open_start is not None else vad.seen
-            gaps.append((stretches[-1][1], end))
-        return [(max(a, self._cut), b) for a, b in gaps if b > a]
-
-    def _choose_cut(self, vad: StreamingVad) -> int | None:
-        """Where the next chunk ends (middle of a pause), or None to keep waiting."""
-        gaps = self._gaps(vad)
-        if not gaps:
-            if vad.seen - self._cut > 2 * self.max_chunk:
-                return self._valley(vad)
-            return None
-        candidates = [((a + b) // 2, b - a) for a, b in gaps]
-        good = [c for c, size in candidates
-                if size >= self.pause and self.min_chunk <= c - self._cut <= self.max_chunk]
-        if good:
-            return max(good)
-        if vad.seen - self._cut >= self.max_chunk:  # a long run without a proper pause
-            within = [(size, c) for c, size in candidates
-                      if SAMPLE_RATE <= c - self._cut <= self.max_chunk]
-            if within:
-                return max(within)[1]  # the longest of the shorter pauses
-            later = [c for c, _size in candidates if c - self._cut > self.max_chunk]
-            if later:
-                return min(later)  # the first pause after the limit
-            if vad.seen - self._cut > 2 * self.max_chunk:
-                return self._valley(vad)
-        return None
-
-    def _valley(self, vad: StreamingVad) -> int:
-        """No pause at all for a long time: cut at the least speech-like window."""
-        lo = (self._cut + self.min_chunk) // WINDOW
-        hi = min(vad.windows, (self._cut + 2 * self.max_chunk) // WINDOW)
-        probs = np.asarray(vad.probs[lo:hi])
-        return int((lo + int(np.argmin(probs))) * WINDOW + WINDOW // 2)
+    def _take_chunk(self, a: int, b: int) -> int:
+        """Chunk ``[a, b)`` is final: its words (the guess, if it was this chunk) join the
+        transcript. Returns how many samples had to be transcribed for it."""
+        spec, self._spec = self._spec, None
+        transcribed = 0
+        if spec is not None and spec[0] == a and spec[1] == b:
+            words = spec[2]
+            self._add(speculative_used=1)
+        elif chunks.has_speech(self._vad.closed if self._vad else [], a, b):
+            words = self._transcribe(a, b)
+            transcribed = b - a
+        else:
+            words = []
+        self._words.extend(words)
+        self._cut = b
+        self._add_chunk(a, b)
+        return transcribed
 
     def _maybe_speculate(self, vad: StreamingVad) -> None:
-        """The speaker has been quiet for ``settle_s``: transcribe what is pending, in case it is the end."""
-        if vad.open_start is not None or not vad.closed:
+        """Quiet for ``rules.lead``: transcribe the open chunk up to where a cut here would go."""
+        quiet = vad.silent_since
+        if quiet is None or quiet <= self._cut or vad.seen - quiet < self.rules.lead:
             return
-        last_end = vad.closed[-1][1]
-        if last_end <= self._cut or vad.seen - last_end < self.settle:
+        end = quiet + self.rules.lead
+        if self._spec is not None and self._spec[:2] == (self._cut, end):
+            return  # already done for this pause
+        if not chunks.has_speech(vad.closed, self._cut, end) and vad.open_start is None:
             return
         with self._cond:
             if self._inbox and sum(len(b) for b in self._inbox) > SAMPLE_RATE:
                 return  # audio is piling up: not the time for guesses
-        end = min(vad.seen, last_end + self.settle)
-        if self._spec is not None and self._spec[0] >= last_end:
-            return  # already done for this pause
         words = self._transcribe(self._cut, end)
-        self._spec = (end, words)
+        self._spec = (self._cut, end, words)
         self._add(speculative_decodes=1)
 
     def _transcribe(self, a: int, b: int) -> list[Word]:
@@ -557,14 +404,6 @@ class LiveSession:
     def _add_chunk(self, a: int, b: int) -> None:
         with self._lock:
             self._stats.chunks.append((a / SAMPLE_RATE, b / SAMPLE_RATE))
-
-
-def _speech_between(speech: list[Interval], a: float, b: float) -> float:
-    return sum(max(0.0, min(b, s.end) - max(a, s.start)) for s in speech)
-
-
-def _speech_after(speech: list[Interval], t: float) -> bool:
-    return any(s.end > t + 0.01 for s in speech)
 
 
 class LiveAnswerAnalysis:

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Transcript, Word
 from mockmic.engine import Analyzer
-from mockmic.live import LiveSession, LiveSessionError, StreamingVad
-from mockmic.speech import speech_intervals
+from mockmic.live import LiveSession, LiveSessionError
+from mockmic.speech import StreamingVad, scan_speech, speech_intervals
 
 SR = SAMPLE_RATE
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -42,6 +43,7 @@ SCRIPT = [
     (1, "", 0.8),
 ]
 LEAD_S = 0.7
+RULES = ChunkRules.seconds(min_chunk=4.0, max_chunk=12.0)
 
 
 def sentences() -> list[tuple[np.ndarray, str]]:
@@ -114,7 +116,7 @@ def signal():
 def live_run(signal):
     """One live session over the whole signal, shared by the tests that only inspect it."""
     audio, _, words = signal
-    return run_live(audio, words, min_chunk_s=4.0, max_chunk_s=12.0)
+    return run_live(audio, words, rules=RULES)
 
 
 def feed_in_blocks(session: LiveSession, audio: np.ndarray, block: int = 1600, pace_s: float = 0.0) -> None:
@@ -194,12 +196,27 @@ def test_chunk_lengths_follow_the_limits(signal, live_run):
 def test_report_at_stop_equals_whole_file_report(signal, live_run):
     audio, _, words = signal
     session, _, live = live_run
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio, file="answer.wav")
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(audio, file="answer.wav")
     assert live.word_count == whole.word_count > 100
     assert live.fillers.count == whole.fillers.count > 0
     assert [f.code for f in live.flags] == [f.code for f in whole.flags]
     assert "defensive_comparison" in [f.code for f in live.flags]
     assert live.to_json() == whole.to_json()
+
+
+def test_live_chunks_and_prompts_are_those_of_the_whole_file_analysis(signal, live_run):
+    audio, _, words = signal
+    session, live_fake, _ = live_run
+    scan = scan_speech(audio)
+    planned = plan(scan.stretches, len(audio), scan.probs, RULES)
+    live_chunks = [(round(a * SR), round(b * SR)) for a, b in session.stats.chunks]
+    assert [c for c in live_chunks if c in planned] == planned
+    whole_fake = ScriptTranscriber(words)
+    Analyzer(Settings(), whole_fake, RULES).analyze(audio)
+    whole_calls = [(o, len(x), p) for o, x, p in whole_fake.calls]
+    live_calls = [(o, len(x), p) for o, x, p in live_fake.calls]
+    assert len(whole_calls) == len(planned)
+    assert all(call in live_calls for call in whole_calls)  # same audio, offset and prompt
 
 
 def test_previous_text_is_the_prompt(signal, live_run):
@@ -214,7 +231,7 @@ def test_feed_never_waits_for_a_slow_transcriber(signal):
     audio, _, words = signal
     gate = threading.Event()
     fake = ScriptTranscriber(words, gate=gate)
-    session = LiveSession(Analyzer(Settings(), fake), min_chunk_s=4.0, max_chunk_s=12.0)
+    session = LiveSession(Analyzer(Settings(), fake), rules=RULES)
     feeder = threading.Thread(target=feed_in_blocks, args=(session, audio), kwargs={"pace_s": 0.001})
     feeder.start()
     feeder.join(20)
@@ -227,7 +244,7 @@ def test_feed_never_waits_for_a_slow_transcriber(signal):
     assert stats.backlog_s >= len(audio) / SR - 12.5  # at most one chunk taken while blocked
     gate.set()
     report = session.finish()
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio)
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(audio)
     assert report.to_json() == whole.to_json()
     assert report.duration_s == pytest.approx(len(audio) / SR, abs=0.01)
 
@@ -236,7 +253,7 @@ def test_stop_right_after_the_last_word_uses_the_speculative_decode(signal):
     audio, sounds, words = signal
     end = int((sounds[-1][1] + 0.7) * SR)  # stop 0.7 s after the last sound
     fake = ScriptTranscriber(words)
-    session = LiveSession(Analyzer(Settings(), fake), min_chunk_s=4.0, max_chunk_s=12.0, settle_s=0.4)
+    session = LiveSession(Analyzer(Settings(), fake), rules=RULES)
     feed_in_blocks(session, audio[:end], pace_s=0.002)
     deadline = time.monotonic() + 10
     while session.stats.speculative_decodes == 0 and time.monotonic() < deadline:
@@ -247,14 +264,14 @@ def test_stop_right_after_the_last_word_uses_the_speculative_decode(signal):
     assert stats.speculative_used
     assert stats.tail_s == 0.0
     assert len(fake.calls) == calls_before  # nothing left to transcribe at stop
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio[:end])
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(audio[:end])
     assert report.to_json() == whole.to_json()
 
 
 def test_silent_tail_is_not_transcribed(signal):
     audio, _, words = signal
     padded = np.concatenate([audio, np.zeros(3 * SR, np.float32)])
-    session, fake, report = run_live(padded, words, min_chunk_s=4.0, max_chunk_s=12.0)
+    session, fake, report = run_live(padded, words, rules=RULES)
     last_offset, last_audio, _ = fake.calls[-1]
     assert last_offset + len(last_audio) / SR < len(padded) / SR - 1.0
     assert report.duration_s == pytest.approx(len(padded) / SR, abs=0.01)
@@ -274,7 +291,7 @@ def test_speaker_who_never_pauses_long_is_still_cut_in_a_silence(signal):
         pos += 0.25
     long_run = np.concatenate(parts)
     fake = ScriptTranscriber(script)
-    session = LiveSession(Analyzer(Settings(), fake), min_chunk_s=4.0, max_chunk_s=8.0)
+    session = LiveSession(Analyzer(Settings(), fake), rules=ChunkRules.seconds(min_chunk=4.0, max_chunk=8.0))
     feed_in_blocks(session, long_run, pace_s=0.002)
     session.finish()
     chunks = session.stats.chunks
@@ -301,7 +318,7 @@ def test_cancel_returns_at_once_and_finish_then_refuses(signal):
 
 def test_audio_after_finish_is_counted_not_raised(signal):
     audio, _, words = signal
-    session = LiveSession(Analyzer(Settings(), ScriptTranscriber(words)))
+    session = LiveSession(Analyzer(Settings(), ScriptTranscriber(words), RULES))
     feed_in_blocks(session, audio[: 3 * SR])
     session.finish()
     session.feed(np.zeros(1600, np.float32))  # the recorder's last block, arriving late
@@ -320,11 +337,11 @@ def test_a_failing_transcriber_falls_back_to_the_whole_recording(signal):
                 raise RuntimeError("decoder fell over")
             return super().transcribe(audio, **kw)
 
-    session = LiveSession(Analyzer(Settings(), Flaky(words)), min_chunk_s=4.0, max_chunk_s=12.0)
+    session = LiveSession(Analyzer(Settings(), Flaky(words)), rules=RULES)
     feed_in_blocks(session, audio, pace_s=0.001)
     report = session.finish()
     assert "decoder fell over" in session.stats.fallback
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio)
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(audio)
     assert report.to_json() == whole.to_json()
 
 
@@ -358,13 +375,13 @@ def test_answer_analysis_through_the_recorder_equals_the_whole_file(signal, tmp_
 
     audio, _, words = signal
     fake = ScriptTranscriber(words)
-    analysis = LiveAnswerAnalysis(Settings(), Models(fake), (45.0, 120.0), min_chunk_s=4.0)
+    analysis = LiveAnswerAnalysis(Settings(), Models(fake), (45.0, 120.0), rules=RULES)
     result = record(tmp_path, audio, analysis)
     report = analysis.finish(result.path)
     assert analysis.fallback == ""
     assert analysis.session is not None and analysis.session.stats.chunks_decoded >= 1
     on_disk = decode_file(result.path).samples  # the file holds 16-bit samples of the same audio
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(
         on_disk, file=str(result.path), target=(45.0, 120.0))
     assert report.word_count == whole.word_count
     assert report.fillers.count == whole.fillers.count
@@ -391,7 +408,7 @@ def test_answer_analysis_waits_for_a_model_that_loads_during_recording(signal, t
     report = analysis.finish(path)
     assert analysis.fallback == ""
     assert analysis.session.stats.received_s == pytest.approx(len(audio) / SR)
-    whole = Analyzer(Settings(), ScriptTranscriber(words)).analyze(audio, file=str(path))
+    whole = Analyzer(Settings(), ScriptTranscriber(words), RULES).analyze(audio, file=str(path))
     assert report.to_json() == whole.to_json()
 
 
