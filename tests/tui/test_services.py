@@ -1,8 +1,7 @@
-"""The app's model holder: loads once, shares the live session's thread count, reports failure."""
+"""The app's model holder: loads once, uses the threads the command line uses, reports failure."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 from typing import Any
@@ -20,21 +19,22 @@ class _Loaded:
         self.model = object()
 
 
-@pytest.mark.parametrize(("asked", "used"), [(0, max(1, os.cpu_count() or 1)), (3, 3)])
-def test_thread_count_matches_the_live_session(monkeypatch: Any, tmp_path: Any, asked: int,
-                                               used: int) -> None:
-    seen: list[Any] = []
+@pytest.mark.parametrize(("asked", "used"), [(0, min(4, max(1, os.cpu_count() or 1))), (3, 3)])
+def test_app_model_uses_the_threads_of_the_command_line(tmp_path: Any, asked: int, used: int) -> None:
+    """The app, the live session and `mockmic analyze` resolve the thread setting the same way, so
+    the live report is computed exactly like the whole-file one (and one model is loaded)."""
+    from mockmic.engine import Analyzer
+    from mockmic.live import LiveSession
+    from mockmic.transcription import WhisperTranscriber
 
-    def fake_make(settings: Any, model: Any = None) -> _Loaded:
-        seen.append(settings)
-        return _Loaded(settings)
-
-    monkeypatch.setattr("mockmic.transcription.make_transcriber", fake_make)
     settings = Settings(home=tmp_path, transcription=TranscriptionSettings(cpu_threads=asked))
-    holder = ModelHolder()
-    t = holder.load(settings)
-    assert t.cpu_threads == used and holder.ready and holder.wait(0) is t
-    assert dataclasses.replace(seen[0].transcription, cpu_threads=asked) == settings.transcription
+    cli = WhisperTranscriber(tmp_path / "model", cpu_threads=asked)
+    assert cli.cpu_threads == used
+    session = LiveSession(Analyzer(settings, cli))
+    try:
+        assert session.transcriber is cli  # no second model with other threads
+    finally:
+        session.cancel()
 
 
 def test_waiters_get_the_failure(monkeypatch: Any, tmp_path: Any) -> None:

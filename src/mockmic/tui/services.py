@@ -45,7 +45,7 @@ class ModelHolder:
         try:
             from mockmic.transcription import make_transcriber
 
-            transcriber = make_transcriber(_with_cpu_threads(settings))
+            transcriber = make_transcriber(settings)  # threads: as `mockmic analyze` uses them
             _ = getattr(transcriber, "model", None)  # WhisperTranscriber loads lazily: load now
         except Exception as exc:  # noqa: BLE001 - ModelError and anything CTranslate2 raises
             self.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -63,20 +63,6 @@ class ModelHolder:
         if self.transcriber is None:
             raise ModelUnavailable(self.error or "the speech model could not be loaded")
         return self.transcriber
-
-
-def _with_cpu_threads(settings: Settings) -> Settings:
-    """Settings whose transcriber uses one thread per core when the setting leaves it to
-    CTranslate2 (0: it would start 4, slower on 2 cores). The live session asks for the same
-    count, so the app and the live session share one loaded model instead of loading two."""
-    import dataclasses
-    import os
-
-    t = settings.transcription
-    if t.cpu_threads:
-        return settings
-    threads = max(1, os.cpu_count() or 1)
-    return dataclasses.replace(settings, transcription=dataclasses.replace(t, cpu_threads=threads))
 
 
 class AnswerAnalysis(Protocol):
