@@ -58,6 +58,10 @@ class Thresholds:
     """Largest pitch jump between two 10 ms frames inside one held sound, in semitones."""
     max_pitch_spread_st: float = 2.0
     """Pitch spread (interquartile range, semitones) of a held sound; words swing much more."""
+    max_pitch_glide_st: float = 4.0
+    """Largest smooth pitch glide over a held sound, in semitones. A hesitation is said on a level
+    or gently falling pitch (a "hmm." may fall 2-3 semitones); a wider sweep is intonation
+    carried by a word ("so?", "no...")."""
     max_spectral_change: float = 15.0
     """Median spectral change of a held sound: distance between the (50 ms smoothed) MFCC
     vectors, coefficients 1-12, 60 ms apart. A held vowel or hum measures ~5-12; running speech
@@ -246,6 +250,9 @@ class HeldSound:
     f0_hz: float
     parts: int = 1
     """How many steady runs were joined into this sound (see :func:`merge_held`)."""
+    pitch_glide_st: float = 0.0
+    """Smooth pitch change from start to end (semitones, signed; the straight-line fit):
+    ``pitch_spread_st`` is measured around that line."""
 
     @property
     def duration(self) -> float:
@@ -366,10 +373,16 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
         med = float(np.median(st))
         st = (st - med + 6.0) % 12.0 - 6.0 + med
         near = np.abs(st - med) <= 4.0
-        if near.mean() < 0.6:
-            st = np.array([med - 12.0, med + 12.0])
+        t = np.flatnonzero(ok)[near] / FRAME_RATE if near.mean() >= 0.6 else None
+        if t is None or t.size < 3:
+            st, glide = np.array([med - 12.0, med + 12.0]), 0.0
         else:
+            # a held sound may glide smoothly (a falling "hmm.", declination): the spread that
+            # counts is around the straight line through its pitch, the glide is measured apart
             st = st[near]
+            slope, icpt = np.polyfit(t, st, 1)
+            glide = float(slope * (t[-1] - t[0]))
+            st = st - (slope * t + icpt) + med
         lv = fr.level_db[sl][ok]
         q = lambda v: float(np.subtract(*np.percentile(v, [75, 25])))  # noqa: E731
         out.append(HeldSound(
@@ -381,6 +394,7 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
             level_spread_db=q(lv),
             level_db=float(np.median(lv)),
             f0_hz=float(100 * 2 ** (np.median(st) / 12)),
+            pitch_glide_st=glide,
         ))
     return out
 
@@ -390,6 +404,7 @@ def is_filler_like(h: HeldSound, th: Thresholds = DEFAULT_THRESHOLDS, *, isolate
     return (
         (th.min_isolated_s if isolated else th.min_s) <= h.duration <= th.max_s
         and h.pitch_spread_st <= th.max_pitch_spread_st
+        and abs(h.pitch_glide_st) <= th.max_pitch_glide_st
         and h.spectral_change <= th.max_spectral_change
         and h.level_spread_db <= th.max_level_spread_db
     )
@@ -428,12 +443,18 @@ def merge_held(
             if h.start - p.end <= max_gap_s and jump <= max_pitch_jump_st and dip_ok and parts_ok:
                 a, b = p.duration, h.duration
                 w = lambda x, y: (x * a + y * b) / (a + b)  # noqa: E731
+                # the step between the parts' median pitches is part of the glide when both
+                # parts glide the same way; otherwise it widens the spread
+                step = 12 * np.log2(h.f0_hz / p.f0_hz)
+                step = step - 12 * np.round(step / 12)
+                glide = p.pitch_glide_st + h.pitch_glide_st + step
+                same_way = step * (p.pitch_glide_st + h.pitch_glide_st) > 0
                 out[-1] = HeldSound(
                     p.start, h.end, w(p.voicing, h.voicing),
-                    max(p.pitch_spread_st, h.pitch_spread_st, jump),
+                    max(p.pitch_spread_st, h.pitch_spread_st, 0.0 if same_way else jump),
                     w(p.spectral_change, h.spectral_change),
                     w(p.level_spread_db, h.level_spread_db),
-                    w(p.level_db, h.level_db), p.f0_hz if a >= b else h.f0_hz, 2,
+                    w(p.level_db, h.level_db), p.f0_hz if a >= b else h.f0_hz, 2, glide,
                 )
                 continue
         out.append(h)
