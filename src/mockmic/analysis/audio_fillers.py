@@ -574,7 +574,7 @@ def classify(
                 # Whisper ends words early; a voice running on without a break from a word that
                 # closes a clause or sentence is that word held, not a filler
                 verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
-            elif (lost := _unexplained_s(s, lexical, hes, candidates, sounds, speech)) > th.max_unexplained_s:
+            elif (lost := _unexplained_s(s, lexical, hes, candidates, sounds, speech, frames, th)) > th.max_unexplained_s:
                 # the words around it leave seconds of speech unaccounted for: Whisper lost its
                 # place here (mistimed or dropped words), so a gap in its words proves nothing
                 verdicts.append(Verdict(s, False, f"transcript lost its place ({lost:.1f} s of speech without words)"))
@@ -615,37 +615,36 @@ def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Int
 
 
 def _unexplained_s(s: HeldSound, lexical: list[tuple[int, Word]], hes: list[Word],
-                   candidates: list[HeldSound], sounds: list[HeldSound], speech: list[Interval]) -> float:
+                   candidates: list[HeldSound], sounds: list[HeldSound], speech: list[Interval],
+                   fr: Frames | None, th: Thresholds) -> float:
     """Seconds of sound between the lexical words either side of ``s`` that neither a word nor a
     filler-shaped held sound accounts for.
 
-    Sound is the union of the VAD's speech and every held sound (the VAD tends to miss a long
-    steady vowel). A dropped filler leaves a filler-sized hole in the words; when the hole holds
-    a second or more of other sound, the transcript's timing has come loose from the audio."""
+    Sound is every frame at speech level (``level_above_floor_db`` over the noise floor) that the
+    VAD calls speech or that lies in a held sound (the VAD tends to miss a long steady vowel). A
+    dropped filler leaves a filler-sized hole in the words; when the hole holds a second or more
+    of other sound, the transcript's timing has come loose from the audio."""
+    if fr is None or not len(fr.level_db):
+        return 0.0
     ends = [_clip_to_speech(w, speech) for _i, w in lexical]
     lo = max((b for a, b in ends if b <= s.start + 0.25), default=0.0)
-    hi = min((a for a, b in ends if a >= s.end - 0.25), default=float("inf"))
-    spans = [(iv.start, iv.end) for iv in speech] + [(h.start, h.end) for h in sounds]
-    known = [(h.start, h.end) for h in candidates] + [(w.start, w.end) for w in hes]
-    return _union_within(spans, lo, hi) - _covered_within(spans, known, lo, hi)
+    hi = min((a for a, b in ends if a >= s.end - 0.25), default=len(fr.level_db) / FRAME_RATE)
+    n = len(fr.level_db)
+    i0, i1 = min(n, int(round(lo * FRAME_RATE))), min(n, int(round(hi * FRAME_RATE)))
+    if i1 <= i0:
+        return 0.0
+    t = np.arange(i0, i1) / FRAME_RATE
 
+    def inside(spans) -> np.ndarray:
+        m = np.zeros(t.size, bool)
+        for a, b in spans:
+            m |= (t >= a) & (t < b)
+        return m
 
-def _union_within(spans: list[tuple[float, float]], lo: float, hi: float) -> float:
-    """Total length of the union of ``spans`` clipped to [lo, hi]."""
-    total, end = 0.0, lo
-    for a, b in sorted((max(a, lo), min(b, hi)) for a, b in spans):
-        if b <= a:
-            continue
-        if b > end:
-            total += b - max(a, end)
-            end = b
-    return total
-
-
-def _covered_within(spans, known, lo: float, hi: float) -> float:
-    """Length of the union of ``spans`` (clipped to [lo, hi]) that lies under ``known``."""
-    cut = [(max(a, c), min(b, d)) for a, b in spans for c, d in known]
-    return _union_within([(a, b) for a, b in cut if b > a], lo, hi)
+    sound = fr.level_db[i0:i1] > fr.floor_db + th.level_above_floor_db
+    sound &= inside([(iv.start, iv.end) for iv in speech] + [(h.start, h.end) for h in sounds])
+    known = inside([(h.start, h.end) for h in candidates] + [(w.start, w.end) for w in hes])
+    return float((sound & ~known).sum() / FRAME_RATE)
 
 
 def _joined(s: HeldSound, fr: Frames, th: Thresholds, *, before: bool, look_s: float = 0.1) -> bool:
