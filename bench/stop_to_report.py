@@ -129,7 +129,7 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
         flags_live = sorted(f.code for f in report.flags)
         flags_whole = sorted(f.code for f in whole.flags)
         rows.append((report.word_count, whole.word_count, report.fillers.count, whole.fillers.count,
-                     flags_live == flags_whole))
+                     flags_live == flags_whole, report.to_json() == whole.to_json()))
         print(
             f"run {run}: stop->report {t_done - t_stop:5.2f} s "
             f"(recorder stop {t_rec - t_stop:.2f}, wait for chunk {st.finish_wait_s:.2f}, "
@@ -140,6 +140,7 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
             f" decoding {st.decode_time_s:.1f} s while recording"
             f" | words {report.word_count}/{whole.word_count} fillers {report.fillers.count}/"
             f"{whole.fillers.count} flags {'same' if flags_live == flags_whole else f'{flags_live} vs {flags_whole}'}"
+            f"{' (identical reports)' if rows[-1][5] else ' (reports differ)'}"
             f" | overflows {result.overflows} | {load()}",
             flush=True,
         )
@@ -148,9 +149,10 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
     print(summary("after stop, whole recording", base_s))
     print(f"{'ratio (after stop / live), medians':<34} {statistics.median(base_s) / statistics.median(live_s):6.1f}x")
     worst_words = max(abs(a - b) / max(b, 1) for a, b, *_ in rows)
-    worst_fill = max(abs(c - d) / max(d, 1) for _, _, c, d, _ in rows)
+    worst_fill = max(abs(r[2] - r[3]) / max(r[3], 1) for r in rows)
     print(f"live vs whole: word count within {100 * worst_words:.1f}%, filler count within "
-          f"{100 * worst_fill:.1f}%, same flags in {sum(r[4] for r in rows)}/{len(rows)} runs")
+          f"{100 * worst_fill:.1f}%, same flags in {sum(r[4] for r in rows)}/{len(rows)} runs, "
+          f"identical reports (every word, time and metric) in {sum(r[5] for r in rows)}/{len(rows)}")
     print(f"UI tick lateness while recording (20 Hz, {len(jitter)} ticks): median "
           f"{1000 * statistics.median(jitter):.1f} ms, p99 {1000 * pct(jitter, 0.99):.1f} ms, "
           f"max {1000 * max(jitter):.1f} ms")

@@ -57,7 +57,11 @@ def test_16k_input_is_written_sample_exact_and_streamed_to_on_chunk(tmp_path: Pa
     assert len(data) == len(audio) and result.duration_s == len(audio) / SR
     assert np.max(np.abs(data - audio)) <= 1 / 32768 + 1e-7  # 16-bit quantization
     streamed = np.concatenate(chunks)
-    assert np.array_equal(streamed, audio)  # live chunks are the unquantized samples
+    # the live chunks are the file's samples, bit for bit, as the app's decoder reads them back
+    from mockmic.audio.io import decode_file
+
+    assert np.array_equal(streamed, data)
+    assert np.array_equal(streamed, decode_file(result.path).samples)
     assert result.error is None and result.overflows == 0
 
 

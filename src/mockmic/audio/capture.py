@@ -457,7 +457,11 @@ class _Pipeline:
             samples = self._convert(np.zeros(0, np.float32) if final else block, last=final)
             if samples.size:
                 np.clip(samples, -1.0, 1.0, out=samples)
-                pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+                quantized = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
+                # what the file holds is what the live analysis gets: decoding the WAV later
+                # gives these very samples, so `mockmic analyze` of it repeats the live report
+                samples = quantized.astype(np.float32) / np.float32(32768.0)
+                pcm = quantized.tobytes()
                 try:
                     self.wav.append(pcm)
                 except OSError as exc:
