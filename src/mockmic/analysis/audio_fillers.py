@@ -306,7 +306,16 @@ HARMONIC_ST = (12.0, 12 * np.log2(3), 24.0)
 """Pitch errors in semitones: the tracker locking onto the 2nd, 3rd or 4th harmonic."""
 
 
-def harmonic_corrected(semis: np.ndarray, voiced: np.ndarray, half: int = 10) -> np.ndarray:
+def _fold_harmonic(step: np.ndarray) -> np.ndarray:
+    """Absolute pitch steps (semitones) with a harmonic error taken out (distance to 0, 12,
+    19.02 or 24 semitones, whichever is nearest)."""
+    out = np.abs(step)
+    for h in HARMONIC_ST:
+        out = np.minimum(out, np.abs(np.abs(step) - h))
+    return out
+
+
+def harmonic_corrected(semis: np.ndarray, voiced: np.ndarray, half: int = 25) -> np.ndarray:
     """Pitch (semitones) with harmonic errors put back onto the local pitch contour.
 
     A nasal murmur ("mm", the end of "um") has one strong, narrow resonance near 250 Hz; when
@@ -342,8 +351,8 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
     loud = fr.level_db > fr.floor_db + th.level_above_floor_db
     semis = harmonic_corrected(12 * np.log2(fr.f0 / 100.0), (fr.voicing >= th.voicing) & loud)
     step = np.abs(np.diff(semis, prepend=semis[0]))
-    # octave slips inside a held sound are tracking errors, not pitch movement
-    step = np.minimum(step, np.abs(step - 12))
+    # harmonic slips left over inside a held sound are tracking errors, not pitch movement
+    step = _fold_harmonic(step)
     change = spectral_change(fr.mfcc, valid=loud)
     voiced = (fr.voicing >= th.voicing) & loud & (step <= th.max_pitch_step_st)
     steady = voiced & (change <= 2 * th.max_spectral_change)
@@ -431,8 +440,7 @@ def merge_held(
     for h in sorted(sounds, key=lambda s: s.start):
         if out:
             p = out[-1]
-            jump = abs(12 * np.log2(h.f0_hz / p.f0_hz))
-            jump = min(jump, abs(jump - 12))
+            jump = float(_fold_harmonic(np.array([abs(12 * np.log2(h.f0_hz / p.f0_hz))]))[0])
             dip_ok = True
             if frames is not None:
                 gap = frames.level_db[int(round(p.end * rate)):int(round(h.start * rate))]
@@ -446,7 +454,7 @@ def merge_held(
                 # the step between the parts' median pitches is part of the glide when both
                 # parts glide the same way; otherwise it widens the spread
                 step = 12 * np.log2(h.f0_hz / p.f0_hz)
-                step = step - 12 * np.round(step / 12)
+                step -= min((0.0,) + HARMONIC_ST + tuple(-x for x in HARMONIC_ST), key=lambda c: abs(step - c))
                 glide = p.pitch_glide_st + h.pitch_glide_st + step
                 same_way = step * (p.pitch_glide_st + h.pitch_glide_st) > 0
                 out[-1] = HeldSound(

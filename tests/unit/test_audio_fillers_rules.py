@@ -1,0 +1,188 @@
+"""Audio filler rules added after the first benchmark: each test builds the physical situation
+that a rule is about (from numpy signals) and checks both sides of it.
+
+* the pitch tracker's harmonic errors on a nasal murmur are folded back (the "m" of "um");
+* a held sound is judged on the voice, not on voice + room noise (noise-subtracted spectrum);
+* a smooth pitch fall is still a held sound, a wide sweep is not;
+* a gap in Whisper's words is not a dropped filler when the words have come loose from the audio;
+* a held last vowel that starts before Whisper's end of a clause-final word is that word.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import lfilter
+
+from mockmic.analysis.audio_fillers import (
+    FRAME_RATE,
+    audio_fillers,
+    frame_features,
+    harmonic_corrected,
+    held_sounds,
+    is_filler_like,
+    merge_held,
+)
+from mockmic.analysis.fillers import is_hesitation
+from mockmic.core import SAMPLE_RATE as SR
+from mockmic.core import Interval, Word
+
+RNG = np.random.default_rng(11)
+
+
+def source(f0: np.ndarray) -> np.ndarray:
+    phase = np.cumsum(f0 / SR)
+    return lfilter([1.0], [1.0, -0.95], np.diff(np.floor(phase), prepend=0.0))
+
+
+def resonate(x: np.ndarray, freq: float, bw: float) -> np.ndarray:
+    r = np.exp(-np.pi * bw / SR)
+    return lfilter([1 - r], [1.0, -2 * r * np.cos(2 * np.pi * freq / SR), r * r], x)
+
+
+def schwa(src: np.ndarray, formants=(500, 1500, 2500)) -> np.ndarray:
+    return sum(resonate(src, f, 80 + 30 * k) * 0.6 ** k for k, f in enumerate(formants))
+
+
+def murmur(src: np.ndarray) -> np.ndarray:
+    return resonate(resonate(src, 250, 60), 250, 60)
+
+
+def level(x: np.ndarray, rms: float = 0.05, ramp_s: float = 0.02) -> np.ndarray:
+    n = len(x)
+    x = x - x.mean()  # the pulse train through resonators carries DC; a voice does not
+    env = np.minimum(1.0, np.minimum(np.arange(n), n - 1 - np.arange(n)) / (ramp_s * SR))
+    x = x * env
+    return (x / (np.sqrt(np.mean(x ** 2)) + 1e-12) * rms).astype(np.float32)
+
+
+def um(f0: float = 82.0, dur: float = 0.36) -> np.ndarray:
+    """ "u" then "m" on one continuous voice; the murmur's 250 Hz resonance sits on the 3rd
+    harmonic of an 82 Hz voice."""
+    n = int(dur * SR)
+    src = source(np.full(n, f0))
+    k = n // 2
+    ramp = np.clip((np.arange(n) - k) / (0.04 * SR), 0, 1)
+    u, m = schwa(src), murmur(src)
+    return level(u / u.std() * (1 - ramp) + m / m.std() * ramp)
+
+
+def place(*parts: np.ndarray, gap: float = 0.6, noise_rms: float = 1e-3) -> tuple[np.ndarray, list[float]]:
+    g = np.zeros(int(gap * SR), np.float32)
+    out, starts, pos = [g], [], len(g)
+    for p in parts:
+        starts.append(pos / SR)
+        out += [p, g]
+        pos += len(p) + len(g)
+    x = np.concatenate(out)
+    return (x + noise_rms * RNG.standard_normal(len(x))).astype(np.float32), starts
+
+
+def found(audio, words, speech=None):
+    speech = speech or [Interval(0.0, len(audio) / SR)]
+    fillers, verdicts = audio_fillers(audio, words, speech, is_hesitation=is_hesitation,
+                                      have_transcript=bool(words))
+    return fillers, verdicts
+
+
+# ---- pitch: harmonic errors ----------------------------------------------------------------------
+
+def test_third_harmonic_errors_fold_back_onto_the_contour() -> None:
+    semis = np.full(60, 12 * np.log2(82 / 100))
+    bad = np.arange(30, 60, 2)
+    semis[bad] += 12 * np.log2(3)  # every other frame of the murmur reads 246 Hz
+    fixed = harmonic_corrected(semis, np.ones(60, bool))
+    assert np.allclose(fixed, 12 * np.log2(82 / 100), atol=0.05)
+    # a real change of pitch (a new word a fifth higher, held) is left alone
+    real = np.concatenate([np.zeros(40), np.full(40, 7.0)])
+    assert np.array_equal(harmonic_corrected(real, np.ones(80, bool)), real)
+
+
+def test_um_at_a_low_voice_is_one_held_sound() -> None:
+    audio, (t0,) = place(um())
+    fr = frame_features(audio)
+    sounds = [s for s in merge_held(held_sounds(fr), fr) if is_filler_like(s)]
+    assert len(sounds) == 1
+    s = sounds[0]
+    # the whole "um", not just its vowel: the murmur's frames stay in the held sound
+    assert s.start - t0 < 0.08 and (t0 + 0.36) - s.end < 0.08, (s, t0)
+
+
+# ---- noise: the voice's spectrum, not voice + noise ---------------------------------------------
+
+def test_held_vowel_fading_in_and_out_of_20db_noise_is_a_filler() -> None:
+    n = int(0.45 * SR)
+    uh = level(schwa(source(np.linspace(100, 95, n))), rms=0.05, ramp_s=0.12)  # slow swell and decay
+    clean, (t0,) = place(uh, noise_rms=0.0)
+    noisy = clean + (0.005 * RNG.standard_normal(len(clean))).astype(np.float32)  # 20 dB below
+    speech = [Interval(t0 - 0.05, t0 + 0.5)]
+    words = [Word("so", 0.0, 0.2), Word("then", t0 + 0.9, t0 + 1.1)]
+    for audio in (clean, noisy):
+        fillers, _ = found(audio, words, [Interval(0.0, 0.3)] + speech + [Interval(t0 + 0.85, t0 + 1.15)])
+        assert len(fillers) == 1 and abs(fillers[0].start - t0) < 0.15, fillers
+
+
+# ---- pitch glide ---------------------------------------------------------------------------------
+
+def _held_with_pitch(f_start: float, f_end: float, dur: float = 0.5):
+    n = int(dur * SR)
+    audio, (t0,) = place(level(murmur(source(np.geomspace(f_start, f_end, n)))))
+    fr = frame_features(audio)
+    return [s for s in merge_held(held_sounds(fr), fr) if s.duration > 0.2]
+
+
+def test_smooth_fall_is_held_wide_sweep_is_not() -> None:
+    fall = _held_with_pitch(120, 120 * 2 ** (-3 / 12))  # "hmm." falling 3 semitones
+    assert fall and is_filler_like(fall[0]) and -4 < fall[0].pitch_glide_st < -2
+    sweep = _held_with_pitch(100, 100 * 2 ** (8 / 12))  # an 8-semitone rise: intonation
+    assert not any(is_filler_like(s) for s in sweep), sweep
+
+
+# ---- transcript timing come loose --------------------------------------------------------------
+
+def _syllables(k: int, f0: float = 110.0) -> np.ndarray:
+    """k syllables of running speech: a different vowel every 0.11 s, no pauses."""
+    out = []
+    for i in range(k):
+        n = int(0.11 * SR)
+        f1, f2 = [(300, 2300), (700, 1200), (450, 900), (600, 1800)][i % 4]
+        out.append(schwa(source(np.full(n, f0 * (1 + 0.05 * (i % 3)))), (f1, f2, 2600)))
+    return level(np.concatenate(out))
+
+
+def test_gap_in_words_is_no_filler_when_seconds_of_speech_are_unaccounted_for() -> None:
+    uh = level(schwa(source(np.linspace(105, 100, int(0.5 * SR)))))
+    # speech ... uh ... speech: the words Whisper wrote sit only at the very end
+    audio, (a, b, c) = place(_syllables(14), uh, _syllables(5), gap=0.4)
+    end = c + 0.6
+    words = [Word("Montreal", c, c + 0.3), Word("aligner.", c + 0.3, end)]
+    fillers, verdicts = found(audio, words)
+    assert fillers == []
+    assert any("lost its place" in v.reason for v in verdicts if abs(v.sound.start - b) < 0.1)
+    # the same audio with the first speech transcribed: the uh is a dropped filler
+    words = [Word("we", a, a + 0.8), Word("had", a + 0.8, a + 1.55)] + words
+    fillers, _ = found(audio, words)
+    assert len(fillers) == 1 and abs(fillers[0].start - b) < 0.1
+
+
+# ---- held end of a word that Whisper ended late ------------------------------------------------
+
+def test_held_vowel_starting_inside_a_clause_final_word_is_that_word() -> None:
+    # three quick syllables running straight on into a held vowel, on one breath
+    syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
+           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
+    held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
+    audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    held_start = t0 + 0.33
+    # Whisper's "Montreal," ends 0.15 s after the held vowel began, then nothing until "forced"
+    words = [Word("Montreal,", t0, held_start + 0.15), Word("forced", t0 + 1.6, t0 + 1.9)]
+    fillers, verdicts = found(audio, words)
+    assert fillers == [], verdicts
+    assert any("held end of 'Montreal,'" in v.reason for v in verdicts)
+    # the same timing after "and" (no clause end): the voice held on is a hesitation
+    words = [Word("and", t0, held_start + 0.15), Word("forced", t0 + 1.6, t0 + 1.9)]
+    fillers, _ = found(audio, words)
+    assert len(fillers) == 1 and abs(fillers[0].start - held_start) < 0.1
+
+
+def test_frame_rate_is_what_the_times_assume() -> None:
+    assert FRAME_RATE == 100
