@@ -389,9 +389,10 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
             # a held sound may glide smoothly (a falling "hmm.", declination): the spread that
             # counts is around the straight line through its pitch, the glide is measured apart
             st = st[near]
-            slope, icpt = np.polyfit(t, st, 1)
-            glide = float(slope * (t[-1] - t[0]))
-            st = st - (slope * t + icpt) + med
+            tc = t - t.mean()
+            slope = float((tc * (st - st.mean())).sum() / (tc * tc).sum())  # least-squares line
+            glide = slope * (t[-1] - t[0])
+            st = st - slope * tc
         lv = fr.level_db[sl][ok]
         q = lambda v: float(np.subtract(*np.percentile(v, [75, 25])))  # noqa: E731
         out.append(HeldSound(
