@@ -7,8 +7,9 @@ For every file of every data set this runs, in the same process on the same samp
 (a) ``plain``  -- faster-whisper ``WhisperModel.transcribe`` with its default settings (beam 5),
     plus ``word_timestamps=True`` and English, counting the hesitation words it writes;
 (b) ``prompt`` -- the same call with OpenAI's filler prompt as ``initial_prompt``;
-(c) ``mockmic`` -- ``Analyzer.analyze`` (its own transcript: beam 1, filler prompt, loop guard)
-    with transcript and audio fillers merged; the audio stage is timed on its own.
+(c) ``mockmic`` -- ``Analyzer.analyze`` as the app runs it: the engine's speech scan, its
+    transcript made chunk by chunk at pauses (beam 1, filler prompt, loop guard), transcript and
+    audio fillers merged; the audio stage is timed on its own.
 
 Scoring: where reference timings exist (mockmic's own set) a detection matches a reference filler
 when the two intervals are at most 0.3 s apart (one-to-one, greedy by distance); otherwise (the
@@ -187,9 +188,9 @@ def main() -> None:
 
     from mockmic.audio.io import decode_file
     from mockmic.config import load_settings
-    from mockmic.engine import Analyzer
+    from mockmic.engine import Analyzer, transcribe_chunks
     from mockmic.filler_detection import detect_audio_fillers
-    from mockmic.speech import speech_intervals
+    from mockmic.speech import scan_speech
     from mockmic.transcription import load_whisper, make_transcriber
     from mockmic.whisper_models import resolve_model
 
@@ -211,12 +212,15 @@ def main() -> None:
     for item in items:
         audio = decode_file(item.path).samples
         minutes = len(audio) / SAMPLE_RATE / 60
-        speech = speech_intervals(audio, min_silence_s=0.2)
+        # the engine's own speech scan and chunked transcript (what Analyzer.analyze does when
+        # given neither), computed here so the Whisper part can be cached
+        scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
+        speech = scan.intervals
         plain = cached(args.cache, item.path, f"plain-{args.model}", lambda: whisper_plain(model, audio, None))
         prompted = cached(args.cache, item.path, f"prompt-{args.model}",
                           lambda: whisper_plain(model, audio, prompt))
-        own = cached(args.cache, item.path, f"mockmic-{args.model}",
-                     lambda: transcriber.transcribe(audio).words)
+        own = cached(args.cache, item.path, f"mockmic-chunks-{args.model}",
+                     lambda: transcribe_chunks(transcriber, audio, scan, analyzer.chunk_rules).words)
         t0, c0 = time.perf_counter(), time.process_time()
         detect_audio_fillers(audio, own, speech, transcriber)
         stage_s += time.perf_counter() - t0

@@ -2,8 +2,10 @@
 
 On the shared filler clips (real, acted speech by one speaker; skipped when ../shared/data is
 absent) and on mockmic's own synthetic Piper answers in tests/data/fillers (always present).
-The bars below are the levels measured when this was written minus a margin, so a change that
-makes the count clearly worse fails; bench/fillers.py prints the full figures.
+The bars below are the levels measured when this was written minus a margin of two or three
+fillers, over enough fillers (16 real, ~30 synthetic) that Whisper's run-to-run variation
+(temperature fallback) does not decide the outcome, while a change that makes the count clearly
+worse fails; bench/fillers.py prints the full figures.
 """
 
 from __future__ import annotations
@@ -56,21 +58,33 @@ def test_shared_clips_fillers_found_and_non_fillers_left_alone(analyzer, shared_
                 1 for t in row["reference_transcript"].split()
                 if not t.startswith(("<", "[", "'")) and is_hesitation(t)
             )
-    # clips with fillers: um/uh held between words
-    with_fillers = ["mfa_uhum", "mfa_um", "mfa_uh", "mfa_crossword"]
-    found = {name: len(hesitations(analyze(analyzer, clips / f"{name}.flac")[0])) for name in with_fillers}
+    # clips with fillers: um/uh held between words, and two runs of six in a row (16 in all, so
+    # one filler more or less from Whisper's run-to-run variation moves recall by ~6%)
+    with_fillers = ["mfa_uhum", "mfa_uhuh", "mfa_um", "mfa_uh", "mfa_crossword"]
+    reports = {name: analyze(analyzer, clips / f"{name}.flac")[0] for name in with_fillers}
+    found = {name: len(hesitations(r)) for name, r in reports.items()}
     total_ref = sum(refs[n] for n in with_fillers)
     matched = sum(min(found[n], refs[n]) for n in with_fillers)
-    assert matched >= 0.7 * total_ref, (found, {n: refs[n] for n in with_fillers})
-    # laughter, breaths, creaky and whispered speech, cut-off words: no fillers in the reference
-    for name in ["mfa_breaths", "mfa_creaky", "mfa_whisper", "mfa_cutoff", "mfa_longstop", "whisper2"]:
+    extra = sum(max(0, found[n] - refs[n]) for n in with_fillers)
+    # measured 12/16 (Whisper's transcript alone ~8-9/16); the bar leaves room for two misses
+    assert matched >= 0.6 * total_ref, (found, {n: refs[n] for n in with_fillers})
+    assert extra <= 1, found
+    # laughter, breaths, creaky and whispered speech, cut-off and drawn-out words, a held word
+    # end: no fillers in the reference; at most one false filler over all of them
+    free = ["mfa_breaths", "mfa_creaky", "mfa_whisper", "mfa_cutoff", "mfa_longstop", "whisper2",
+            "mfa_laughter", "mfa_affectation", "mfa_internalsil", "mfa_long"]
+    false = {}
+    for name in free:
         assert refs[name] == 0
         report, _ = analyze(analyzer, clips / f"{name}.flac")
-        assert len(hesitations(report)) == 0, (name, hesitations(report))
-    # every audio filler carries its time, kind and source
-    report, _ = analyze(analyzer, clips / "mfa_uhum.flac")
-    for f in report.fillers.items:
-        assert f.source in ("transcript", "audio") and f.end >= f.start >= 0
+        if hesitations(report):
+            false[name] = hesitations(report)
+    assert sum(len(v) for v in false.values()) <= 1, false
+    # every filler carries its time, kind and source, and some came from the audio alone
+    for report in reports.values():
+        for f in report.fillers.items:
+            assert f.source in ("transcript", "audio") and f.end >= f.start >= 0
+    assert any(f.source == "audio" for r in reports.values() for f in hesitations(r))
 
 
 def test_own_synthetic_set(analyzer) -> None:
@@ -82,12 +96,13 @@ def test_own_synthetic_set(analyzer) -> None:
             times.setdefault(row["file"], [])
             if row["start"]:
                 times[row["file"]].append((float(row["start"]), float(row["end"])))
-    names = ["fill_04", "fill_05_noisy", "fill_06", "fill_07_noisy", "clean_04_noisy", "clean_06"]
-    tp = n_ref = n_det = false_free = 0
+    # the whole set (about 30 fillers), so a single filler Whisper writes or drops from one run
+    # to the next moves recall by ~3%, not ~8% as on a handful of files
+    tp = tp_audio = n_ref = n_det = false_free = 0
     free_s = 0.0
-    for name in names:
+    for name in sorted(times):
         report, dur = analyze(analyzer, OWN / f"{name}.flac")
-        det = [(f.start, f.end) for f in hesitations(report)]
+        det = [(f.start, f.end, f.source) for f in hesitations(report)]
         ref = times[name]
         n_ref += len(ref)
         n_det += len(det)
@@ -96,15 +111,18 @@ def test_own_synthetic_set(analyzer) -> None:
             free_s += dur
         used: set[int] = set()
         for a, b in ref:
-            for j, (c, d) in enumerate(det):
+            for j, (c, d, src) in enumerate(det):
                 if j not in used and max(0.0, c - b, a - d) <= 0.3:
                     used.add(j)
                     tp += 1
+                    tp_audio += src == "audio"
                     break
-    assert n_ref > 0
-    assert tp / n_ref >= 0.6, (tp, n_ref)  # measured 8/12 when written; Whisper alone 4/12
+    assert n_ref > 0 and free_s > 0
+    # measured 20/28 when written (Whisper's transcript alone: 7-8); bars leave room for ~3 misses
+    assert tp / n_ref >= 0.6, (tp, n_ref)
+    assert tp_audio >= 8, (tp_audio, tp)  # the audio stage itself finds what Whisper dropped
     assert tp / max(1, n_det) >= 0.85, (tp, n_det)
-    assert false_free / (free_s / 60) <= 2.0
+    assert false_free / (free_s / 60) <= 1.0, (false_free, free_s)
 
 
 def test_cli_json_reports_filler_sources(analyzer) -> None:

@@ -78,6 +78,10 @@ class Thresholds:
     """Longest stretch of speech between silences that can be such a lone short filler."""
     max_s: float = 2.5
     """Longest: a very drawn-out "ummmm" still counts; longer steady sound is singing or a tone."""
+    max_word_silence_s: float = 0.6
+    """Most VAD silence inside the span of a transcribed word next to a held sound before that
+    word's timing is taken as loose (a word is 0.1-0.6 s of sound; Whisper stretching one over
+    more than 0.6 s of silence has lost the alignment there)."""
     max_unexplained_s: float = 1.0
     """Most sound (seconds; ~3-4 syllables) between two transcribed words that neither a word
     nor a held filler-shaped sound accounts for, before a gap in the words stops being taken as a
@@ -583,6 +587,10 @@ def classify(
                 # Whisper ends words early; a voice running on without a break from a word that
                 # closes a clause or sentence is that word held, not a filler
                 verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
+            elif (loose := _loose_neighbour(s, lexical, speech, th)) is not None:
+                # the words either side are Whisper's anchors for "nothing was said here"; one
+                # stretched over a long silence shows its timing has come loose from the audio
+                verdicts.append(Verdict(s, False, f"words around it are mistimed ({loose})"))
             elif (lost := _unexplained_s(s, lexical, hes, candidates, sounds, speech, frames, th)) > th.max_unexplained_s:
                 # the words around it leave seconds of speech unaccounted for: Whisper lost its
                 # place here (mistimed or dropped words), so a gap in its words proves nothing
@@ -621,6 +629,23 @@ def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Int
         if w.start < s.start and s.start - within_s <= b <= s.start + inside_s:
             best = (i, w)
     return best
+
+
+def _loose_neighbour(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
+                     th: Thresholds) -> str | None:
+    """The word just before or just after ``s`` when more than ``max_word_silence_s`` of its
+    span is silence by the VAD (a word that starts the recording at 0.0 is exempt: Whisper
+    routinely stretches the first word back to the start)."""
+    before = [w for _i, w in lexical if w.end <= s.start + 0.25]
+    after = [w for _i, w in lexical if w.start >= s.end - 0.25]
+    for w in ([before[-1]] if before else []) + ([after[0]] if after else []):
+        if w.start < 0.05:
+            continue
+        voiced = sum(_overlap(w.start, w.end, iv.start, iv.end) for iv in speech)
+        silent = (w.end - w.start) - voiced
+        if silent > th.max_word_silence_s:
+            return f"{silent:.1f} s of silence inside {w.text!r}"
+    return None
 
 
 def _unexplained_s(s: HeldSound, lexical: list[tuple[int, Word]], hes: list[Word],
