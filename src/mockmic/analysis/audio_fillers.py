@@ -310,6 +310,17 @@ HARMONIC_ST = (12.0, 12 * np.log2(3), 24.0)
 """Pitch errors in semitones: the tracker locking onto the 2nd, 3rd or 4th harmonic."""
 
 
+_HARMONIC_OFFSETS = np.array((0.0,) + HARMONIC_ST + tuple(-x for x in HARMONIC_ST))
+
+
+def _nearest_harmonic(diff: np.ndarray) -> np.ndarray:
+    """For each pitch difference (semitones), the harmonic interval (0, +-12, +-19.02, +-24)
+    nearest to it."""
+    diff = np.asarray(diff, dtype=float)
+    k = np.argmin(np.abs(diff[..., None] - _HARMONIC_OFFSETS), axis=-1)
+    return _HARMONIC_OFFSETS[k]
+
+
 def _fold_harmonic(step: np.ndarray) -> np.ndarray:
     """Absolute pitch steps (semitones) with a harmonic error taken out (distance to 0, 12,
     19.02 or 24 semitones, whichever is nearest)."""
@@ -381,10 +392,11 @@ def held_sounds(fr: Frames, th: Thresholds = DEFAULT_THRESHOLDS) -> list[HeldSou
         sl = slice(a0, b0)
         ok = steady[sl]
         st = semis[sl][ok]
-        # fold octave slips of the pitch tracker onto the median pitch, then measure the spread
-        # of the frames near it; if too few are near it, the pitch is not steady at all
+        # fold harmonic slips of the pitch tracker (2x, 3x, 4x, 1/2) that the contour correction
+        # left over onto the median pitch, then measure the spread of the frames near it; if too
+        # few are near it, the pitch is not steady at all
         med = float(np.median(st))
-        st = (st - med + 6.0) % 12.0 - 6.0 + med
+        st = st - _nearest_harmonic(st - med)
         near = np.abs(st - med) <= 4.0
         t = np.flatnonzero(ok)[near] / FRAME_RATE if near.mean() >= 0.6 else None
         if t is None or t.size < 3:
@@ -459,7 +471,7 @@ def merge_held(
                 # the step between the parts' median pitches is part of the glide when both
                 # parts glide the same way; otherwise it widens the spread
                 step = 12 * np.log2(h.f0_hz / p.f0_hz)
-                step -= min((0.0,) + HARMONIC_ST + tuple(-x for x in HARMONIC_ST), key=lambda c: abs(step - c))
+                step -= float(_nearest_harmonic(np.array(step)))
                 glide = p.pitch_glide_st + h.pitch_glide_st + step
                 same_way = step * (p.pitch_glide_st + h.pitch_glide_st) > 0
                 out[-1] = HeldSound(
