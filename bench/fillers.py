@@ -255,11 +255,16 @@ def main() -> None:
     # the audio stage timed on its own, after all Whisper and VAD work: their thread pools keep
     # spinning for a moment after each call, and process CPU time would charge that to the stage
     time.sleep(0.5)
-    for audio, own, speech in stage_inputs:
+    per_file = []
+    for (audio, own, speech), item in zip(stage_inputs, items):
         t0, c0 = time.perf_counter(), time.process_time()
         detect_audio_fillers(audio, own, speech, transcriber)
         stage_s += time.perf_counter() - t0
         stage_cpu += time.process_time() - c0
+        per_file.append((time.process_time() - c0, item.name))
+    if args.verbose:
+        print("slowest files in the audio stage (CPU s):",
+              ", ".join(f"{n} {t:.2f}" for t, n in sorted(per_file)[-3:]))
     mins = audio_s / 60
     print(f"\naudio filler stage (detect_audio_fillers, after transcription): {mins:.1f} min of audio, "
           f"wall {stage_s:.2f} s = {stage_s / mins:.3f} s/min, CPU {stage_cpu:.2f} s = "

@@ -186,3 +186,21 @@ def test_held_vowel_starting_inside_a_clause_final_word_is_that_word() -> None:
 
 def test_frame_rate_is_what_the_times_assume() -> None:
     assert FRAME_RATE == 100
+
+
+# ---- a word reaching over a separate sound -----------------------------------------------------
+
+def test_word_reaching_over_a_silence_onto_a_held_sound_swallowed_it() -> None:
+    uh = level(schwa(source(np.linspace(100, 96, int(0.4 * SR)))))
+    syl = [schwa(source(np.full(int(0.11 * SR), 110.0)), (f1, f2, 2600)) for f1, f2 in [(700, 1200), (450, 900)]]
+    audio, (t0, t1) = place(uh, level(np.concatenate(syl)), gap=0.3)
+    speech = [Interval(t0, t0 + 0.4), Interval(t1, t1 + 0.22)]
+    # Whisper's "and" starts inside the uh and ends in the next stretch: not long enough for its
+    # letters to look swallowed, but a word has no 0.3 s silence inside it
+    words = [Word("so", 0.0, 0.2), Word("and", t0 + 0.2, t1 + 0.2), Word("then", t1 + 0.6, t1 + 0.8)]
+    fillers, verdicts = found(audio, words, speech + [Interval(0.0, 0.25), Interval(t1 + 0.55, t1 + 0.85)])
+    assert len(fillers) == 1 and abs(fillers[0].start - t0) < 0.08, verdicts
+    # the same word lying over the held sound alone (no body elsewhere): part of the word
+    words = [Word("so", 0.0, 0.2), Word("and", t0 - 0.05, t0 + 0.45), Word("then", t1, t1 + 0.22)]
+    fillers, verdicts = found(audio, words, speech + [Interval(0.0, 0.25)])
+    assert fillers == [], verdicts

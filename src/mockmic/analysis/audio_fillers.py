@@ -612,6 +612,10 @@ def classify(
             continue
         ov, i, w, a, b = max(cover)
         longer = (b - a) >= expected_word_s(w.text) + 0.6 * s.duration
+        # or the held sound is a stretch of speech of its own between silences while the word's
+        # body lies in another stretch: a word has no silence of 0.2 s inside it, so Whisper's
+        # word reaches over a separate sound ("uh ... and")
+        longer = longer or _split_from_word(s, w, speech)
         at_start = s.start - a <= 0.12
         at_end = b - s.end <= 0.15
         # the rest of the word must be set off from the held sound by a silence: "uh ... we"
@@ -629,6 +633,18 @@ def classify(
         verdicts.append(Verdict(s, False, f"part of the word {w.text!r}"))
     verdicts.sort(key=lambda v: v.sound.start)
     return verdicts
+
+
+def _split_from_word(s: HeldSound, w: Word, speech: list[Interval], *, own: float = 0.6,
+                     body_s: float = 0.08) -> bool:
+    """Whether ``s`` makes up most (``own``) of its VAD speech stretch and the word ``w`` has at
+    least ``body_s`` of speech in other stretches."""
+    mid = 0.5 * (s.start + s.end)
+    home = next((iv for iv in speech if iv.start <= mid <= iv.end), None)
+    if home is None or s.duration < own * home.duration:
+        return False
+    elsewhere = sum(_overlap(w.start, w.end, iv.start, iv.end) for iv in speech if iv is not home)
+    return elsewhere >= body_s
 
 
 def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
