@@ -197,7 +197,7 @@ def test_word_reaching_over_a_silence_onto_a_held_sound_swallowed_it() -> None:
     speech = [Interval(t0, t0 + 0.4), Interval(t1, t1 + 0.22)]
     # Whisper's "and" starts inside the uh and ends in the next stretch: not long enough for its
     # letters to look swallowed, but a word has no 0.3 s silence inside it
-    words = [Word("so", 0.0, 0.2), Word("and", t0 + 0.2, t1 + 0.2), Word("then", t1 + 0.6, t1 + 0.8)]
+    words = [Word("so", 0.0, 0.2), Word("and", t0 + 0.25, t1 + 0.1), Word("then", t1 + 0.6, t1 + 0.8)]
     fillers, verdicts = found(audio, words, speech + [Interval(0.0, 0.25), Interval(t1 + 0.55, t1 + 0.85)])
     assert len(fillers) == 1 and abs(fillers[0].start - t0) < 0.08, verdicts
     # the same word lying over the held sound alone (no body elsewhere): part of the word
