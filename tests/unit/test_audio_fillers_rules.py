@@ -204,3 +204,17 @@ def test_word_reaching_over_a_silence_onto_a_held_sound_swallowed_it() -> None:
     words = [Word("so", 0.0, 0.2), Word("and", t0 - 0.05, t0 + 0.45), Word("then", t1, t1 + 0.22)]
     fillers, verdicts = found(audio, words, speech + [Interval(0.0, 0.25)])
     assert fillers == [], verdicts
+
+
+# ---- "um" or "uh" --------------------------------------------------------------------------------
+
+def test_nasal_closure_at_the_end_labels_um_open_vowel_labels_uh() -> None:
+    uh = level(schwa(source(np.linspace(110, 104, int(0.45 * SR)))))
+    audio, (t_um, t_uh) = place(um(110.0, 0.45), uh)
+    noisy = audio + (0.004 * RNG.standard_normal(len(audio))).astype(np.float32)
+    for x in (audio, noisy):
+        fillers, _ = found(x, [Word("so", 0.0, 0.2), Word("then", t_uh + 0.9, t_uh + 1.1)],
+                           [Interval(0.0, 0.25), Interval(t_um, t_um + 0.45), Interval(t_uh, t_uh + 0.45),
+                            Interval(t_uh + 0.85, t_uh + 1.15)])
+        labels = {round(f.start): f.text for f in fillers}
+        assert [f.text for f in sorted(fillers, key=lambda f: f.start)] == ["(um)", "(uh)"], (labels, fillers)

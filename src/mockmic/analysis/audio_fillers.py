@@ -100,6 +100,10 @@ class Frames:
     f0: np.ndarray
     mfcc: np.ndarray
     floor_db: float
+    high_db: np.ndarray | None = None
+    """Share of the voice's energy above 1 kHz, in dB (noise-subtracted mel bands; 0 where not
+    analysed). A vowel keeps its 2nd and 3rd formants up there; a nasal murmur ("m") closes the
+    mouth and loses them while the voice goes on (see :func:`filler_label`)."""
 
     @property
     def times(self) -> np.ndarray:
@@ -132,6 +136,8 @@ def _mel_matrix(n_fft: int, n_mels: int = 32, fmin: float = 60.0, fmax: float = 
 
 
 _MEL = _mel_matrix(NFFT).astype(np.float32)
+_HIGH = (np.fft.rfftfreq(NFFT, 1.0 / RATE) @ _MEL.T / _MEL.sum(axis=1)) > 1000.0
+"""Mel bands centred above 1 kHz."""
 
 
 def frame_features(audio: np.ndarray) -> Frames:
@@ -146,7 +152,7 @@ def frame_features(audio: np.ndarray) -> Frames:
     audio = np.asarray(audio, dtype=np.float32)
     if audio.size == 0:
         z = np.zeros(0)
-        return Frames(z, z, z, np.zeros((0, 13)), -100.0)
+        return Frames(z, z, z, np.zeros((0, 13)), -100.0, z)
     x = resample_poly(audio, 1, SAMPLE_RATE // RATE).astype(np.float32)
     x -= x.mean()
     frames = _framed(x)
@@ -165,16 +171,18 @@ def frame_features(audio: np.ndarray) -> Frames:
     voicing = np.zeros(n, np.float32)
     f0 = np.full(n, 100.0)
     mfcc = np.zeros((n, 13), np.float32)
+    high = np.zeros(n, np.float32)
     wac = irfft(np.abs(rfft(window, n=NFFT)) ** 2, n=NFFT)[:WIN]
     noise = _noise_mel(frames, level_db, floor, window)
     # spectral work in blocks of frames, so memory stays bounded on long recordings
     for first in range(0, sel.size, BLOCK):
         blk = sel[first:first + BLOCK]
-        v, f, m = _spectral_block(frames[blk], window, wac, noise)
+        v, f, m, h = _spectral_block(frames[blk], window, wac, noise)
         voicing[blk] = v
         f0[blk] = f
         mfcc[blk] = m
-    return Frames(level_db, voicing, f0, mfcc, floor)
+        high[blk] = h
+    return Frames(level_db, voicing, f0, mfcc, floor, high)
 
 
 def _noise_mel(frames: np.ndarray, level_db: np.ndarray, floor: float, window: np.ndarray) -> np.ndarray:
@@ -237,7 +245,9 @@ def _spectral_block(frames: np.ndarray, window: np.ndarray, wac: np.ndarray, noi
     # fluctuations magnified by the log
     logmel = 10 * np.log10(np.maximum(mel - noise, noise) + 1e-10)
     mfcc = dct(logmel, type=2, axis=1, norm="ortho")[:, :13]
-    return np.clip(v, 0.0, 1.0), RATE / lag, mfcc
+    voice = np.maximum(mel - noise, 0.0)
+    high = 10 * np.log10((voice[:, _HIGH].sum(axis=1) + 1e-12) / (voice.sum(axis=1) + 1e-12))
+    return np.clip(v, 0.0, 1.0), RATE / lag, mfcc, high
 
 
 @dataclass(frozen=True)
@@ -737,6 +747,25 @@ def _stands_apart(s: HeldSound, fr: Frames, *, drop_db: float = 10.0, look_s: fl
     return bool((before.size == 0 or before.min() < quiet) and (after.size == 0 or after.min() < quiet))
 
 
+def filler_label(s: HeldSound, fr: Frames, *, nasal_drop_db: float = 10.0) -> str:
+    """"(um)" or "(uh)" for a held sound, from what happens to its energy above 1 kHz.
+
+    An "m" closes the lips: the voice goes on, but the 2nd and 3rd formants (1-3 kHz) are gone
+    and only a low murmur is left. So a held sound whose last third has lost ``nasal_drop_db``
+    or more of its high-band share against its first third ends in a nasal: "um". Anything else
+    is labelled "uh" (a hum that is nasal all through is not told apart: its high-band share
+    depends on the voice, and nothing here measures the speaker's own vowels reliably)."""
+    if fr.high_db is None:
+        return "(uh)"
+    a, b = int(round(s.start * FRAME_RATE)), int(round(s.end * FRAME_RATE))
+    loud = fr.level_db[a:b] > fr.floor_db + 10.0
+    h = fr.high_db[a:b][loud]
+    if h.size < 9:
+        return "(uh)"
+    k = h.size // 3
+    return "(um)" if float(np.median(h[:k])) - float(np.median(h[-k:])) >= nasal_drop_db else "(uh)"
+
+
 def audio_fillers(
     audio: np.ndarray,
     words: list[Word],
@@ -752,7 +781,7 @@ def audio_fillers(
     verdicts = classify(sounds, words, speech, is_hesitation=is_hesitation,
                         have_transcript=have_transcript, th=th, frames=fr)
     fillers = [
-        Filler("(uh)", round(v.sound.start, 3), round(v.sound.end, 3), "hesitation", "audio")
+        Filler(filler_label(v.sound, fr), round(v.sound.start, 3), round(v.sound.end, 3), "hesitation", "audio")
         for v in verdicts if v.filler
     ]
     return fillers, verdicts
