@@ -15,8 +15,8 @@ wakes the session's own thread). That thread
 The same inputs to the same model give the same words, so the report at stop is the report
 ``mockmic analyze`` gives for the saved file (``tests/integration/test_live_real.py``).
 
-When the speaker has been quiet for ``rules.lead`` (0.15 s) and the decoder is idle, the session
-transcribes the open chunk *speculatively*, up to where a cut in this pause would go. If the pause
+When the speaker pauses and the decoder is idle, the session transcribes the open chunk
+*speculatively*, up to where a cut in this pause would go (see ``_maybe_speculate`` for when). If the pause
 becomes long enough for a cut, the guess is that chunk and is kept; if stop comes during the
 pause, the guess is the last chunk and ``finish`` has nothing left to transcribe; if the speaker
 goes on, it is dropped.
@@ -73,6 +73,8 @@ class LiveStats:
     """Guesses that turned out to be a chunk (kept, not transcribed again)."""
     decode_time_s: float = 0.0
     """Time spent inside the transcriber while recording."""
+    longest_decode_s: float = 0.0
+    """The longest single Whisper call (a quality fallback or loop repair makes one slow)."""
     vad_time_s: float = 0.0
     chunks: list[tuple[float, float]] = field(default_factory=list)
     """(start, end) of each transcribed chunk, the tail included after finish."""
@@ -366,9 +368,22 @@ class LiveSession:
         return transcribed
 
     def _maybe_speculate(self, vad: StreamingVad) -> None:
-        """Quiet for ``rules.lead``: transcribe the open chunk up to where a cut here would go."""
+        """The speaker paused: transcribe the open chunk up to where a cut here would go.
+
+        A guess costs a whole Whisper pass (~1 s on 2 cores, the 30 s encoder pass whatever the
+        length), and one still running when the speaker really stops delays the report. So it is
+        made after ``rules.lead`` of quiet when the chunk is long enough to be cut here (the
+        guess will most likely be that chunk), and otherwise only once the pause is as long as
+        the pauses between sentences (``rules.pause``): short breaks inside a sentence of a short
+        chunk are not worth a pass.
+        """
         quiet = vad.silent_since
-        if quiet is None or quiet <= self._cut or vad.seen - quiet < self.rules.lead:
+        if quiet is None or quiet <= self._cut:
+            return
+        silent = vad.seen - quiet
+        if silent < self.rules.lead:
+            return
+        if quiet + self.rules.lead - self._cut < self.rules.min_chunk and silent < self.rules.pause:
             return
         end = quiet + self.rules.lead
         if self._spec is not None and self._spec[:2] == (self._cut, end):
@@ -386,7 +401,10 @@ class LiveSession:
         prompt = " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
         t = time.perf_counter()
         out = self.transcriber.transcribe(self._buf[a:b], offset=a / SAMPLE_RATE, prompt=prompt)
-        self._add(decode_time_s=time.perf_counter() - t)
+        took = time.perf_counter() - t
+        self._add(decode_time_s=took)
+        with self._lock:
+            self._stats.longest_decode_s = max(self._stats.longest_decode_s, took)
         return list(out.words)
 
     # ------------------------------------------------------------------ stats helpers

@@ -110,6 +110,8 @@ class WhisperTranscriber:
         self.cpu_threads = cpu_threads if cpu_threads > 0 else default_cpu_threads()
         self._lock = threading.Lock()
         self.loops_repaired = 0
+        self.fallbacks = 0
+        """Segments Whisper decoded again at a temperature above 0 (its quality fallback)."""
 
     @property
     def model(self) -> Any:
@@ -133,6 +135,8 @@ class WhisperTranscriber:
         )
         words: list[Word] = []
         for seg in segments:  # the generator does the work as it is iterated
+            if getattr(seg, "temperature", 0.0):
+                self.fallbacks += 1
             for w in seg.words or []:
                 words.append(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)))
         return [w for w in words if w.text]
