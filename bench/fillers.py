@@ -22,7 +22,10 @@ Data sets:
   thresholds) and ``held-out`` (the rest), printed separately.
 * ``own``: ``tests/data/fillers`` made by ``bench/make_filler_set.py`` -- SYNTHETIC Piper speech
   with fillers inserted at known times (see that script). Answers 00-03 were looked at while
-  choosing thresholds (``dev``), the rest are ``held-out``.
+  choosing thresholds (``dev``), the rest are ``held-out`` (their misses were looked at once,
+  when diagnosing the rules in issue 6, so they are no longer blind); ``fresh`` is a later batch
+  (other answers, other seed: ``make_filler_set.py --fresh``) made after the rules were last
+  changed and never looked at file by file.
 
 ``--cache DIR`` keeps the Whisper outputs (keyed by file content) so re-runs only redo scoring and
 the audio stage.
@@ -119,7 +122,7 @@ def load_items(set_dir: Path) -> list[Item]:
                 if row["start"]:
                     times[row["file"]].append((float(row["start"]), float(row["end"])))
         for name in sorted(times):
-            split = "dev" if name.startswith(DEV_OWN) else "held-out"
+            split = "dev" if name.startswith(DEV_OWN) else "fresh" if name.startswith("fresh_") else "held-out"
             items.append(Item("own", name, set_dir / f"{name}.flac", split, len(times[name]), times[name]))
     else:
         print(f"note: {ref_file} not found; run bench/make_filler_set.py first")

@@ -21,6 +21,11 @@ Writes ``<id>.flac`` (16 kHz mono) and ``references.tsv`` (file, start, end, fil
 filler-free file has one row with empty times). Piper's output varies slightly from run to run,
 so the committed audio and its references belong together; re-running makes a new, equally
 valid set.
+
+``--fresh`` makes the second, later batch instead: other answers (``FRESH_ANSWERS``), another
+random seed, files named ``fresh_*``, rows added to (or replaced in) the same ``references.tsv``.
+That batch was generated after the detector's rules were last changed and is scored by
+``bench/fillers.py`` as its own split, never looked at file by file while tuning.
 """
 
 from __future__ import annotations
@@ -65,6 +70,22 @@ ANSWERS = [
     "Family medicine appeals to me because of the social side of health | housing and food and "
     "transport | decide so much of what happens to our patients | and I enjoy working with the "
     "whole community",
+]
+
+# The later, never-tuned-on batch (``--fresh``): other answers, other random draws.
+FRESH_ANSWERS = [
+    "Tell me about yourself | I finished medical school six years ago | and spent three of "
+    "those years in a district hospital | where I learned to work with very few resources | "
+    "since then I have done research on diabetes care | and two observerships in Ohio",
+    "The gap in my training came when my father fell ill | I went home to look after him for a "
+    "year | during that time I kept reading | and I passed the second step of the exam | so I "
+    "feel ready to return to clinical work",
+    "A patient once refused a blood transfusion | I did not push her | I asked what worried her "
+    "| and we talked about the alternatives with the senior doctor | in the end she agreed to "
+    "iron and close follow up",
+    "Electronic records were new to me at first | during my observership I watched how the "
+    "residents wrote their notes | I practised on the training system in the evenings | and "
+    "after two weeks I was writing notes that my attending signed without changes",
 ]
 
 FILLERS = ["uh", "um", "uh", "um", "hmm", "uh"]
@@ -214,19 +235,24 @@ def make_answer(voice, rng: np.random.Generator, text: str, with_fillers: bool, 
     return audio.astype(np.float32), refs
 
 
-def main(out_dir: Path) -> None:
+def main(out_dir: Path, fresh: bool = False) -> None:
     import soundfile as sf
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(6)
+    rng = np.random.default_rng(2027 if fresh else 6)
+    answers = FRESH_ANSWERS if fresh else ANSWERS
+    prefix = "fresh_" if fresh else ""
     voice = load_voice()
     rows = ["file\tstart\tend\tfiller\trender"]
-    # every answer once with fillers, and five of them again without (for false fillers/minute)
-    plan = [(i, True) for i in range(len(ANSWERS))] + [(i, False) for i in range(0, len(ANSWERS), 2)]
+    ref_file = out_dir / "references.tsv"
+    if fresh and ref_file.exists():  # keep the first batch's rows
+        rows = [r for r in ref_file.read_text().splitlines() if r and not r.startswith("fresh_")]
+    # every answer once with fillers, and every other one again without (false fillers/minute)
+    plan = [(i, True) for i in range(len(answers))] + [(i, False) for i in range(0, len(answers), 2)]
     for k, (i, with_fillers) in enumerate(plan):
-        text = ANSWERS[i]
-        noisy = k % 2 == 1
-        name = f"{'fill' if with_fillers else 'clean'}_{i:02d}{'_noisy' if noisy else ''}"
+        text = answers[i]
+        noisy = k % 2 == (0 if fresh else 1)
+        name = f"{prefix}{'fill' if with_fillers else 'clean'}_{i:02d}{'_noisy' if noisy else ''}"
         audio, refs = make_answer(voice, rng, text, with_fillers, noisy)
         sf.write(out_dir / f"{name}.flac", audio, SR, subtype="PCM_16")
         if refs:
@@ -234,8 +260,9 @@ def main(out_dir: Path) -> None:
         else:
             rows.append(f"{name}\t\t\t\t")
         print(f"{name}: {len(audio) / SR:.1f} s, {len(refs)} fillers")
-    (out_dir / "references.tsv").write_text("\n".join(rows) + "\n")
+    ref_file.write_text("\n".join(rows) + "\n")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "fillers")
+    args = [a for a in sys.argv[1:] if a != "--fresh"]
+    main(Path(args[0]) if args else ROOT / "tests" / "data" / "fillers", fresh="--fresh" in sys.argv[1:])
