@@ -24,8 +24,8 @@ Data sets:
   with fillers inserted at known times (see that script). Answers 00-03 were looked at while
   choosing thresholds (``dev``), the rest are ``held-out`` (their misses were looked at once,
   when diagnosing the rules in issue 6, so they are no longer blind); ``fresh`` is a later batch
-  (other answers, other seed: ``make_filler_set.py --fresh``) made after the rules were last
-  changed and never looked at file by file.
+  (other answers, other seed: ``make_filler_set.py --fresh``) made late in issue 6 and never
+  looked at file by file while choosing rules or thresholds.
 
 ``--cache DIR`` keeps the Whisper outputs (keyed by file content) so re-runs only redo scoring and
 the audio stage.

@@ -24,8 +24,8 @@ valid set.
 
 ``--fresh`` makes the second, later batch instead: other answers (``FRESH_ANSWERS``), another
 random seed, files named ``fresh_*``, rows added to (or replaced in) the same ``references.tsv``.
-That batch was generated after the detector's rules were last changed and is scored by
-``bench/fillers.py`` as its own split, never looked at file by file while tuning.
+That batch was generated late in issue 6 and is scored by ``bench/fillers.py`` as its own
+split, never looked at file by file while choosing the detector's rules or thresholds.
 """
 
 from __future__ import annotations
