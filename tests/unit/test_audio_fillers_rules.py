@@ -218,3 +218,21 @@ def test_nasal_closure_at_the_end_labels_um_open_vowel_labels_uh() -> None:
                             Interval(t_uh + 0.85, t_uh + 1.15)])
         labels = {round(f.start): f.text for f in fillers}
         assert [f.text for f in sorted(fillers, key=lambda f: f.start)] == ["(um)", "(uh)"], (labels, fillers)
+
+
+def test_voiced_sound_cannot_be_the_held_end_of_a_word_ending_voiceless() -> None:
+    from mockmic.analysis.audio_fillers import ends_in_sonorant
+
+    assert [ends_in_sonorant(w) for w in ("Montreal,", "aligner.", "day.", "home", "called")] == [True] * 5
+    assert [ends_in_sonorant(w) for w in ("forced,", "asked", "like", "once.", "patients,")] == [False] * 5
+    syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
+           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
+    held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
+    audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    after = [Word("aligner", t0 + 1.6, t0 + 1.9)]
+    # "Montreal," can end on a held "l"/vowel: the sound running on from it is that word
+    fillers, _ = found(audio, [Word("Montreal,", t0, t0 + 0.33)] + after)
+    assert fillers == []
+    # "forced," ends in /st/: a steady voiced sound running on from it is a hesitation
+    fillers, _ = found(audio, [Word("forced,", t0, t0 + 0.33)] + after)
+    assert len(fillers) == 1

@@ -618,7 +618,8 @@ def classify(
         if covered <= 0.35:
             prev = _word_before(s, lexical, speech)
             if prev is not None and frames is not None and _joined(s, frames, th, before=True) \
-                    and (prev[0] == len(words) - 1 or ends_clause(prev[1].text)):
+                    and (prev[0] == len(words) - 1 or ends_clause(prev[1].text)) \
+                    and ends_in_sonorant(prev[1].text):
                 # Whisper ends words early; a voice running on without a break from a word that
                 # closes a clause or sentence is that word held, not a filler
                 verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
@@ -648,7 +649,7 @@ def classify(
             at_end = at_end and not _joined(s, frames, th, before=True)
         if longer and (at_start or at_end):
             last = i == len(words) - 1
-            if at_end and not at_start and (last or ends_sentence(w.text)):
+            if at_end and not at_start and (last or ends_sentence(w.text)) and ends_in_sonorant(w.text):
                 verdicts.append(Verdict(s, False, "held end of a sentence-final word"))
             else:
                 verdicts.append(Verdict(s, True, f"swallowed by over-long word {w.text!r}"))
@@ -656,6 +657,22 @@ def classify(
         verdicts.append(Verdict(s, False, f"part of the word {w.text!r}"))
     verdicts.sort(key=lambda v: v.sound.start)
     return verdicts
+
+
+def ends_in_sonorant(text: str) -> bool:
+    """Whether a word's last sound can be held as a steady voiced sound: a vowel or a sonorant
+    (l, r, m, n, ng, w, y), judged from the spelling. A word ending in a voiceless or fricative
+    consonant ("forced", "like", "is") cannot run on into a held vowel, so a held sound right
+    after it is something else. Spelling rules used: "-ed" sounds /t/ after c, k, p, s, x, f,
+    sh, ch; a silent final "e" after a consonant (longer words) hands over to that consonant."""
+    w = "".join(ch for ch in text.lower() if ch.isalpha())
+    if not w:
+        return True
+    if len(w) > 3 and w.endswith("ed"):
+        return not (w[-3] in "ckpsxf" or w.endswith(("shed", "ched")))
+    if len(w) > 3 and w.endswith("e") and w[-2] not in "aeiouy":
+        w = w[:-1]
+    return w[-1] in "aeiouylrmnw" or w.endswith("ng")
 
 
 def _split_from_word(s: HeldSound, w: Word, speech: list[Interval], *, own: float = 0.6,
