@@ -627,10 +627,12 @@ def classify(
                 # the words either side are Whisper's anchors for "nothing was said here"; one
                 # stretched over a long silence shows its timing has come loose from the audio
                 verdicts.append(Verdict(s, False, f"words around it are mistimed ({loose})"))
-            elif (lost := _unexplained_s(s, lexical, hes, candidates, sounds, speech, frames, th)) > th.max_unexplained_s:
+            elif (lost := _unexplained_s(s, lexical, hes, candidates, sounds, speech, frames, th)) \
+                    > th.max_unexplained_s:
                 # the words around it leave seconds of speech unaccounted for: Whisper lost its
                 # place here (mistimed or dropped words), so a gap in its words proves nothing
-                verdicts.append(Verdict(s, False, f"transcript lost its place ({lost:.1f} s of speech without words)"))
+                verdicts.append(Verdict(
+                    s, False, f"transcript lost its place ({lost:.1f} s of speech without words)"))
             else:
                 verdicts.append(Verdict(s, True, "no word covers it"))
             continue
