@@ -15,8 +15,9 @@ has irregular, very low pitch periods that do not give a clean autocorrelation p
 words are short. The remaining confusion -- a word whose last vowel is held -- is resolved by
 :func:`classify_candidates` with the transcript (a held word at a sentence end is not a filler).
 
-Everything here is numpy (+ librosa for MFCCs): frames of 40 ms every 10 ms. Pure: arrays in,
-dataclasses out; no files, no Whisper.
+Everything here is numpy and scipy: frames of 40 ms every 10 ms at 8 kHz. Pure: arrays in,
+dataclasses out; no files, no Whisper. Audio fillers are labelled "(um)" when the held sound
+ends in a nasal closure, else "(uh)" (:func:`filler_label`).
 """
 
 from __future__ import annotations
@@ -561,12 +562,19 @@ def classify(
     3. with no transcript at all, it must stand apart from speech: a drop in level just before and
        just after it (a filler between words, not a lengthened vowel inside or ending one);
     4. no word covers it (at most 35% of it under transcribed words) -> a filler Whisper dropped,
-       unless it runs on with no silence from a word just before that closes a clause or
-       sentence (Whisper ends words early: that is the word's last sound held);
-    5. it lies under one word that is much longer than its letters warrant (the word swallowed
-       it), at that word's start or end with a silence between it and the rest of the word -> a
-       filler, unless it is the end of a sentence-final word (a held word at a sentence end is
-       not a filler);
+       unless
+       a. it runs on with no silence from a word just before (ending up to 0.25 s into it) that
+          closes a clause or sentence and ends in a vowel or sonorant (Whisper ends words early:
+          that is the word's last sound held; "forced," cannot be held on, "Montreal," can);
+       b. a transcribed word next to it spans more than 0.6 s of VAD silence, or
+       c. more than 1 s of sound between the words either side is neither a word nor a held
+          filler-shaped sound: in both cases Whisper's timing has come loose there, and a gap in
+          its words is no evidence;
+    5. it lies under one word that is much longer than its letters warrant, or it is a speech
+       stretch of its own while the word's body lies beyond a silence (the word swallowed it),
+       at that word's start or end with a silence between it and the rest of the word -> a
+       filler, unless it is the end of a sentence-final word ending in a vowel or sonorant (a
+       held word at a sentence end is not a filler);
     6. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
     """
     verdicts: list[Verdict] = []
