@@ -87,3 +87,15 @@ async def test_answer_through_the_virtual_microphone(virtual_mic: Any, tmp_path:
         assert attempt.status == "done" and attempt.question_id == meta["question"]
         assert attempt.audio_path.is_file() and attempt.audio_path.is_relative_to(tmp_path)
         assert abs(attempt.duration_s - report.duration_s) < 0.2
+
+        # the report made while recording is the report `mockmic analyze` gives for the saved
+        # file: same chunks, same samples, same model (issue 5)
+        from mockmic.engine import Analyzer
+
+        analysis = Analyzer(settings, app.models.transcriber).analyze_file(
+            attempt.audio_path, target=(report.target.min_s, report.target.max_s))
+        again = analysis.report.to_json()
+        shown_json = report.to_json()
+        again.pop("file")
+        shown_json.pop("file")
+        assert again == shown_json
