@@ -236,3 +236,20 @@ def test_voiced_sound_cannot_be_the_held_end_of_a_word_ending_voiceless() -> Non
     # "forced," ends in /st/: a steady voiced sound running on from it is a hesitation
     fillers, _ = found(audio, [Word("forced,", t0, t0 + 0.33)] + after)
     assert len(fillers) == 1
+
+
+# ---- a run of the same sound ---------------------------------------------------------------------
+
+def test_run_of_the_same_held_vowel_counts_even_where_the_words_came_loose() -> None:
+    def held(formants, f0=104.0):
+        return level(schwa(source(np.linspace(f0, f0 * 0.97, int(0.4 * SR))), formants))
+
+    lead_in = _syllables(14)  # speech Whisper left without words: its timing came loose here
+    same = [held((500, 1500, 2500)) for _ in range(3)]  # "uh ... uh ... uh"
+    words_changing = [held(f) for f in ((300, 2300, 2600), (750, 1150, 2500), (450, 850, 2400))]
+    for parts, expect in ((same, 3), (words_changing, 0)):
+        audio, starts = place(lead_in, *parts, _syllables(5), gap=0.4)
+        c = starts[-1]
+        words = [Word("Montreal", c, c + 0.3), Word("aligner.", c + 0.3, c + 0.6)]
+        fillers, verdicts = found(audio, words)
+        assert len(fillers) == expect, verdicts

@@ -83,6 +83,11 @@ class Thresholds:
     """Most VAD silence inside the span of a transcribed word next to a held sound before that
     word's timing is taken as loose (a word is 0.1-0.6 s of sound; Whisper stretching one over
     more than 0.6 s of silence has lost the alignment there)."""
+    same_sound_mfcc: float = 20.0
+    """Largest distance between two held sounds' mean MFCCs (1-12) for them to be the same
+    sound said again (see :func:`_repeated_sounds`)."""
+    repeat_within_s: float = 5.0
+    """How far apart two held sounds may be to count as a run of the same sound."""
     max_unexplained_s: float = 1.0
     """Most sound (seconds; ~3-4 syllables) between two transcribed words that neither a word
     nor a held filler-shaped sound accounts for, before a gap in the words stops being taken as a
@@ -594,6 +599,7 @@ def classify(
     for s in sounds:
         if s not in candidates:
             verdicts.append(Verdict(s, False, "not steady or not filler length"))
+    repeated = _repeated_sounds(candidates, frames, th) if frames is not None else set()
     # rule 2: one-to-one claim of held sounds by transcript hesitation words
     claimed: set[int] = set()
     for w in hes:
@@ -631,6 +637,10 @@ def classify(
                 # Whisper ends words early; a voice running on without a break from a word that
                 # closes a clause or sentence is that word held, not a filler
                 verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
+            elif id(s) in repeated:
+                # the same held vowel again and again at one pitch ("uh ... uh ... uh"): a run of
+                # fillers explains itself, whatever Whisper's timing around it
+                verdicts.append(Verdict(s, True, "no word covers it; one of a run of the same sound"))
             elif (loose := _loose_neighbour(s, lexical, speech, th)) is not None:
                 # the words either side are Whisper's anchors for "nothing was said here"; one
                 # stretched over a long silence shows its timing has come loose from the audio
@@ -707,6 +717,31 @@ def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Int
         if w.start < s.start and s.start - within_s <= b <= s.start + inside_s:
             best = (i, w)
     return best
+
+
+def _repeated_sounds(candidates: list[HeldSound], fr: Frames, th: Thresholds) -> set[int]:
+    """``id`` of each candidate that has another candidate within ``repeat_within_s`` with the
+    same timbre (mean MFCCs 1-12 of its voiced frames within ``same_sound_mfcc``) and pitch
+    (within 3 semitones, harmonic slips folded).
+
+    A hesitating speaker repeats one neutral vowel ("uh ... uh ... uh"); a word spoken slowly,
+    syllable by syllable ("Mon ... tree ... al"), changes vowel from one held sound to the next
+    (measured: 5-13 between the "uh"s of one speaker, 35-90 between the syllables of a word)."""
+    tim = []
+    for s in candidates:
+        a, b = int(round(s.start * FRAME_RATE)), int(round(s.end * FRAME_RATE))
+        m, v = fr.mfcc[a:b, 1:13], fr.voicing[a:b] >= th.voicing
+        tim.append(m[v].mean(axis=0) if v.any() else (m.mean(axis=0) if len(m) else None))
+    out: set[int] = set()
+    for i, s in enumerate(candidates):
+        for j, o in enumerate(candidates):
+            if j == i or tim[i] is None or tim[j] is None or abs(o.start - s.start) > th.repeat_within_s:
+                continue
+            pitch = float(_fold_harmonic(np.array([12 * np.log2(o.f0_hz / s.f0_hz)]))[0])
+            if pitch <= 3.0 and float(np.linalg.norm(tim[i] - tim[j])) <= th.same_sound_mfcc:
+                out.add(id(s))
+                break
+    return out
 
 
 def _loose_neighbour(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
