@@ -59,7 +59,7 @@ class Filler:
     """One filler the speaker used.
 
     Attributes:
-        text: what was said ("um", "you know", or "(uh)" for one heard only in the audio).
+        text: what was said ("um", "you know", or "(uh)"/"(um)" for one heard only in the audio).
         kind: ``hesitation`` (um, uh, er, hmm...) or ``discourse`` (like, you know, I mean...).
         source: ``transcript`` when Whisper wrote it, ``audio`` when found in the signal.
     """

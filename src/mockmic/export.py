@@ -175,7 +175,7 @@ def md_escape(text: str) -> str:
 
 
 def transcript_markdown(report: Report) -> str:
-    """Fillers in bold, audio-only fillers as ``**(uh)**``, pauses as ``⏸ 1.2s`` (``⏸⏸`` mid-sentence)."""
+    """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``⏸ 1.2s`` (``⏸⏸`` mid-sentence)."""
     parts = []
     for tok in transcript_tokens(report):
         if tok.kind == "word":
@@ -228,7 +228,7 @@ def _md_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, le
         out.append("")
         if not report.no_speech:
             out += [f"{h}# Transcript", "",
-                    "_Fillers in bold; (uh) = heard in the audio only; ⏸ = silent pause._", "",
+                    "_Fillers in bold; (uh), (um) = heard in the audio only; ⏸ = silent pause._", "",
                     transcript_markdown(report), ""]
     out += _md_self_review(a, h)
     points = _history_for(a, history)
@@ -538,7 +538,7 @@ def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, 
         if not report.no_speech:
             out.append("<h3>Transcript</h3>")
             out.append('<p class="legend"><mark class="filler">filler</mark> '
-                       '<mark class="filler audio">(uh)</mark> heard in the audio only · '
+                       '<mark class="filler audio">(uh)</mark> <mark class="filler audio">(um)</mark> heard in the audio only · '
                        '<span class="pause">⏸ pause</span> between sentences · '
                        '<span class="pause mid">⏸ pause</span> mid-sentence</p>')
             out.append(f'<p class="transcript">{transcript_html(report)}</p>')

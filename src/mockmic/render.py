@@ -26,7 +26,7 @@ def fmt_time(seconds: float) -> str:
 
 
 def transcript_text(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
-    """The transcript with fillers highlighted, audio-found fillers inserted as (uh), pauses of
+    """The transcript with fillers highlighted, audio-found fillers inserted as (uh) or (um), pauses of
     ``pause_min_s`` or more inline as ``[1.2s]``, and word ``current`` (an index into
     ``report.words``, for replay) in reverse video."""
     events: list[tuple[float, int, str, str]] = []
