@@ -265,3 +265,15 @@ def test_merge_counts_each_filler_once() -> None:
     alone = Filler("(uh)", 5.0, 5.4, "hesitation", "audio")
     kept = dedupe_fillers([um, like, near_um, after_like, alone])
     assert kept == [um, like, after_like, alone]
+
+
+def test_quantiles_match_numpy_percentile():
+    """The one-sort quantiles used for the steady runs give numpy's linear percentiles."""
+    from mockmic.analysis.audio_fillers import _iqr, _median, _quantiles
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 4, 5, 8, 17, 64, 301):
+        x = rng.normal(size=n) * 12.0
+        assert _quantiles(x, 75, 25, 50, 10) == pytest.approx(list(np.percentile(x, [75, 25, 50, 10])), abs=1e-12)
+        assert _median(x) == pytest.approx(float(np.median(x)), abs=1e-12)
+        assert _iqr(x) == pytest.approx(float(np.subtract(*np.percentile(x, [75, 25]))), abs=1e-12)
