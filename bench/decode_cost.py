@@ -65,18 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     transcriber.transcribe(audio[: 3 * SAMPLE_RATE])  # load the model, warm the caches
     load = os.getloadavg()
     print(f"model {args.model}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f}")
-    print(f"{'input':>8s} {'median':>8s} {'worst':>8s} {'ratio':>6s}  passes (s)")
+    print(f"{'input':>8s} {'actual':>8s} {'median':>8s} {'worst':>8s} {'ratio':>6s}  passes (s)")
     base = None
     for length in LENGTHS:
         times = []
-        for a, b in pieces(speech, duration, length, args.repeats):
+        spans = pieces(speech, duration, length, args.repeats)
+        for a, b in spans:
             seg = audio[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
             t0 = time.perf_counter()
             transcriber.transcribe(seg, offset=a)
             times.append(time.perf_counter() - t0)
         med = statistics.median(times)
         base = base or med
-        print(f"{length:7.0f}s {med:7.2f}s {max(times):7.2f}s {med / base:5.2f}x  "
+        actual = statistics.mean(b - a for a, b in spans)
+        print(f"{length:7.0f}s {actual:7.1f}s {med:7.2f}s {max(times):7.2f}s {med / base:5.2f}x  "
               + " ".join(f"{t:.2f}" for t in times))
     falls = getattr(transcriber, "fallbacks", None)
     if falls is not None:
