@@ -5,7 +5,9 @@ that a rule is about (from numpy signals) and checks both sides of it.
 * a held sound is judged on the voice, not on voice + room noise (noise-subtracted spectrum);
 * a smooth pitch fall is still a held sound, a wide sweep is not;
 * a gap in Whisper's words is not a dropped filler when the words have come loose from the audio;
-* a held last vowel that starts before Whisper's end of a clause-final word is that word.
+* a held last vowel that starts before Whisper's end of a clause-final word is that word;
+* drawn-out speech: a last word Whisper squeezed into its held vowel, a held vowel the VAD
+  missed, and one held vowel among others of different timbre are syllables, not fillers.
 """
 
 from __future__ import annotations
@@ -253,3 +255,55 @@ def test_run_of_the_same_held_vowel_counts_even_where_the_words_came_loose() -> 
         words = [Word("Montreal", c, c + 0.3), Word("aligner.", c + 0.3, c + 0.6)]
         fillers, verdicts = found(audio, words)
         assert len(fillers) == expect, verdicts
+
+
+# ---- drawn-out speech (the shared mfa_long clip: "Mooon-treee-aaal fooorced ...") ----------------
+
+def test_last_word_squeezed_into_the_start_of_its_held_vowel_is_that_word() -> None:
+    syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
+           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
+    held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
+    audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    held_start = t0 + 0.33
+    # Whisper puts the whole last word 0.08-0.22 s into the held vowel (it starts after the sound)
+    before = [Word("Montreal", t0 - 0.5, t0 - 0.2), Word("forced", t0 - 0.2, held_start - 0.05)]
+    fillers, verdicts = found(audio, before + [Word("aligner.", held_start + 0.08, held_start + 0.22)])
+    assert fillers == [], verdicts
+    assert any("held end of 'aligner.'" in v.reason for v in verdicts)
+    # the same timing for a last word that cannot be held on ("and" ends in /d/): a hesitation
+    fillers, _ = found(audio, before + [Word("and", held_start + 0.08, held_start + 0.22)])
+    assert len(fillers) == 1 and abs(fillers[0].start - held_start) < 0.1
+
+
+def test_a_held_vowel_the_vad_missed_still_counts_under_the_words_reaching_into_it() -> None:
+    held = level(schwa(source(np.linspace(102, 100, int(0.8 * SR))), (550, 900, 2400)))
+    audio, (a, b, c) = place(_syllables(3), held, _syllables(3), gap=0.3)
+    # the VAD hears the syllables but calls the long steady vowel silence
+    speech = [Interval(a, a + 0.33), Interval(c, c + 0.33)]
+    # Whisper's words reach 0.2 s into the vowel from both sides: half of it lies under words
+    words = [Word("for", a, b + 0.2), Word("stealing", b + 0.6, c + 0.33)]
+    fillers, verdicts = found(audio, words, speech)
+    assert fillers == [], verdicts
+    assert any("part of the word" in v.reason for v in verdicts if abs(v.sound.start - b) < 0.1)
+    # words that stop at the silences either side leave the vowel uncovered: a dropped filler
+    words = [Word("for", a, a + 0.33), Word("stealing", c, c + 0.33)]
+    fillers, _ = found(audio, words, speech)
+    assert len(fillers) == 1 and abs(fillers[0].start - b) < 0.1
+
+
+def test_held_vowel_among_other_drawn_out_vowels_is_a_syllable_not_a_filler() -> None:
+    def held(formants, f0=104.0, dur=0.45):
+        return level(schwa(source(np.linspace(f0, f0 * 0.98, int(dur * SR))), formants))
+
+    tree, aal, foor = held((300, 2300, 2600)), held((750, 1150, 2500)), held((480, 820, 2400), 98.0)
+    for parts, expect in (((tree, aal, foor), 0), ((_syllables(4), aal, _syllables(4)), 1)):
+        audio, starts = place(_syllables(5), *parts, _syllables(5), gap=0.25)
+        mid = starts[2]
+        # words on the syllables around the middle sound, none over it
+        words = [Word("we", starts[0], starts[0] + 0.55), Word("had", starts[1], starts[1] + 0.2),
+                 Word("the", starts[3], starts[3] + 0.2), Word("end.", starts[4], starts[4] + 0.55)]
+        fillers, verdicts = found(audio, words)
+        got = [f for f in fillers if abs(f.start - mid) < 0.1]
+        assert len(got) == expect, verdicts
+        if not expect:
+            assert any("drawn-out" in v.reason for v in verdicts if abs(v.sound.start - mid) < 0.1)

@@ -88,6 +88,14 @@ class Thresholds:
     sound said again (see :func:`_repeated_sounds`)."""
     repeat_within_s: float = 5.0
     """How far apart two held sounds may be to count as a run of the same sound."""
+    drawn_out_neighbours: int = 2
+    """A held sound with at least this many other filler-shaped held sounds of different timbres
+    (different vowels) within ``drawn_out_within_s`` is a syllable of slow, drawn-out speech, not a
+    filler (see :func:`_drawn_out_neighbours`). A filler between fluent words has none (measured
+    on mockmic's own set: 0 for every filler); a run of the same "uh" is counted before this rule
+    looks."""
+    drawn_out_within_s: float = 1.0
+    """How near (gap in seconds) another held sound must be to count for ``drawn_out_neighbours``."""
     max_unexplained_s: float = 1.0
     """Most sound (seconds; ~3-4 syllables) between two transcribed words that neither a word
     nor a held filler-shaped sound accounts for, before a gap in the words stops being taken as a
@@ -559,6 +567,22 @@ def _clip_to_speech(w: Word, speech: list[Interval]) -> tuple[float, float]:
     return parts[0][0], parts[-1][1]
 
 
+def _sounding(speech: list[Interval], sounds: list[HeldSound]) -> list[Interval]:
+    """The VAD's speech joined with the held voiced sounds: where something was said.
+
+    The VAD often calls a long steady vowel silence (it was trained on running speech), so a word
+    trimmed to the VAD alone loses the drawn-out vowel it is made of, and that vowel then looks
+    like a sound no word covers."""
+    spans = sorted([(iv.start, iv.end) for iv in speech] + [(h.start, h.end) for h in sounds])
+    out: list[list[float]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [Interval(a, b) for a, b in out]
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -592,13 +616,17 @@ def classify(
        accounts for one held sound, the nearest);
     3. with no transcript at all, it must stand apart from speech: a drop in level just before and
        just after it (a filler between words, not a lengthened vowel inside or ending one);
-    4. no word covers it (at most 35% of it under transcribed words) -> a filler Whisper dropped,
-       unless
-       a. it runs on with no silence from a word just before (ending up to 0.25 s into it) that
-          closes a clause or sentence and ends in a vowel or sonorant (Whisper ends words early:
-          that is the word's last sound held; "forced," cannot be held on, "Montreal," can);
-       b. a transcribed word next to it spans more than 0.6 s of VAD silence, or
-       c. more than 1 s of sound between the words either side is neither a word nor a held
+    4. no word covers it (at most 35% of it under transcribed words, each word trimmed to where
+       something sounds: VAD speech or a held sound) -> a filler Whisper dropped, unless
+       a. it runs on with no silence from a word just before (ending up to 0.25 s into it, or
+          squeezed whole into its start) that closes a clause or sentence and ends in a vowel or
+          sonorant (Whisper ends words early: that is the word's last sound held; "forced,"
+          cannot be held on, "Montreal," can);
+       then, if it is one of a run of the same held sound (:func:`_repeated_sounds`), a filler;
+       otherwise not a filler when
+       b. two or more held sounds of other vowels lie within 1 s of it (drawn-out syllables),
+       c. a transcribed word next to it spans more than 0.6 s of VAD silence, or
+       d. more than 1 s of sound between the words either side is neither a word nor a held
           filler-shaped sound: in both cases Whisper's timing has come loose there, and a gap in
           its words is no evidence;
     5. it lies under one word that is much longer than its letters warrant, or it is a speech
@@ -625,7 +653,10 @@ def classify(
     for s in sounds:
         if s not in candidates:
             verdicts.append(Verdict(s, False, "not steady or not filler length"))
-    repeated = _repeated_sounds(candidates, frames, th) if frames is not None else set()
+    tim = _timbres(candidates, frames, th) if frames is not None else [None] * len(candidates)
+    repeated = _repeated_sounds(candidates, tim, th)
+    # words are trimmed to where something sounds: VAD speech or a held voiced sound
+    spans = _sounding(speech, sounds)
     # rule 2: one-to-one claim of held sounds by transcript hesitation words
     claimed: set[int] = set()
     for w in hes:
@@ -650,13 +681,13 @@ def classify(
             continue
         cover = []
         for i, w in lexical:
-            a, b = _clip_to_speech(w, speech)
+            a, b = _clip_to_speech(w, spans)
             ov = _overlap(s.start, s.end, a, b)
             if ov > 0:
                 cover.append((ov, i, w, a, b))
         covered = sum(c[0] for c in cover) / s.duration
         if covered <= 0.35:
-            prev = _word_before(s, lexical, speech)
+            prev = _word_before(s, lexical, spans)
             if prev is not None and frames is not None and _joined(s, frames, th, before=True) \
                     and (prev[0] == len(words) - 1 or ends_clause(prev[1].text)) \
                     and ends_in_sonorant(prev[1].text):
@@ -667,6 +698,13 @@ def classify(
                 # the same held vowel again and again at one pitch ("uh ... uh ... uh"): a run of
                 # fillers explains itself, whatever Whisper's timing around it
                 verdicts.append(Verdict(s, True, "no word covers it; one of a run of the same sound"))
+            elif (drawn := _drawn_out_neighbours(j, candidates, tim, th)) >= th.drawn_out_neighbours:
+                # one steady vowel after another, each a different vowel: the speaker is drawing
+                # out the syllables of words ("Mooon-treee-aaal"), and a held sound among them is
+                # one more such syllable, however Whisper placed its words
+                verdicts.append(Verdict(
+                    s, False, f"among drawn-out syllables ({drawn} other held vowels within "
+                              f"{th.drawn_out_within_s:g} s)"))
             elif (loose := _loose_neighbour(s, lexical, speech, th)) is not None:
                 # the words either side are Whisper's anchors for "nothing was said here"; one
                 # stretched over a long silence shows its timing has come loose from the audio
@@ -736,28 +774,37 @@ def _split_from_word(s: HeldSound, w: Word, speech: list[Interval], *, own: floa
 def _word_before(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
                  within_s: float = 0.35, inside_s: float = 0.25) -> tuple[int, Word] | None:
     """The transcribed word ending just before, or up to ``inside_s`` into, a held sound (Whisper
-    misplaces word edges by 0.1-0.3 s, so a held last vowel may start before the word 'ends')."""
+    misplaces word edges by 0.1-0.3 s, so a held last vowel may start before the word 'ends').
+
+    The word may even start after the held sound does: at the end of a phrase Whisper squeezes
+    the whole word into the first moment of its drawn-out last vowel ("aligneeer" written as a
+    0.14 s word 0.08 s into a 0.66 s held sound, measured on the shared ``mfa_long`` clip)."""
     best = None
     for i, w in lexical:
         _a, b = _clip_to_speech(w, speech)
-        if w.start < s.start and s.start - within_s <= b <= s.start + inside_s:
+        if s.start - within_s <= b <= s.start + inside_s:
             best = (i, w)
     return best
 
 
-def _repeated_sounds(candidates: list[HeldSound], fr: Frames, th: Thresholds) -> set[int]:
+def _timbres(candidates: list[HeldSound], fr: Frames, th: Thresholds) -> list[np.ndarray | None]:
+    """Mean MFCCs 1-12 over each held sound's voiced frames (all its frames if none is voiced)."""
+    out: list[np.ndarray | None] = []
+    for s in candidates:
+        a, b = int(round(s.start * FRAME_RATE)), int(round(s.end * FRAME_RATE))
+        m, v = fr.mfcc[a:b, 1:13], fr.voicing[a:b] >= th.voicing
+        out.append(m[v].mean(axis=0) if v.any() else (m.mean(axis=0) if len(m) else None))
+    return out
+
+
+def _repeated_sounds(candidates: list[HeldSound], tim: list[np.ndarray | None], th: Thresholds) -> set[int]:
     """``id`` of each candidate that has another candidate within ``repeat_within_s`` with the
-    same timbre (mean MFCCs 1-12 of its voiced frames within ``same_sound_mfcc``) and pitch
-    (within 3 semitones, harmonic slips folded).
+    same timbre (mean MFCCs within ``same_sound_mfcc``, see :func:`_timbres`) and pitch (within
+    3 semitones, harmonic slips folded).
 
     A hesitating speaker repeats one neutral vowel ("uh ... uh ... uh"); a word spoken slowly,
     syllable by syllable ("Mon ... tree ... al"), changes vowel from one held sound to the next
     (measured: 5-13 between the "uh"s of one speaker, 35-90 between the syllables of a word)."""
-    tim = []
-    for s in candidates:
-        a, b = int(round(s.start * FRAME_RATE)), int(round(s.end * FRAME_RATE))
-        m, v = fr.mfcc[a:b, 1:13], fr.voicing[a:b] >= th.voicing
-        tim.append(m[v].mean(axis=0) if v.any() else (m.mean(axis=0) if len(m) else None))
     out: set[int] = set()
     for i, s in enumerate(candidates):
         for j, o in enumerate(candidates):
@@ -768,6 +815,20 @@ def _repeated_sounds(candidates: list[HeldSound], fr: Frames, th: Thresholds) ->
                 out.add(id(s))
                 break
     return out
+
+
+def _drawn_out_neighbours(i: int, candidates: list[HeldSound], tim: list[np.ndarray | None],
+                          th: Thresholds) -> int:
+    """How many other filler-shaped held sounds of a different timbre (mean MFCCs further apart
+    than ``same_sound_mfcc``) lie within ``drawn_out_within_s`` of candidate ``i``."""
+    s, n = candidates[i], 0
+    for j, o in enumerate(candidates):
+        if j == i or tim[i] is None or tim[j] is None:
+            continue
+        if o.end > s.start - th.drawn_out_within_s and o.start < s.end + th.drawn_out_within_s \
+                and float(np.linalg.norm(tim[i] - tim[j])) > th.same_sound_mfcc:
+            n += 1
+    return n
 
 
 def _loose_neighbour(s: HeldSound, lexical: list[tuple[int, Word]], speech: list[Interval],
