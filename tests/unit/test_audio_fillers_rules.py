@@ -307,3 +307,18 @@ def test_held_vowel_among_other_drawn_out_vowels_is_a_syllable_not_a_filler() ->
         assert len(got) == expect, verdicts
         if not expect:
             assert any("drawn-out" in v.reason for v in verdicts if abs(v.sound.start - mid) < 0.1)
+
+
+def test_word_stretched_across_a_held_sound_standing_alone_between_silences_swallowed_it() -> None:
+    # "Mon- ... hm ... -treal": the hum is its own stretch of speech, silences either side
+    hm = level(murmur(source(np.linspace(100, 97, int(0.37 * SR)))))
+    audio, (a, b, c) = place(_syllables(4), hm, _syllables(4), gap=0.5)
+    speech = [Interval(a, a + 0.44), Interval(b, b + 0.4), Interval(c, c + 0.44)]
+    # Whisper's one word runs from the first syllables over the hum into the last ones
+    words = [Word("a", a - 0.3, a), Word("lot", a, c + 0.44)]
+    fillers, verdicts = found(audio, words, speech)
+    assert len(fillers) == 1 and abs(fillers[0].start - b) < 0.08, verdicts
+    # a word lying over the hum alone (no body in other stretches) is that word, not a filler
+    words = [Word("Montreal", a, a + 0.44), Word("hmm-like", b - 0.02, b + 0.4), Word("forced", c, c + 0.44)]
+    fillers, verdicts = found(audio, words, speech)
+    assert fillers == [], verdicts

@@ -631,7 +631,8 @@ def classify(
           its words is no evidence;
     5. it lies under one word that is much longer than its letters warrant, or it is a speech
        stretch of its own while the word's body lies beyond a silence (the word swallowed it),
-       at that word's start or end with a silence between it and the rest of the word -> a
+       at that word's start or end with a silence between it and the rest of the word, or in
+       its middle as a stretch of speech of its own (silences on both sides) -> a
        filler, unless it is the end of a sentence-final word ending in a vowel or sonorant (a
        held word at a sentence end is not a filler);
     6. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
@@ -723,7 +724,8 @@ def classify(
         # or the held sound is a stretch of speech of its own between silences while the word's
         # body lies in another stretch: a word has no silence of 0.2 s inside it, so Whisper's
         # word reaches over a separate sound ("uh ... and")
-        longer = longer or _split_from_word(s, w, speech)
+        apart = _split_from_word(s, w, speech)
+        longer = longer or apart
         at_start = s.start - a <= 0.12
         at_end = b - s.end <= 0.15
         # the rest of the word must be set off from the held sound by a silence: "uh ... we"
@@ -731,7 +733,7 @@ def classify(
         if frames is not None:
             at_start = at_start and not _joined(s, frames, th, before=False)
             at_end = at_end and not _joined(s, frames, th, before=True)
-        if longer and (at_start or at_end):
+        if longer and (at_start or at_end or apart):
             last = i == len(words) - 1
             if at_end and not at_start and (last or ends_sentence(w.text)) and ends_in_sonorant(w.text):
                 verdicts.append(Verdict(s, False, "held end of a sentence-final word"))
