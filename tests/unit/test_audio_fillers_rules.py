@@ -322,3 +322,42 @@ def test_word_stretched_across_a_held_sound_standing_alone_between_silences_swal
     words = [Word("Montreal", a, a + 0.44), Word("hmm-like", b - 0.02, b + 0.4), Word("forced", c, c + 0.44)]
     fillers, verdicts = found(audio, words, speech)
     assert fillers == [], verdicts
+
+
+# ---- short members of a run ----------------------------------------------------------------------
+
+def _uh(dur: float, f0: float = 101.0, formants=(500, 1500, 2500)) -> np.ndarray:
+    return level(schwa(source(np.linspace(f0, f0 * 0.99, int(dur * SR))), formants))
+
+
+def test_a_short_uh_counts_when_it_repeats_a_run_of_the_same_uh() -> None:
+    # "uh (0.13 s) ... uh ... uh": the first is too short to count alone, the run vouches for it
+    for first, expect in ((_uh(0.13), 3), (_uh(0.13, formants=(300, 2300, 2600)), 2)):
+        audio, (a, b, c, d) = place(first, _uh(0.4), _uh(0.4), _syllables(5), gap=0.4)
+        words = [Word("so", 0.0, 0.2), Word("Montreal", d, d + 0.55)]
+        fillers, verdicts = found(audio, words)
+        assert len(fillers) == expect, verdicts
+        assert any(abs(f.start - a) < 0.06 for f in fillers) == (expect == 3)
+
+
+def test_a_short_fragment_next_to_a_held_uh_is_not_a_second_filler() -> None:
+    # the same 0.13 s sound 0.08 s before a held "uh" (an onset the merge left apart): one filler
+    frag, uh = _uh(0.13), _uh(0.4)
+    gap = np.zeros(int(0.08 * SR), np.float32)
+    audio, (a, b, c) = place(np.concatenate([frag, gap, uh]), _uh(0.4), _syllables(5), gap=0.4)
+    words = [Word("so", 0.0, 0.2), Word("Montreal", c, c + 0.55)]
+    fillers, verdicts = found(audio, words)
+    assert len(fillers) == 2, verdicts
+
+
+def test_run_of_the_same_uh_counts_even_right_after_a_word_that_could_be_held() -> None:
+    # "Montreal," runs straight on into "uh", then two more of the same "uh" after pauses
+    syl = level(np.concatenate([schwa(source(np.full(int(0.11 * SR), 110.0)), (f1, f2, 2600))
+                                for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]))
+    first = np.concatenate([syl, _uh(0.35)])
+    for parts, expect in (((first, _uh(0.4), _uh(0.4)), 3), ((first,), 0)):
+        audio, starts = place(*parts, _syllables(5), gap=0.4)
+        t0, end = starts[0], starts[-1]
+        words = [Word("Montreal,", t0, t0 + 0.33), Word("forced", end, end + 0.55)]
+        fillers, verdicts = found(audio, words)
+        assert len(fillers) == expect, verdicts

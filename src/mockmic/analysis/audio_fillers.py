@@ -611,22 +611,23 @@ def classify(
     Rules, in order:
 
     1. it must have the shape of a filled pause (:func:`is_filler_like`); a short one (from
-       ``min_isolated_s``) only when it is alone between silences where no word was transcribed;
+       ``min_isolated_s``) only when it is alone between silences where no word was transcribed,
+       or when it is one more of a run of the same sound (:func:`_short_repeats`);
     2. a hesitation word in the transcript within 0.3 s already counts it (each transcript filler
        accounts for one held sound, the nearest);
     3. with no transcript at all, it must stand apart from speech: a drop in level just before and
        just after it (a filler between words, not a lengthened vowel inside or ending one);
     4. no word covers it (at most 35% of it under transcribed words, each word trimmed to where
-       something sounds: VAD speech or a held sound) -> a filler Whisper dropped, unless
-       a. it runs on with no silence from a word just before (ending up to 0.25 s into it, or
+       something sounds: VAD speech or a held sound):
+       a. one of a run of the same held sound (:func:`_repeated_sounds`) -> a filler;
+       otherwise a filler Whisper dropped, unless
+       b. it runs on with no silence from a word just before (ending up to 0.25 s into it, or
           squeezed whole into its start) that closes a clause or sentence and ends in a vowel or
           sonorant (Whisper ends words early: that is the word's last sound held; "forced,"
           cannot be held on, "Montreal," can);
-       then, if it is one of a run of the same held sound (:func:`_repeated_sounds`), a filler;
-       otherwise not a filler when
-       b. two or more held sounds of other vowels lie within 1 s of it (drawn-out syllables),
-       c. a transcribed word next to it spans more than 0.6 s of VAD silence, or
-       d. more than 1 s of sound between the words either side is neither a word nor a held
+       c. two or more held sounds of other vowels lie within 1 s of it (drawn-out syllables),
+       d. a transcribed word next to it spans more than 0.6 s of VAD silence, or
+       e. more than 1 s of sound between the words either side is neither a word nor a held
           filler-shaped sound: in both cases Whisper's timing has come loose there, and a gap in
           its words is no evidence;
     5. it lies under one word that is much longer than its letters warrant, or it is a speech
@@ -651,11 +652,20 @@ def classify(
         return False
 
     candidates = [s for s in sounds if is_filler_like(s, th) or (have_transcript and is_filler_like(s, th, isolated=True) and lone(s))]
+    tim = _timbres(candidates, frames, th) if frames is not None else [None] * len(candidates)
+    repeated = _repeated_sounds(candidates, tim, th)
+    if frames is not None and have_transcript and repeated:
+        # a run of the same "uh" vouches for its short members too (see _short_repeats)
+        for s, t in _short_repeats(sounds, candidates, tim, repeated, frames, th):
+            candidates.append(s)
+            tim.append(t)
+            repeated.add(id(s))
+        order = sorted(range(len(candidates)), key=lambda k: candidates[k].start)
+        candidates = [candidates[k] for k in order]
+        tim = [tim[k] for k in order]
     for s in sounds:
         if s not in candidates:
             verdicts.append(Verdict(s, False, "not steady or not filler length"))
-    tim = _timbres(candidates, frames, th) if frames is not None else [None] * len(candidates)
-    repeated = _repeated_sounds(candidates, tim, th)
     # words are trimmed to where something sounds: VAD speech or a held voiced sound
     spans = _sounding(speech, sounds)
     # rule 2: one-to-one claim of held sounds by transcript hesitation words
@@ -689,16 +699,17 @@ def classify(
         covered = sum(c[0] for c in cover) / s.duration
         if covered <= 0.35:
             prev = _word_before(s, lexical, spans)
-            if prev is not None and frames is not None and _joined(s, frames, th, before=True) \
+            if id(s) in repeated:
+                # the same held vowel again and again at one pitch ("uh ... uh ... uh"): a run of
+                # fillers explains itself, whatever Whisper's timing around it, even right after
+                # a word that could have been held on ("Montreal, uh, uh")
+                verdicts.append(Verdict(s, True, "no word covers it; one of a run of the same sound"))
+            elif prev is not None and frames is not None and _joined(s, frames, th, before=True) \
                     and (prev[0] == len(words) - 1 or ends_clause(prev[1].text)) \
                     and ends_in_sonorant(prev[1].text):
                 # Whisper ends words early; a voice running on without a break from a word that
                 # closes a clause or sentence is that word held, not a filler
                 verdicts.append(Verdict(s, False, f"held end of {prev[1].text!r}"))
-            elif id(s) in repeated:
-                # the same held vowel again and again at one pitch ("uh ... uh ... uh"): a run of
-                # fillers explains itself, whatever Whisper's timing around it
-                verdicts.append(Verdict(s, True, "no word covers it; one of a run of the same sound"))
             elif (drawn := _drawn_out_neighbours(j, candidates, tim, th)) >= th.drawn_out_neighbours:
                 # one steady vowel after another, each a different vowel: the speaker is drawing
                 # out the syllables of words ("Mooon-treee-aaal"), and a held sound among them is
@@ -815,6 +826,31 @@ def _repeated_sounds(candidates: list[HeldSound], tim: list[np.ndarray | None], 
             pitch = float(_fold_harmonic(np.array([12 * np.log2(o.f0_hz / s.f0_hz)]))[0])
             if pitch <= 3.0 and float(np.linalg.norm(tim[i] - tim[j])) <= th.same_sound_mfcc:
                 out.add(id(s))
+                break
+    return out
+
+
+def _short_repeats(sounds: list[HeldSound], candidates: list[HeldSound], tim: list[np.ndarray | None],
+                   repeated: set[int], fr: Frames, th: Thresholds) -> list[tuple[HeldSound, np.ndarray]]:
+    """Held sounds too short to be candidates on their own (from ``min_isolated_s``, 80 ms) that
+    are one more of a run of the same sound: same timbre and pitch as a candidate in a run (see
+    :func:`_repeated_sounds`) within ``repeat_within_s``, and more than 0.12 s from every
+    candidate (closer, it is a fragment of that sound, the gap ``merge_held`` bridges).
+
+    A speaker stuck on "uh ... uh ... uh" clips some of them to 0.1 s; measured on the shared
+    ``mfa_uhuh`` clip, a 0.09 s "uh" after "Montreal," matches the run's other "uh"s at a timbre
+    distance of 5-8 (different vowels measure 35-90)."""
+    short = [s for s in sounds if s not in candidates and is_filler_like(s, th, isolated=True)]
+    runs = [(c, t) for c, t in zip(candidates, tim) if id(c) in repeated and t is not None]
+    out: list[tuple[HeldSound, np.ndarray]] = []
+    for s, t in zip(short, _timbres(short, fr, th)):
+        if t is None or any(c.start - 0.12 <= s.end and s.start <= c.end + 0.12 for c in candidates):
+            continue
+        for c, ct in runs:
+            pitch = float(_fold_harmonic(np.array([12 * np.log2(c.f0_hz / s.f0_hz)]))[0])
+            if abs(c.start - s.start) <= th.repeat_within_s and pitch <= 3.0 \
+                    and float(np.linalg.norm(t - ct)) <= th.same_sound_mfcc:
+                out.append((s, t))
                 break
     return out
 
