@@ -15,7 +15,7 @@ import numpy as np
 
 from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.analysis.delivery import build_report
-from mockmic.analysis.fillers import lexical_fillers
+from mockmic.analysis.fillers import fillers_written_as_words, lexical_fillers
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Filler, Interval, Report, Target, Transcript, Word
 from mockmic.speech import SpeechScan, scan_speech
@@ -148,6 +148,7 @@ class Analyzer:
         words = transcript.words
         lex, used = lexical_fillers(words)
         audio_fillers = audio_fillers_long(audio, transcript, speech, self.transcriber)
+        used = used | fillers_written_as_words(words, audio_fillers)
         report = build_report(
             file=file,
             model=self.transcriber.name,

@@ -25,6 +25,7 @@ from mockmic.analysis.trends import (
     question_series,
     summarize_question,
 )
+from mockmic.analysis.fillers import audio_fillers_to_show
 from mockmic.config import Thresholds
 from mockmic.core import Report
 
@@ -112,9 +113,8 @@ def transcript_tokens(report: Report, *, pause_min_s: float = PAUSE_SHOWN_S) -> 
     events: list[tuple[float, int, Token]] = []
     for w in report.words:
         events.append((w.start, 1, Token("filler" if w.filler else "word", w.text.strip(), w.start)))
-    for f in report.fillers.items:
-        if f.source == "audio":
-            events.append((f.start, 1, Token("audio_filler", f.text.strip("() "), f.start)))
+    for f in audio_fillers_to_show(report.words, report.fillers.items):
+        events.append((f.start, 1, Token("audio_filler", f.text.strip("() "), f.start)))
     for p in report.pauses:
         if p.duration_s >= pause_min_s:
             events.append((p.start, 0, Token("pause", f"{p.duration_s:.1f}s", p.start, p.duration_s,

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mockmic.analysis.fillers import audio_fillers_to_show
 from mockmic.core import Report
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -35,9 +36,8 @@ def transcript_text(report: Report, *, current: int | None = None, pause_min_s: 
         if i == current:
             style = "bold reverse" + (" yellow" if w.filler else "")
         events.append((w.start, 1, w.text.strip(), style))
-    for f in report.fillers.items:
-        if f.source == "audio":
-            events.append((f.start, 1, f"({f.text.strip('() ')})", "bold magenta"))
+    for f in audio_fillers_to_show(report.words, report.fillers.items):
+        events.append((f.start, 1, f"({f.text.strip('() ')})", "bold magenta"))
     for p in report.pauses:
         if p.duration_s >= pause_min_s:
             style = "bold red" if p.location == "mid_sentence" else "cyan"

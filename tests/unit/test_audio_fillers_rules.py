@@ -361,3 +361,47 @@ def test_run_of_the_same_uh_counts_even_right_after_a_word_that_could_be_held() 
         words = [Word("Montreal,", t0, t0 + 0.33), Word("forced", end, end + 0.55)]
         fillers, verdicts = found(audio, words)
         assert len(fillers) == expect, verdicts
+
+
+# ---- "uh" written as "a" -------------------------------------------------------------------------
+
+def test_held_schwa_alone_between_pauses_written_a_is_a_filler() -> None:
+    uh = _uh(0.4)
+    audio, (a, b, c) = place(_syllables(4), uh, _syllables(4), gap=0.4)
+    speech = [Interval(a, a + 0.44), Interval(b, b + 0.4), Interval(c, c + 0.44)]
+    for word, expect in (("a", 1), ("the", 0)):
+        words = [Word("we", a, a + 0.44), Word(word, b, b + 0.4), Word("doctor", c, c + 0.44)]
+        fillers, verdicts = found(audio, words, speech)
+        assert len(fillers) == expect and all(abs(f.start - b) < 0.08 for f in fillers), verdicts
+    # the article said joined to its noun (no pause between): a slow "a", not a filler
+    audio, (a, b) = place(_syllables(4), np.concatenate([uh, _syllables(4)]), gap=0.4)
+    speech = [Interval(a, a + 0.44), Interval(b, b + 0.84)]
+    words = [Word("we", a, a + 0.44), Word("a", b, b + 0.4), Word("doctor", b + 0.4, b + 0.84)]
+    fillers, verdicts = found(audio, words, speech)
+    assert fillers == [], verdicts
+
+
+def test_an_a_that_is_a_filler_leaves_the_word_count_and_shows_once() -> None:
+    from mockmic.analysis.delivery import build_report
+    from mockmic.analysis.fillers import fillers_written_as_words
+    from mockmic.config import Thresholds
+    from mockmic.core import Filler, Target
+    from mockmic.export import transcript_tokens
+    from mockmic.render import transcript_text
+
+    words = [Word("We", 0.5, 0.7), Word("need", 0.7, 1.0), Word("a", 1.6, 1.8), Word("doctor.", 2.6, 3.1)]
+    for filler_at, expect_words in (((1.5, 1.95), 3), ((2.0, 2.4), 4)):
+        audio = [Filler("(uh)", *filler_at, "hesitation", "audio")]
+        used = fillers_written_as_words(words, audio)
+        report = build_report(file="x.wav", model="t", duration_s=4.0, words=words,
+                              speech=[Interval(0.5, 1.0), Interval(1.5, 2.4), Interval(2.6, 3.1)],
+                              fillers=audio, filler_word_indices=used, target=Target(1.0, 10.0),
+                              thresholds=Thresholds())
+        assert report.word_count == expect_words and report.fillers.count == 1
+        shown = transcript_text(report).plain
+        kinds = [t.kind for t in transcript_tokens(report)]
+        if expect_words == 3:  # the "a" is the filler: shown once, as a marked word
+            assert "(uh)" not in shown and shown.count(" a ") == 1
+            assert kinds.count("filler") == 1 and "audio_filler" not in kinds
+        else:  # a filler beside the word: both shown
+            assert "(uh)" in shown and kinds.count("audio_filler") == 1 and "filler" not in kinds

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mockmic.analysis.text import ends_clause, ends_sentence
+from mockmic.analysis.text import ends_clause, ends_sentence, norm_token
 from mockmic.core import SAMPLE_RATE, Filler, Interval, Word
 
 RATE = 8_000
@@ -96,6 +96,9 @@ class Thresholds:
     looks."""
     drawn_out_within_s: float = 1.0
     """How near (gap in seconds) another held sound must be to count for ``drawn_out_neighbours``."""
+    min_lone_a_s: float = 0.3
+    """Shortest held sound, alone between two pauses, that counts as a filler even though Whisper
+    wrote the word "a" over it (see :func:`classify`, rule 6)."""
     max_unexplained_s: float = 1.0
     """Most sound (seconds; ~3-4 syllables) between two transcribed words that neither a word
     nor a held filler-shaped sound accounts for, before a gap in the words stops being taken as a
@@ -636,7 +639,10 @@ def classify(
        its middle as a stretch of speech of its own (silences on both sides) -> a
        filler, unless it is the end of a sentence-final word ending in a vowel or sonorant (a
        held word at a sentence end is not a filler);
-    6. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
+    6. a held sound of ``min_lone_a_s`` or more that is a stretch of speech of its own (pauses
+       on both sides) under the word "a" -> a filler: "uh" and the article are the same schwa,
+       and an article is said joined to its noun, not alone between pauses;
+    7. otherwise it is part of a word (a lengthened vowel in "theee", a slow word): not a filler.
     """
     verdicts: list[Verdict] = []
     hes = [w for w in words if is_hesitation(w.text)]
@@ -751,6 +757,11 @@ def classify(
             else:
                 verdicts.append(Verdict(s, True, f"swallowed by over-long word {w.text!r}"))
             continue
+        if norm_token(w.text) == "a" and s.duration >= th.min_lone_a_s and _own_stretch(s, speech):
+            # "uh" and the article "a" are one sound (a schwa), and Whisper writes one for the
+            # other; an article is said joined to its noun, not held alone between two pauses
+            verdicts.append(Verdict(s, True, f"held alone between pauses, written {w.text!r}"))
+            continue
         verdicts.append(Verdict(s, False, f"part of the word {w.text!r}"))
     verdicts.sort(key=lambda v: v.sound.start)
     return verdicts
@@ -772,13 +783,20 @@ def ends_in_sonorant(text: str) -> bool:
     return w[-1] in "aeiouylrmnw" or w.endswith("ng")
 
 
+def _own_stretch(s: HeldSound, speech: list[Interval], own: float = 0.6) -> Interval | None:
+    """The VAD speech stretch around the middle of ``s`` when ``s`` makes up at least ``own`` of
+    it (the held sound is a stretch of speech of its own, pauses on both sides), else None."""
+    mid = 0.5 * (s.start + s.end)
+    home = next((iv for iv in speech if iv.start <= mid <= iv.end), None)
+    return home if home is not None and s.duration >= own * home.duration else None
+
+
 def _split_from_word(s: HeldSound, w: Word, speech: list[Interval], *, own: float = 0.6,
                      body_s: float = 0.08) -> bool:
     """Whether ``s`` makes up most (``own``) of its VAD speech stretch and the word ``w`` has at
     least ``body_s`` of speech in other stretches."""
-    mid = 0.5 * (s.start + s.end)
-    home = next((iv for iv in speech if iv.start <= mid <= iv.end), None)
-    if home is None or s.duration < own * home.duration:
+    home = _own_stretch(s, speech, own)
+    if home is None:
         return False
     elsewhere = sum(_overlap(w.start, w.end, iv.start, iv.end) for iv in speech if iv is not home)
     return elsewhere >= body_s

@@ -268,3 +268,30 @@ def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes) -> bool:
     if prev in _LIKE_FILLER_BEFORE and nxt not in _LIKE_COMPARE_AFTER and nxt not in {"a", "an"}:
         return True  # "it was like the worst", "and like my sleep"
     return False
+
+
+def _inside(t0: float, t1: float, f: Filler) -> bool:
+    mid = 0.5 * (t0 + t1)
+    return f.start <= mid <= f.end
+
+
+def fillers_written_as_words(words: list[Word], audio_fillers: list[Filler]) -> set[int]:
+    """Indices of the words "a" that lie inside a filler found in the audio.
+
+    "uh" and the article "a" are one sound, and Whisper writes one for the other; when the audio
+    stage has counted a held sound under such an "a" as a filler, that word is the filler and not
+    a word of the answer (it leaves the word count and the rate, and shows as a filler)."""
+    return {
+        i for i, w in enumerate(words)
+        if norm_token(w.text) == "a" and any(_inside(w.start, w.end, f) for f in audio_fillers)
+    }
+
+
+def audio_fillers_to_show(words, fillers: list[Filler]) -> list[Filler]:
+    """The audio fillers a transcript view inserts as "(uh)"/"(um)": all but those already shown
+    by a word marked as a filler lying inside them (see :func:`fillers_written_as_words`).
+    ``words`` are report words (``start``, ``end``, ``filler``)."""
+    return [
+        f for f in fillers
+        if f.source == "audio" and not any(w.filler and _inside(w.start, w.end, f) for w in words)
+    ]
