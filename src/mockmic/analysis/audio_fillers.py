@@ -838,14 +838,19 @@ def _repeated_sounds(candidates: list[HeldSound], tim: list[np.ndarray | None], 
     (measured: 5-13 between the "uh"s of one speaker, 35-90 between the syllables of a word)."""
     out: set[int] = set()
     for i, s in enumerate(candidates):
-        for j, o in enumerate(candidates):
-            if j == i or tim[i] is None or tim[j] is None or abs(o.start - s.start) > th.repeat_within_s:
-                continue
-            pitch = float(_fold_harmonic(np.array([12 * np.log2(o.f0_hz / s.f0_hz)]))[0])
-            if pitch <= 3.0 and float(np.linalg.norm(tim[i] - tim[j])) <= th.same_sound_mfcc:
-                out.add(id(s))
-                break
+        if any(j != i and _same_sound(s, tim[i], o, tim[j], th) for j, o in enumerate(candidates)):
+            out.add(id(s))
     return out
+
+
+def _same_sound(a: HeldSound, ta: np.ndarray | None, b: HeldSound, tb: np.ndarray | None,
+                th: Thresholds) -> bool:
+    """Whether two held sounds are the same sound said again: within ``repeat_within_s``, pitch
+    within 3 semitones (harmonic slips folded), timbres within ``same_sound_mfcc``."""
+    if ta is None or tb is None or abs(a.start - b.start) > th.repeat_within_s:
+        return False
+    pitch = float(_fold_harmonic(np.array([12 * np.log2(b.f0_hz / a.f0_hz)]))[0])
+    return pitch <= 3.0 and float(np.linalg.norm(ta - tb)) <= th.same_sound_mfcc
 
 
 def _short_repeats(sounds: list[HeldSound], candidates: list[HeldSound], tim: list[np.ndarray | None],
@@ -864,12 +869,8 @@ def _short_repeats(sounds: list[HeldSound], candidates: list[HeldSound], tim: li
     for s, t in zip(short, _timbres(short, fr, th)):
         if t is None or any(c.start - 0.12 <= s.end and s.start <= c.end + 0.12 for c in candidates):
             continue
-        for c, ct in runs:
-            pitch = float(_fold_harmonic(np.array([12 * np.log2(c.f0_hz / s.f0_hz)]))[0])
-            if abs(c.start - s.start) <= th.repeat_within_s and pitch <= 3.0 \
-                    and float(np.linalg.norm(t - ct)) <= th.same_sound_mfcc:
-                out.append((s, t))
-                break
+        if any(_same_sound(s, t, c, ct, th) for c, ct in runs):
+            out.append((s, t))
     return out
 
 
