@@ -166,14 +166,20 @@ def test_gap_in_words_is_no_filler_when_seconds_of_speech_are_unaccounted_for() 
     assert len(fillers) == 1 and abs(fillers[0].start - b) < 0.1
 
 
-# ---- held end of a word that Whisper ended late ------------------------------------------------
-
-def test_held_vowel_starting_inside_a_clause_final_word_is_that_word() -> None:
-    # three quick syllables running straight on into a held vowel, on one breath
+def _syllables_into_held_vowel() -> tuple[np.ndarray, float]:
+    """Three quick syllables running straight on into a 0.6 s held vowel, on one breath; the held
+    vowel starts 0.33 s after the returned start time."""
     syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
            for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
     held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
     audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    return audio, t0
+
+
+# ---- held end of a word that Whisper ended late ------------------------------------------------
+
+def test_held_vowel_starting_inside_a_clause_final_word_is_that_word() -> None:
+    audio, t0 = _syllables_into_held_vowel()
     held_start = t0 + 0.33
     # Whisper's "Montreal," ends 0.15 s after the held vowel began, then nothing until "forced"
     words = [Word("Montreal,", t0, held_start + 0.15), Word("forced", t0 + 1.6, t0 + 1.9)]
@@ -227,10 +233,7 @@ def test_voiced_sound_cannot_be_the_held_end_of_a_word_ending_voiceless() -> Non
 
     assert [ends_in_sonorant(w) for w in ("Montreal,", "aligner.", "day.", "home", "called")] == [True] * 5
     assert [ends_in_sonorant(w) for w in ("forced,", "asked", "like", "once.", "patients,")] == [False] * 5
-    syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
-           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
-    held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
-    audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    audio, t0 = _syllables_into_held_vowel()
     after = [Word("aligner", t0 + 1.6, t0 + 1.9)]
     # "Montreal," can end on a held "l"/vowel: the sound running on from it is that word
     fillers, _ = found(audio, [Word("Montreal,", t0, t0 + 0.33)] + after)
@@ -260,10 +263,7 @@ def test_run_of_the_same_held_vowel_counts_even_where_the_words_came_loose() -> 
 # ---- drawn-out speech (the shared mfa_long clip: "Mooon-treee-aaal fooorced ...") ----------------
 
 def test_last_word_squeezed_into_the_start_of_its_held_vowel_is_that_word() -> None:
-    syl = [schwa(source(np.full(int(0.11 * SR), 115.0)), (f1, f2, 2600))
-           for f1, f2 in [(300, 2300), (700, 1200), (450, 900)]]
-    held = schwa(source(np.linspace(115, 110, int(0.6 * SR))))
-    audio, (t0,) = place(level(np.concatenate(syl + [held])))
+    audio, t0 = _syllables_into_held_vowel()
     held_start = t0 + 0.33
     # Whisper puts the whole last word 0.08-0.22 s into the held vowel (it starts after the sound)
     before = [Word("Montreal", t0 - 0.5, t0 - 0.2), Word("forced", t0 - 0.2, held_start - 0.05)]

@@ -9,10 +9,11 @@ initial so / well / okay so) are fillers only where they carry no content: "I li
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mockmic.analysis.text import ends_clause, ends_sentence, norm_token
-from mockmic.core import Filler, Word
+from mockmic.core import Filler, ReportWord, Word
 
 _HESITATION = re.compile(
     r"^(u+h+m*|u+m+|e+r+m*|e+h+|a+h+|a+h+m+|h+m+|m+h*m+|u+h+u+h+|h+u+h+|e+m{2,}|mm+-?hmm+)$"
@@ -287,10 +288,9 @@ def fillers_written_as_words(words: list[Word], audio_fillers: list[Filler]) -> 
     }
 
 
-def audio_fillers_to_show(words, fillers: list[Filler]) -> list[Filler]:
+def audio_fillers_to_show(words: Sequence[ReportWord], fillers: list[Filler]) -> list[Filler]:
     """The audio fillers a transcript view inserts as "(uh)"/"(um)": all but those already shown
-    by a word marked as a filler lying inside them (see :func:`fillers_written_as_words`).
-    ``words`` are report words (``start``, ``end``, ``filler``)."""
+    by a word marked as a filler lying inside them (see :func:`fillers_written_as_words`)."""
     return [
         f for f in fillers
         if f.source == "audio" and not any(w.filler and _inside(w.start, w.end, f) for w in words)
