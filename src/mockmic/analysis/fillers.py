@@ -291,7 +291,8 @@ def fillers_written_as_words(words: list[Word], audio_fillers: list[Filler]) -> 
 def audio_fillers_to_show(words: Sequence[ReportWord], fillers: list[Filler]) -> list[Filler]:
     """The audio fillers a transcript view inserts as "(uh)"/"(um)": all but those already shown
     by a word marked as a filler lying inside them (see :func:`fillers_written_as_words`)."""
+    marked = [w for w in words if w.filler]  # few; the transcript views call this on every redraw
     return [
         f for f in fillers
-        if f.source == "audio" and not any(w.filler and _inside(w.start, w.end, f) for w in words)
+        if f.source == "audio" and not any(_inside(w.start, w.end, f) for w in marked)
     ]
