@@ -314,25 +314,51 @@ class HistoryImporter:
             sys.exit(ExitCode.USAGE)
 
     def add(self, res: FileResult) -> str | None:
-        """Import one result; returns a one-line problem, or None."""
-        import soundfile as sf
+        """Import one result; returns a one-line problem, or None.
 
+        The audio goes into a file claimed for this attempt alone (see ``new_audio_path``); when
+        anything fails that file is removed again, so a full disk leaves no empty FLAC behind.
+        """
         from mockmic.audio.io import AudioError, decode_file
-        from mockmic.storage import StoreError
+        from mockmic.storage import StoreError, write_private
 
         with self._lock:
+            dest: Path | None = None
             try:
                 audio = decode_file(res.path).samples
+                flac = _flac_bytes(audio)
                 dest = self.store.new_audio_path(self.question_id or "imported", suffix=".flac")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                sf.write(str(dest), audio, 16000, format="FLAC", subtype="PCM_16")
+                write_private(dest, flac)
                 started = datetime.fromtimestamp(res.path.stat().st_mtime, tz=timezone.utc)
                 self.store.add_imported(res.report, dest, question_id=self.question_id,
                                         question_text=self.question_text, started_at=started)
-            except (AudioError, StoreError, OSError) as exc:
-                return f"{res.path}: not saved to the history ({exc})"
+            except (AudioError, StoreError, OSError, RuntimeError, MemoryError) as exc:
+                if dest is not None:
+                    dest.unlink(missing_ok=True)
+                return f"{res.path}: not saved to the history ({_one_line_reason(exc)})"
             self.saved += 1
         return None
+
+
+def _flac_bytes(audio: Any) -> bytes:
+    """16 kHz 16-bit mono FLAC, encoded in memory (written to disk in one checked step)."""
+    import io
+
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, audio, 16000, format="FLAC", subtype="PCM_16")
+    return buf.getvalue()
+
+
+def _one_line_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror.lower()}"
+    if isinstance(exc, MemoryError):
+        return "not enough memory"
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 def _print_summary(summary: BatchSummary, errors: list[str], out: Path | None, interrupted: bool) -> None:

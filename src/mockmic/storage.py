@@ -94,20 +94,50 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def new_audio_path(recordings: Path, question_id: str | None = None, suffix: str = ".wav") -> Path:
-    """A fresh file name for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``.
+    """A fresh file for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``.
 
-    A number is added when the name is taken (two attempts in the same second).
+    The name is claimed atomically: the file is created here, empty and private (0600), with
+    ``O_EXCL``, so two processes asking at the same moment (the app and a ``batch --save`` run,
+    or two batch runs) never get the same file. A number is added when the name is taken.
+    The caller writes into the returned file (and removes it if it ends up unused).
+
+    Raises:
+        OSError: the folder cannot be created or written.
     """
     now = datetime.now()
     folder = Path(recordings) / "audio" / now.strftime("%Y-%m")
+    make_private_dirs(folder)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", question_id or "free").strip("-.")[:60] or "free"
     stem = f"{now.strftime('%Y%m%d-%H%M%S')}-{slug}"
-    candidate = folder / f"{stem}{suffix}"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
+    n = 1
+    while True:
+        candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        os.close(fd)
+        return candidate
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents readable by the owner only (0700)."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    missing = []
+    p = folder
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(d, 0o700)  # mkdir's mode is masked by the umask; make it exact
 
 
 class StoreError(Exception):
@@ -523,18 +553,50 @@ class Store:
         }
 
     def delete_attempt(self, attempt_id: int) -> bool:
-        """Delete the row and its audio file. False when there was no such attempt."""
-        attempt = self.get(attempt_id)
-        if attempt is None:
-            return False
+        """Delete the row, and its audio file unless another attempt points to the same file.
+
+        False when there was no such attempt.
+        """
         with self._write() as conn:
+            row = conn.execute("SELECT audio_path FROM attempts WHERE id = ?",
+                               (attempt_id,)).fetchone()
+            if row is None:
+                return False
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
-        if attempt.audio_path is not None:
+            audio = self._abs(row["audio_path"])
+            shared = audio is not None and self._audio_in_use(conn, audio)
+        # the row is gone for good; a file still named by another attempt stays
+        if audio is not None and not shared:
             try:
-                attempt.audio_path.unlink()
+                audio.unlink()
             except FileNotFoundError:
                 pass
         return True
+
+    def _audio_in_use(self, conn: sqlite3.Connection, audio: Path) -> bool:
+        """Does any attempt row name ``audio`` (stored relative or absolute, or via a link)?"""
+        target = audio.absolute()
+        names = {self._rel(target), str(target)}
+        hit = conn.execute(
+            f"SELECT 1 FROM attempts WHERE audio_path IN ({', '.join('?' * len(names))}) LIMIT 1",
+            tuple(names),
+        ).fetchone()
+        if hit is not None:
+            return True
+        try:
+            ident = os.stat(target)
+        except OSError:
+            return False
+        # the same file under another spelling (a symlinked folder, ../): compare inodes
+        for (other,) in conn.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL"):
+            path = self._abs(other)
+            try:
+                st = os.stat(path)  # type: ignore[arg-type]
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == (ident.st_dev, ident.st_ino):
+                return True
+        return False
 
     def interrupted(self) -> list[Attempt]:
         """Attempts left ``recording``/``analyzing`` by a process that no longer runs."""
@@ -655,3 +717,19 @@ def recover_interrupted(
                              error=message)
         results.append(RecoveryResult(attempt.id, "recovered", float(duration or 0.0), message))
     return results
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` into ``path`` (created 0600 if missing), checking every write and syncing.
+
+    Raises ``OSError`` (e.g. ENOSPC); the caller decides whether to remove the file.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -6,6 +6,7 @@ says "analyzing" meanwhile). Escape discards the answer after a confirmation.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -95,12 +96,19 @@ class RecordingScreen(MockmicScreen[None]):
         app = self.mm
         q = self.question
         store = app.store
-        path = new_audio_path(app.settings.recordings if store is None else store.root, q.id)
+        folder = app.settings.recordings if store is None else store.root
+        try:
+            path = new_audio_path(folder, q.id)  # claims the file: no other writer gets this name
+        except OSError as exc:
+            self.post_message(RecordingFailed(f"cannot record into {folder}: "
+                                              f"{(exc.strerror or str(exc)).lower()}"))
+            return
         analysis = app.analysis_factory(q)
         recorder = app.recorder_factory(path, device=app.settings.input_device, on_chunk=analysis.feed)
         try:
             recorder.start()
         except Exception as exc:  # noqa: BLE001 - RecordingError and PortAudio errors: one line
+            _remove_if_empty(path)
             self.post_message(RecordingFailed(str(exc) or type(exc).__name__))
             return
         attempt_id = None
@@ -289,3 +297,12 @@ class RecordingScreen(MockmicScreen[None]):
         if self.mm.store is not None and self.attempt_id is not None:
             self.mm.store.delete_attempt(self.attempt_id)
         self.app.call_from_thread(self.mm.go_home)
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Drop the file claimed for a recording that never started (nothing was written to it)."""
+    try:
+        if path.stat().st_size == 0:
+            path.unlink()
+    except OSError:
+        pass
