@@ -37,9 +37,10 @@ def open_store(ctx: click.Context, db: Path | None) -> Any:
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout.")
 @click.option("--db", type=click.Path(path_type=Path), help="Attempt database (default: in the recordings folder).")
 @click.option("--no-history", is_flag=True, help="Leave out the per-question progress charts.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists (never the database or a recording).")
 @click.pass_context
 def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int | None, fmt: str | None,
-               out: Path | None, db: Path | None, no_history: bool) -> None:
+               out: Path | None, db: Path | None, no_history: bool, force: bool) -> None:
     """Write attempts (ids from `mockmic history`) or a session as a Markdown or HTML report.
 
     The HTML report is one self-contained file: charts drawn inline, nothing loaded from the network.
@@ -53,6 +54,11 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
     settings = _settings(ctx)
     store = open_store(ctx, db)
     try:
+        if out is not None:
+            problem = _refuse_out(out, store, settings, force)
+            if problem:
+                _err(problem)
+                sys.exit(ExitCode.USAGE)
         try:
             attempts, title = collect(store, attempt_ids, session_id)
         except LookupError as exc:
@@ -66,12 +72,66 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
         click.echo(text, nl=False)
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        _write_report(out, text.encode("utf-8"))
     except OSError as exc:
         _err(f"{out}: cannot write the report ({exc.strerror or exc})")
         sys.exit(ExitCode.SOME_FAILED)
     click.echo(f"wrote {out} ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''}, {fmt})", err=True)
+
+
+def _refuse_out(out: Path, store: Any, settings: Any, force: bool) -> str | None:
+    """Why ``export -o out`` must not write there, or None.
+
+    The attempt database (and its -wal/-shm files) and the recordings are never overwritten,
+    not even with ``--force``; any other existing file needs ``--force``.
+    """
+    from mockmic.storage import DB_NAME
+
+    target = out.expanduser()
+    resolved = target.resolve()
+    databases = {store.path, Path(settings.recordings) / DB_NAME}
+    own = {Path(f"{d}{tail}") for d in databases for tail in ("", "-wal", "-shm", "-journal")}
+    for path in own:
+        if path.resolve() == resolved or _same_file(path, target):
+            return f"{out}: that is the attempt database; choose another file for the report"
+    for root in {store.root, Path(settings.recordings)}:
+        audio = (root / "audio").resolve()
+        if resolved == audio or audio in resolved.parents:
+            return f"{out}: inside the recordings' audio folder; choose another place for the report"
+    if store.names_audio_file(target):
+        return f"{out}: that is an attempt's recording; choose another file for the report"
+    if target.is_dir():
+        return f"{out}: is a folder; give a file name for the report"
+    if (target.exists() or target.is_symlink()) and not force:
+        return f"{out}: already exists; pass --force to overwrite it"
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _write_report(out: Path, data: bytes) -> None:
+    """Write the report next to ``out`` privately (0600), then move it into place in one step."""
+    import os
+    import tempfile
+
+    from mockmic.storage import write_private
+
+    out = out.expanduser()
+    if not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".part", dir=out.parent)
+    os.close(fd)
+    try:
+        write_private(Path(tmp), data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @cli.command("history")

@@ -573,6 +573,11 @@ class Store:
                 pass
         return True
 
+    def names_audio_file(self, path: str | Path) -> bool:
+        """Is ``path`` the audio file of some attempt (under any spelling, or a hard link)?"""
+        with self._lock:
+            return self._audio_in_use(self._conn, Path(path))
+
     def _audio_in_use(self, conn: sqlite3.Connection, audio: Path) -> bool:
         """Does any attempt row name ``audio`` (stored relative or absolute, or via a link)?"""
         target = audio.absolute()

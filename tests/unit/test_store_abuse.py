@@ -6,6 +6,9 @@ No Whisper here: reports are built by hand and analyses are faked.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -74,3 +77,71 @@ def test_deleting_one_of_two_attempts_on_one_file_keeps_the_file(tmp_path: Path)
     assert audio.exists() and store.get(b).audio_path.exists()
     assert store.delete_attempt(b) is True
     assert not audio.exists()
+
+
+# --- 2. export never overwrites without --force, and never the store's own files ---------------
+
+def run_cli(*args: str, home: Path, cwd: Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="160", MOCKMIC_HOME=str(home))
+    env.pop("MOCKMIC_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "mockmic", *args], capture_output=True, text=True,
+                          cwd=cwd or home, env=env, timeout=timeout)
+
+
+@pytest.fixture
+def home_with_attempt(tmp_path: Path) -> tuple[Path, int, Path]:
+    home = tmp_path / "home"
+    store = Store(home / "recordings" / "mockmic.sqlite3")
+    audio = home / "recordings" / "audio" / "2026-01" / "20260101-101010-q.flac"
+    audio.parent.mkdir(parents=True)
+    audio.write_bytes(b"fLaC-not-really")
+    aid = store.add_imported(make_report(), audio, question_id="q", question_text="Q?")
+    store.close()
+    return home, aid, audio
+
+
+def test_export_refuses_to_overwrite_the_database_even_with_force(home_with_attempt) -> None:  # noqa: ANN001
+    home, aid, _audio = home_with_attempt
+    db = home / "recordings" / "mockmic.sqlite3"
+    for extra in ((), ("--force",)):
+        proc = run_cli("export", str(aid), "-o", str(db), *extra, home=home)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"mockmic: {db}: that is the attempt database; choose another file for the report"]
+    # also through another spelling of the same file
+    proc = run_cli("export", str(aid), "-o", "recordings/../recordings/mockmic.sqlite3-wal", "--force",
+                   home=home)
+    assert proc.returncode == 2 and "attempt database" in proc.stderr
+    proc = run_cli("history", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "not a usable" not in proc.stderr
+
+
+def test_export_refuses_to_overwrite_a_recording_even_with_force(home_with_attempt, tmp_path: Path) -> None:  # noqa: ANN001
+    home, aid, audio = home_with_attempt
+    link = tmp_path / "elsewhere.md"
+    os.link(audio, link)  # the same recording under another name, outside the folder
+    for target in (audio, link):
+        proc = run_cli("export", str(aid), "-o", str(target), "--force", home=home)
+        assert proc.returncode == 2, proc.stderr
+        assert "recording" in proc.stderr and "Traceback" not in proc.stderr
+    assert audio.read_bytes() == b"fLaC-not-really"
+
+
+def test_export_over_an_existing_file_needs_force(home_with_attempt, tmp_path: Path) -> None:  # noqa: ANN001
+    home, aid, _audio = home_with_attempt
+    out = tmp_path / "notes.md"
+    out.write_text("my own notes\n", encoding="utf-8")
+    proc = run_cli("export", str(aid), "-o", str(out), home=home)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == f"mockmic: {out}: already exists; pass --force to overwrite it"
+    assert out.read_text(encoding="utf-8") == "my own notes\n"
+    proc = run_cli("export", str(aid), "-o", str(out), "--force", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").startswith("#")
+    fresh = tmp_path / "new" / "report.html"
+    proc = run_cli("export", str(aid), "-o", str(fresh), home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert "<html" in fresh.read_text(encoding="utf-8").lower()
