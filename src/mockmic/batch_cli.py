@@ -60,7 +60,9 @@ class ReportWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.kind = path.suffix.lower()
-        self.fh: IO[str] = path.open("w", encoding="utf-8", newline="")
+        # transcripts of someone's answers: readable by its owner only
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.fh: IO[str] = open(fd, "w", encoding="utf-8", newline="")
         self._csv: csv.DictWriter[str] | None = None
         if self.kind == ".csv":
             self._csv = csv.DictWriter(self.fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
@@ -308,10 +310,13 @@ class HistoryImporter:
             q = load_bank(settings.prompts).get(question)
             text = q.text if q is not None else ""
         try:
-            return cls(Store.for_settings(settings), question, text)
+            store = Store.for_settings(settings)
         except StoreError as exc:
             _err(f"--save: {exc}")
             sys.exit(ExitCode.USAGE)
+        if store.notice:
+            _err(store.notice)
+        return cls(store, question, text)
 
     def add(self, res: FileResult) -> str | None:
         """Import one result; returns a one-line problem, or None.

@@ -23,10 +23,13 @@ def open_store(ctx: click.Context, db: Path | None) -> Any:
         _err(f"{path}: no attempt database here yet (record an answer first, or pass --db)")
         sys.exit(ExitCode.USAGE)
     try:
-        return Store(path)
+        store = Store(path, tighten=db is None)
     except StoreError as exc:
         _err(str(exc))
         sys.exit(ExitCode.USAGE)
+    if store.notice:
+        _err(store.notice)
+    return store
 
 
 @cli.command("export")

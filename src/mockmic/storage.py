@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -138,6 +139,57 @@ def make_private_dirs(folder: Path) -> None:
             pass
         else:
             os.chmod(d, 0o700)  # mkdir's mode is masked by the umask; make it exact
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file 0600 unless it exists (an empty file is an empty SQLite database)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def tighten_folder(folder: Path) -> str | None:
+    """Make a recordings folder that other users can read private; a one-line notice, or None.
+
+    The folder becomes 0700; the database files and everything under ``audio/`` and ``exports/``
+    lose their group and other permissions. A folder already private is left alone (so the
+    notice is given once). Never applied to the home folder or ``/``.
+    """
+    folder = Path(folder)
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    if not st.st_mode & 0o077:
+        return None
+    resolved = folder.resolve()
+    if resolved in (Path("/"), Path.home().resolve()):
+        return (f"{folder}: your recordings are readable by other users (mode "
+                f"{st.st_mode & 0o777:o}); keep them in a folder of their own")
+    try:
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        return (f"{folder}: your recordings are readable by other users (mode "
+                f"{st.st_mode & 0o777:o}) and could not be made private "
+                f"({(exc.strerror or str(exc)).lower()})")
+    private: list[Path] = [p for p in folder.glob(f"{DB_NAME}*")]
+    for sub in ("audio", "exports"):
+        top = folder / sub
+        if top.is_dir() and not top.is_symlink():
+            private.append(top)
+            for root, dirs, files in os.walk(top):
+                private.extend(Path(root) / name for name in (*dirs, *files))
+    for p in private:
+        try:
+            mode = p.lstat().st_mode
+            if mode & 0o077 and not stat.S_ISLNK(mode):
+                os.chmod(p, stat.S_IMODE(mode) & ~0o077)
+        except OSError:
+            pass
+    return (f"{folder}: your recordings were readable by other users (mode "
+            f"{st.st_mode & 0o777:o}); made the folder private (700)")
 
 
 class StoreError(Exception):
@@ -273,11 +325,22 @@ class Store:
     Open a second ``Store`` on the same file from another process (a batch run) freely.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, tighten: bool = False) -> None:
+        """Open (or create) the store at ``path``.
+
+        A new folder is created private (0700) and a new database file 0600 (SQLite gives its
+        -wal and -shm files the same mode). ``tighten`` (the recordings folder of the settings)
+        also makes an existing folder that others can read private; :attr:`notice` then says so.
+        """
         self.path = Path(path)
         self.root = self.path.parent
+        self.notice: str | None = None
+        """One line for the user about the folder's permissions (shown once), or None."""
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(self.root)
+            if tighten:
+                self.notice = tighten_folder(self.root)
+            _create_private(self.path)
             self._conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
                                          isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
@@ -302,7 +365,7 @@ class Store:
     @classmethod
     def for_settings(cls, settings: Any) -> Store:
         """The store in ``settings.recordings`` (``recordings/mockmic.sqlite3``)."""
-        return cls(Path(settings.recordings) / DB_NAME)
+        return cls(Path(settings.recordings) / DB_NAME, tighten=True)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -12,11 +12,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 import mockmic.storage as storage
 from mockmic.analysis.delivery import build_report
-from mockmic.config import Thresholds
+from mockmic.config import Settings, Thresholds
 from mockmic.core import Interval, Report, Target, Word
 from mockmic.storage import Store, new_audio_path
 
@@ -29,6 +31,14 @@ def make_report(n_words: int = 12, file: str = "x.wav") -> Report:
         speech=[Interval(0.5, end)], fillers=[], filler_word_indices=set(),
         target=Target(45, 60), thresholds=Thresholds(),
     )
+
+
+SR = 16_000
+
+
+def tone(seconds: float, freq: float = 220.0, amp: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
 class _FrozenClock(datetime):
@@ -145,3 +155,82 @@ def test_export_over_an_existing_file_needs_force(home_with_attempt, tmp_path: P
     proc = run_cli("export", str(aid), "-o", str(fresh), home=home)
     assert proc.returncode == 0, proc.stderr
     assert "<html" in fresh.read_text(encoding="utf-8").lower()
+
+
+# --- 3. private data: the folder 0700, its files 0600; a loose folder is tightened once ----------
+
+def mode(p: Path) -> int:
+    return p.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def usual_umask():  # noqa: ANN201
+    old = os.umask(0o022)  # what most systems use: new files 644 unless made private
+    yield
+    os.umask(old)
+
+
+def test_a_new_store_its_audio_and_exports_are_private(tmp_path: Path, usual_umask) -> None:  # noqa: ANN001
+    from mockmic.batch import FileResult
+    from mockmic.batch_cli import HistoryImporter, ReportWriter
+
+    home = tmp_path / "home"
+    store = Store.for_settings(Settings(home=home))
+    rec = home / "recordings"
+    assert mode(rec) == 0o700 and store.notice is None
+    claimed = store.new_audio_path("q")
+    assert mode(claimed) == 0o600 and mode(claimed.parent) == 0o700
+    assert mode(claimed.parent.parent) == 0o700
+    src = tmp_path / "answer.wav"
+    sf.write(src, tone(1.0), SR, subtype="PCM_16")
+    importer = HistoryImporter(store, "q", "Q?")
+    assert importer.add(FileResult(src, report=make_report(file=str(src)))) is None
+    (attempt,) = store.list_attempts(statuses=("imported",))
+    assert mode(attempt.audio_path) == 0o600
+    for name in ("mockmic.sqlite3", "mockmic.sqlite3-wal", "mockmic.sqlite3-shm"):
+        assert mode(rec / name) == 0o600, name
+    writer = ReportWriter(tmp_path / "report.jsonl")
+    writer.close()
+    assert mode(tmp_path / "report.jsonl") == 0o600
+    store.close()
+    out = tmp_path / "report.md"
+    proc = run_cli("export", str(attempt.id), "-o", str(out), home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert mode(out) == 0o600
+
+
+def test_tui_export_is_private(tmp_path: Path, usual_umask) -> None:  # noqa: ANN001
+    import threading
+    from types import SimpleNamespace
+
+    from mockmic.tui.screens.history import write_export
+
+    settings = Settings(home=tmp_path / "home")
+    store = Store.for_settings(settings)
+    aid = store.add_imported(make_report(), None, question_id="q")
+    app = SimpleNamespace(settings=settings, store=store, store_lock=threading.RLock())
+    path = write_export(app, "md", attempt_ids=(aid,))
+    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+
+
+def test_a_loose_recordings_folder_is_tightened_once_with_a_notice(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    rec = home / "recordings"
+    (rec / "audio" / "2025-01").mkdir(parents=True)
+    for p in (home, rec, rec / "audio", rec / "audio" / "2025-01"):
+        p.chmod(0o755)
+    old = rec / "audio" / "2025-01" / "old.wav"
+    old.write_bytes(b"RIFF")
+    old.chmod(0o644)
+    Store(rec / "mockmic.sqlite3").close()  # made by an older mockmic: world-readable
+    (rec / "mockmic.sqlite3").chmod(0o644)
+    proc = run_cli("history", home=home)
+    assert proc.returncode == 0, proc.stderr
+    notice = [line for line in proc.stderr.splitlines() if "readable by other users" in line]
+    assert notice == [f"mockmic: {rec}: your recordings were readable by other users (mode 755); "
+                      f"made the folder private (700)"]
+    assert mode(rec) == 0o700 and mode(rec / "mockmic.sqlite3") == 0o600
+    assert mode(old) == 0o600 and mode(rec / "audio") == 0o700
+    assert mode(home) == 0o755  # only the recordings folder is ours to change
+    again = run_cli("history", home=home)
+    assert again.returncode == 0 and "readable by other users" not in again.stderr

@@ -139,6 +139,9 @@ class MockmicApp(App[None]):
         if self.store_problem:
             self.notify(f"Attempts will not be saved: {self.store_problem}", severity="error",
                         timeout=20)
+        notice = getattr(self.store, "notice", None)
+        if notice:  # the recordings folder was readable by others and has been made private
+            self.notify(notice, title="Privacy", severity="warning", timeout=15)
         for err in self.bank.errors[:5]:
             self.notify(err, title="Question bank", severity="warning", timeout=10)
 

@@ -11,6 +11,7 @@ The screen needs from the app: ``store`` (see :mod:`mockmic.storage`), ``store_l
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,10 +72,13 @@ def write_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), sessi
         history = question_history(store, attempts)
     text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
                   history=history)
+    from mockmic.storage import make_private_dirs, write_private
+
     folder = exports_folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(folder)
     path = folder / export_name(attempt_ids, session_id, fmt)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text.encode("utf-8"))
+    os.chmod(path, 0o600)  # an export of the same name written by an older mockmic
     return path
 
 
