@@ -195,12 +195,14 @@ def summary_table(summary: BatchSummary) -> Any:
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
 @click.option("--save", is_flag=True,
               help="Import each analyzed file into the practice history (audio copied into recordings/).")
+@click.option("--again", is_flag=True,
+              help="With --save: import files even when the same file is already in the history.")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, parallel: str,
-          model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
+          parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
           no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
@@ -230,7 +232,17 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         for line in errors:  # a missing path is a failed entry in the report too
             writer.write(FileResult(Path(line.rsplit(":", 1)[0]), error=line.rsplit(":", 1)[1].strip()))
 
-    importer = HistoryImporter.open(settings, question) if save else None
+    importer = HistoryImporter.open(settings, question, again=again) if save else None
+    known = 0
+    if importer is not None:
+        files, known = importer.leave_out_known(files)
+        if known:
+            _err(f"skipped {known} file(s) already in the history (the same file was imported "
+                 f"before); --again imports them anyway")
+        if not files:
+            click.echo(f"nothing new to import: all {known} file(s) are already in the history",
+                       err=True)
+            sys.exit(ExitCode.SOME_FAILED if errors else ExitCode.OK)
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
@@ -272,7 +284,10 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
 
     _print_summary(summary, errors, out if writer is not None else None, interrupted)
     if importer is not None:
-        click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}", err=True)
+        also = (f"; {importer.duplicates} not added again (the same file is already in the history)"
+                if importer.duplicates else "")
+        click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
+                   err=True)
     if interrupted:
         busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
         if busy:
@@ -292,15 +307,39 @@ class HistoryImporter:
     """``batch --save``: each analyzed file becomes an ``imported`` attempt in the store, with
     its audio copied into recordings/ as 16 kHz FLAC so replay works after the original moves."""
 
-    def __init__(self, store: Any, question_id: str | None, question_text: str) -> None:
+    def __init__(self, store: Any, question_id: str | None, question_text: str, *,
+                 again: bool = False) -> None:
         self.store = store
         self.question_id = question_id
         self.question_text = question_text
+        self.again = again
+        """Import files whose bytes are already in the history (``--again``)."""
         self._lock = threading.Lock()
+        self._hashes: dict[Path, str] = {}
         self.saved = 0
+        self.duplicates = 0
+        """Files found already imported only at :meth:`add` (a copy earlier in this run, or
+        another run importing the same file at the same time)."""
+
+    def leave_out_known(self, files: list[Path]) -> tuple[list[Path], int]:
+        """The files to analyze (those not yet in the history, unless ``again``) and how many
+        were left out. A file that cannot be read is kept: its analysis will say why."""
+        from mockmic.storage import file_sha256
+
+        for f in files:
+            if f not in self._hashes and _regular_file(f):
+                try:
+                    self._hashes[f] = file_sha256(f)
+                except (OSError, RuntimeError):
+                    pass
+        if self.again:
+            return files, 0
+        known = self.store.imported_hashes(self._hashes.get(f) for f in files if f in self._hashes)
+        keep = [f for f in files if self._hashes.get(f) not in known]
+        return keep, len(files) - len(keep)
 
     @classmethod
-    def open(cls, settings: Any, question: str | None) -> HistoryImporter:
+    def open(cls, settings: Any, question: str | None, *, again: bool = False) -> HistoryImporter:
         from mockmic.storage import Store, StoreError
 
         text = ""
@@ -316,7 +355,7 @@ class HistoryImporter:
             sys.exit(ExitCode.USAGE)
         if store.notice:
             _err(store.notice)
-        return cls(store, question, text)
+        return cls(store, question, text, again=again)
 
     def add(self, res: FileResult) -> str | None:
         """Import one result; returns a one-line problem, or None.
@@ -335,14 +374,34 @@ class HistoryImporter:
                 dest = self.store.new_audio_path(self.question_id or "imported", suffix=".flac")
                 write_private(dest, flac)
                 started = datetime.fromtimestamp(res.path.stat().st_mtime, tz=timezone.utc)
-                self.store.add_imported(res.report, dest, question_id=self.question_id,
-                                        question_text=self.question_text, started_at=started)
+                digest = self._hashes.get(res.path)
+                if digest is None:
+                    from mockmic.storage import file_sha256
+
+                    digest = self._hashes[res.path] = file_sha256(res.path)
+                added = self.store.add_imported(
+                    res.report, dest, question_id=self.question_id,
+                    question_text=self.question_text, started_at=started,
+                    source_sha256=digest, again=self.again)
             except (AudioError, StoreError, OSError, RuntimeError, MemoryError) as exc:
                 if dest is not None:
                     dest.unlink(missing_ok=True)
                 return f"{res.path}: not saved to the history ({_one_line_reason(exc)})"
+            if added is None:  # a concurrent run imported the same file first
+                dest.unlink(missing_ok=True)
+                self.duplicates += 1
+                return None
             self.saved += 1
         return None
+
+
+def _regular_file(path: Path) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _flac_bytes(audio: Any) -> bytes:

@@ -21,7 +21,7 @@ import re
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -89,6 +89,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE attempts ADD COLUMN pid INTEGER;
     ALTER TABLE attempts ADD COLUMN pid_start TEXT;
     CREATE INDEX attempts_by_session ON attempts (session_id);
+    """,
+    # v3: the SHA-256 of an imported file's bytes, so re-running an import skips what is in
+    """
+    ALTER TABLE attempts ADD COLUMN source_sha256 TEXT;
+    CREATE INDEX attempts_by_source ON attempts (source_sha256);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -289,6 +294,29 @@ class RecoveryResult:
 
 def _flags_text(report: Report) -> str:
     return ",".join(dict.fromkeys(flag.code for flag in report.flags))
+
+
+def _report_values(report: Report) -> dict[str, Any]:
+    """The columns that hold an attempt's analysis."""
+    return {
+        "model": report.model, "transcript": report.transcript,
+        "words_json": json.dumps([w.__dict__ for w in report.words]),
+        "report_json": json.dumps(report.to_json()), "flags": _flags_text(report),
+        "word_count": report.word_count, "wpm": report.wpm,
+        "fillers_per_min": report.fillers.per_minute,
+        "longest_pause_s": report.longest_pause_s,
+    }
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (read in blocks)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _process_start(pid: int) -> str | None:
@@ -499,14 +527,7 @@ class Store:
             raise ValueError(f"unknown attempt status {status!r}")
         values: dict[str, Any] = {"status": status}
         if report is not None:
-            values.update(
-                model=report.model, transcript=report.transcript,
-                words_json=json.dumps([w.__dict__ for w in report.words]),
-                report_json=json.dumps(report.to_json()), flags=_flags_text(report),
-                word_count=report.word_count, wpm=report.wpm,
-                fillers_per_min=report.fillers.per_minute,
-                longest_pause_s=report.longest_pause_s,
-            )
+            values.update(_report_values(report))
             if duration_s is None:
                 duration_s = report.duration_s
         if duration_s is not None:
@@ -535,18 +556,45 @@ class Store:
     def add_imported(self, report: Report, audio_path: str | Path | None,
                      question_id: str | None = None, question_text: str = "",
                      session_id: int | None = None,
-                     started_at: datetime | None = None) -> int:
-        """Add an analyzed file from elsewhere (``mockmic batch --save``) as an attempt."""
+                     started_at: datetime | None = None, *,
+                     source_sha256: str | None = None, again: bool = False) -> int | None:
+        """Add an analyzed file from elsewhere (``mockmic batch --save``) as an attempt.
+
+        The row and its analysis are written in one transaction: a kill at any moment leaves
+        either nothing or the complete attempt. With ``source_sha256`` (of the original file's
+        bytes) a file already imported is not added again unless ``again``; None is returned
+        then.
+        """
         when = (started_at or datetime.now(timezone.utc)).isoformat(timespec="milliseconds")
+        values: dict[str, Any] = {
+            "question_id": question_id, "question_text": question_text or "",
+            "session_id": session_id, "started_at": when, "ended_at": _now(),
+            "audio_path": self._rel(audio_path), "status": "imported",
+            "duration_s": float(report.duration_s), "source_sha256": source_sha256,
+            **_report_values(report),
+        }
         with self._write() as conn:
+            if source_sha256 and not again and conn.execute(
+                    "SELECT 1 FROM attempts WHERE source_sha256 = ? LIMIT 1",
+                    (source_sha256,)).fetchone():
+                return None
             cur = conn.execute(
-                "INSERT INTO attempts (question_id, question_text, session_id, started_at,"
-                " audio_path, status) VALUES (?, ?, ?, ?, ?, 'imported')",
-                (question_id, question_text or "", session_id, when, self._rel(audio_path)),
+                f"INSERT INTO attempts ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
             )
-            attempt_id = int(cur.lastrowid)  # type: ignore[arg-type]
-        self.finish_attempt(attempt_id, report, status="imported")
-        return attempt_id
+            return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def imported_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these source-file hashes are already in the store."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            rows = self._query(
+                f"SELECT DISTINCT source_sha256 FROM attempts WHERE source_sha256 IN "
+                f"({', '.join('?' * len(part))})", tuple(part))
+            found.update(r[0] for r in rows)
+        return found
 
     def save_review(self, attempt_id: int, safe: int | None, honest: int | None,
                     reflective: int | None, adaptable: int | None,

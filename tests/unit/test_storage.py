@@ -59,7 +59,7 @@ def test_migrates_a_version_1_file_forward_and_keeps_its_rows(tmp_path: Path) ->
     db = tmp_path / "mockmic.sqlite3"
     make_v1_database(db)
     store = Store(db)
-    assert store.version == SCHEMA_VERSION == 2
+    assert store.version == SCHEMA_VERSION == 3
     old = store.list_attempts()[0]
     assert (old.question_id, old.duration_s, old.transcript, old.flags, old.wpm) == (
         "why-us", 61.5, "old words", ["overlong"], 140.0)
@@ -71,7 +71,7 @@ def test_migrates_a_version_1_file_forward_and_keeps_its_rows(tmp_path: Path) ->
     new_id = store.begin_attempt("why-us", "Why this program?", tmp_path / "a.wav", session)
     store.close()
     again = Store(db)  # reopening does not migrate twice
-    assert again.version == 2
+    assert again.version == 3
     assert again.get(old.id).review == {"safe": 4, "honest": 5, "reflective": 3, "adaptable": 2}
     assert again.get(old.id).note == "slow start"
     assert again.get(new_id).session_id == session

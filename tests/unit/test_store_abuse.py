@@ -9,6 +9,7 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -234,3 +235,130 @@ def test_a_loose_recordings_folder_is_tightened_once_with_a_notice(tmp_path: Pat
     assert mode(home) == 0o755  # only the recordings folder is ours to change
     again = run_cli("history", home=home)
     assert again.returncode == 0 and "readable by other users" not in again.stderr
+
+
+# --- 4. re-running an import skips what is already in; --again imports anyway ------------------
+
+FAKE_WHISPER_CLI = textwrap.dedent(
+    """
+    import sys
+    import mockmic.batch as batch
+    from mockmic.core import Transcript, Word
+
+    class Fake:  # stands in for Whisper: two words over the audio, instantly
+        name = "fake"
+
+        def transcribe(self, audio, *, offset=0.0, prompt=None, use_filler_prompt=True):
+            n = len(audio) / 16000
+            return Transcript([Word("patients", offset + 0.1, offset + n / 2),
+                               Word("first.", offset + n / 2, offset + n - 0.1)])
+
+    batch.whisper_factory = lambda settings, jobs, strategy="shared": (lambda i, n: Fake())
+    from mockmic.cli import main
+    sys.argv = ["mockmic", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+def run_fake_cli(*args: str, home: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """``mockmic ARGS`` with Whisper replaced by a canned transcriber (the VAD is real)."""
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", MOCKMIC_HOME=str(home))
+    env.pop("MOCKMIC_CONFIG", None)
+    return subprocess.run([sys.executable, "-c", FAKE_WHISPER_CLI, *args], capture_output=True,
+                          text=True, cwd=home, env=env, timeout=timeout)
+
+
+def answers(folder: Path, n: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(start, start + n):
+        p = folder / f"answer{i}.wav"
+        sf.write(p, tone(1.0, 200.0 + 20 * i), SR, subtype="PCM_16")  # distinct bytes
+        out.append(p)
+    return out
+
+
+def imported(home: Path) -> list:  # noqa: ANN201
+    with Store(home / "recordings" / "mockmic.sqlite3") as store:
+        return store.list_attempts(statuses=("imported",))
+
+
+def test_rerunning_an_interrupted_import_skips_the_files_already_in(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    files = answers(tmp_path / "phone", 6)
+    # the first run was killed after 3 files: those 3 are in the history
+    first = run_fake_cli("batch", *map(str, files[:3]), "--save", home=home)
+    assert first.returncode == 0, first.stderr
+    assert len(imported(home)) == 3
+    rerun = run_fake_cli("batch", str(tmp_path / "phone"), "--save", home=home)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "Traceback" not in rerun.stderr
+    assert ("mockmic: skipped 3 file(s) already in the history (the same file was imported before);"
+            " --again imports them anyway") in rerun.stderr
+    assert "saved 3 attempt(s)" in rerun.stderr
+    assert len(imported(home)) == 6
+    nothing = run_fake_cli("batch", str(tmp_path / "phone"), "--save", home=home)
+    assert nothing.returncode == 0, nothing.stderr
+    assert "all 6 file(s) are already in the history" in nothing.stderr
+    assert len(imported(home)) == 6
+    again = run_fake_cli("batch", *map(str, files[:2]), "--save", "--again", home=home)
+    assert again.returncode == 0, again.stderr
+    assert "saved 2 attempt(s)" in again.stderr and "skipped" not in again.stderr
+    rows = imported(home)
+    assert len(rows) == 8 and len({a.audio_path for a in rows}) == 8
+
+
+def test_a_copy_of_an_imported_file_is_recognised_by_its_content(tmp_path: Path) -> None:
+    from mockmic.batch import FileResult
+    from mockmic.batch_cli import HistoryImporter
+
+    (src,) = answers(tmp_path / "phone", 1)
+    copy = tmp_path / "elsewhere" / "renamed.wav"
+    copy.parent.mkdir()
+    copy.write_bytes(src.read_bytes())
+    store = Store(tmp_path / "rec" / "mockmic.sqlite3")
+    importer = HistoryImporter(store, None, "")
+    assert importer.add(FileResult(src, report=make_report())) is None
+    assert importer.leave_out_known([copy]) == ([], 1)
+    assert importer.add(FileResult(copy, report=make_report())) is None  # checked again on write
+    assert (importer.saved, importer.duplicates) == (1, 1)
+    assert len(store.list_attempts()) == 1
+    assert len(list((tmp_path / "rec" / "audio").rglob("*.flac"))) == 1  # no stray copy
+
+
+# --- 5. one transaction per import ------------------------------------------------------------
+
+class _DiesOnSecondWrite:
+    """The store's connection, killed (KeyboardInterrupt) on its second INSERT/UPDATE."""
+
+    def __init__(self, conn) -> None:  # noqa: ANN001
+        self._conn = conn
+        self.writes = 0
+
+    def execute(self, sql: str, *args):  # noqa: ANN002, ANN201
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            self.writes += 1
+            if self.writes == 2:
+                raise KeyboardInterrupt("killed between the import's writes")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._conn, name)
+
+
+def test_an_import_killed_midway_leaves_nothing_half_written(tmp_path: Path) -> None:
+    db = tmp_path / "mockmic.sqlite3"
+    store = Store(db)
+    real = store._conn
+    store._conn = _DiesOnSecondWrite(real)
+    try:
+        store.add_imported(make_report(), tmp_path / "a.flac", question_id="q")
+    except KeyboardInterrupt:
+        pass
+    store._conn = real
+    store.close()
+    with Store(db) as fresh:
+        for a in fresh.list_attempts():
+            assert a.report is not None and a.word_count, f"attempt {a.id} has no analysis"
