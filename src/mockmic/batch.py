@@ -18,9 +18,11 @@ noise, and ``shared`` peaked ~165 MB lower (655 vs 820 MB with ``base``).
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -86,24 +88,141 @@ def is_audio_path(path: Path) -> bool:
     return path.suffix.lower() in AUDIO_EXTENSIONS
 
 
-def _walk(folder: Path) -> tuple[list[Path], int]:
+class PathError(str):
+    """One line about a command-line path. ``usage`` marks a path that does not exist or a glob
+    that matched nothing (a typo: exit 2 when nothing else is left); otherwise the path exists
+    but cannot be read (exit 1)."""
+
+    usage: bool = False
+    path: str = ""
+    problem: str = ""
+
+    def __new__(cls, path: str | Path, problem: str, *, usage: bool = False) -> PathError:
+        obj = super().__new__(cls, f"{path}: {problem}")
+        obj.path, obj.problem, obj.usage = str(path), problem, usage
+        return obj
+
+
+def _describe(exc: OSError) -> str:
+    from mockmic.audio.io import stat_problem
+
+    return stat_problem(exc)
+
+
+def _classify(path: Path, errors: list[str], *, listed: bool) -> str | None:
+    """``"file"``, ``"dir"``, or None after adding the reason ``path`` cannot be used to
+    ``errors``. ``listed`` (found in a folder or by a glob): a special file that is not named
+    like audio is simply not audio, and says nothing."""
+    from mockmic.audio.io import special_kind
+
+    speak = not listed or is_audio_path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            if speak:
+                errors.append(PathError(path, "broken link (what it points to is gone)"))
+        elif not listed:
+            errors.append(PathError(path, "file not found", usage=True))
+        return None
+    except OSError as exc:
+        if speak:
+            errors.append(PathError(path, _describe(exc)))
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    if speak:
+        errors.append(PathError(path, f"not a regular file ({special_kind(st.st_mode)}); skipped"))
+    return None
+
+
+def _walk(folder: Path, errors: list[str] | None = None) -> tuple[list[Path], int]:
     """Audio files under ``folder`` (recursively, sorted) and how many other files were skipped.
 
-    Hidden files and folders (``.DS_Store``, ``.git``) are ignored and not counted.
+    Hidden files and folders (``.DS_Store``, ``.git``) are ignored and not counted. Links to
+    folders are not followed (a link back up would never end); a folder that cannot be read, a
+    link loop or a special file named like audio becomes one line in ``errors``.
     """
+    errors = [] if errors is None else errors
     files: list[Path] = []
     skipped = 0
-    for root, dirs, names in os.walk(folder):
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        errors.append(PathError(where, f"cannot read this folder ({_describe(exc)}); "
+                                       f"its files were not analyzed"))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
                 continue
             p = Path(root) / name
-            if is_audio_path(p):
-                files.append(p)
-            else:
+            kind = _classify(p, errors, listed=True)
+            if kind == "file":
+                if is_audio_path(p):
+                    files.append(p)
+                else:
+                    skipped += 1
+            elif kind is None and not is_audio_path(p) and os.path.lexists(p):
                 skipped += 1
     return files, skipped
+
+
+def _glob_parts_match(pattern: list[str], parts: list[str]) -> bool:
+    if not pattern:
+        return not parts
+    head = pattern[0]
+    if head == "**":
+        return _glob_parts_match(pattern[1:], parts) or (
+            bool(parts) and _glob_parts_match(pattern, parts[1:]))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], head) and \
+        _glob_parts_match(pattern[1:], parts[1:])
+
+
+def glob_paths(pattern: str, errors: list[str] | None = None) -> list[Path]:
+    """Paths matching ``pattern`` (``*``, ``?``, ``[...]``, and ``**`` for any folders).
+
+    Unlike :func:`glob.glob`, ``**`` never goes through a link to a folder, so a link back up
+    (``self -> .``) cannot make it run forever. Hidden names match only a pattern that starts
+    with a dot. Folders that cannot be read are reported in ``errors``.
+    """
+    errors = [] if errors is None else errors
+    parts = Path(pattern).parts
+    fixed = 0
+    while fixed < len(parts) and not (_GLOB_CHARS & set(parts[fixed])):
+        fixed += 1
+    base = Path(*parts[:fixed]) if fixed else Path(".")
+    rest = list(parts[fixed:])
+    if not rest:
+        return [base] if os.path.lexists(base) else []
+    if "**" not in rest:  # depth fixed by the pattern: the standard glob cannot loop
+        return [Path(m) for m in sorted(glob.glob(pattern))]
+    found: list[Path] = []
+    if not os.path.isdir(base):
+        return found
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else base
+        errors.append(PathError(where, f"cannot read this folder ({_describe(exc)}); "
+                                       f"its files were not analyzed"))
+
+    for root, dirs, names in os.walk(base, onerror=unreadable):  # links to folders not followed
+        rel = Path(root).relative_to(base).parts
+        for name in sorted(dirs) + sorted(names):
+            candidate = [*rel, name]
+            if _glob_parts_match(rest, candidate) and not _hidden(rest, candidate):
+                found.append(Path(root) / name)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return sorted(found)
+
+
+def _hidden(pattern: list[str], parts: list[str]) -> bool:
+    """A hidden name is only matched by a pattern part that itself starts with a dot."""
+    explicit = any(p.startswith(".") for p in pattern)
+    return not explicit and any(p.startswith(".") for p in parts)
 
 
 def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str]]:
@@ -113,8 +232,10 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     not audio), a folder (searched recursively; non-audio files are skipped and counted) or a
     glob such as ``answers/*.m4a`` or ``**/*.wav`` (matches are treated like folder contents).
 
-    Returns ``(files, skipped_non_audio_count, errors)``; ``errors`` are one-line messages for
-    paths that do not exist and globs that match nothing. Files are de-duplicated, in order.
+    Returns ``(files, skipped_non_audio_count, errors)``; ``errors`` are one-line messages
+    (:class:`PathError`) for paths that do not exist, globs that match nothing, and paths,
+    folders or links that cannot be read (permission, link loop, FIFO or device). Files are
+    de-duplicated, in order.
     """
     files: list[Path] = []
     skipped = 0
@@ -122,36 +243,36 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     for arg in args:
         text = str(arg)
         p = Path(text).expanduser()
-        if p.is_dir():
-            found, n = _walk(p)
-            files.extend(found)
-            skipped += n
-        elif p.exists():
-            files.append(p)
-        elif _GLOB_CHARS & set(text):
-            matches = sorted(glob.glob(str(p), recursive=True))
+        if not os.path.lexists(p) and _GLOB_CHARS & set(text):
+            matches = glob_paths(str(p), errors)
             if not matches:
-                errors.append(f"{text}: no files match")
-            for m in matches:
-                mp = Path(m)
-                if mp.is_dir():
-                    found, n = _walk(mp)
+                errors.append(PathError(text, "no files match", usage=True))
+            for mp in matches:
+                kind = _classify(mp, errors, listed=True)
+                if kind == "dir":
+                    found, n = _walk(mp, errors)
                     files.extend(found)
                     skipped += n
-                elif is_audio_path(mp):
+                elif kind == "file" and is_audio_path(mp):
                     files.append(mp)
-                elif not mp.name.startswith("."):
+                elif not mp.name.startswith(".") and not is_audio_path(mp):
                     skipped += 1
-        else:
-            errors.append(f"{text}: file not found")
-    seen: set[Path] = set()
+            continue
+        kind = _classify(p, errors, listed=False)
+        if kind == "dir":
+            found, n = _walk(p, errors)
+            files.extend(found)
+            skipped += n
+        elif kind == "file":
+            files.append(p)
+    seen: set[str] = set()
     unique: list[Path] = []
     for f in files:
-        key = f.resolve()
+        key = os.path.realpath(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique, skipped, errors
+    return unique, skipped, list(dict.fromkeys(errors))
 
 
 TranscriberFactory = Callable[[int, int], Any]
@@ -321,6 +442,8 @@ def analyze_paths(
 def probe_duration(path: Path) -> float | None:
     """The length a file declares in its header (fast, no decoding); None when unknown."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the open forever
+            return None
         import av
 
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:

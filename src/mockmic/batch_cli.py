@@ -216,6 +216,10 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     for line in errors:
         _err(line)
     if not files:
+        if any(not getattr(e, "usage", True) for e in errors):
+            # paths that exist but cannot be read: a failure of the input, not of the command
+            _err(f"nothing analyzed: {len(errors)} path(s) could not be read")
+            sys.exit(ExitCode.SOME_FAILED)
         _err("no audio files found in " + " ".join(paths)
              + (f" ({skipped} non-audio files skipped)" if skipped else ""))
         sys.exit(ExitCode.USAGE)
@@ -229,8 +233,11 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         except OSError as exc:
             _err(f"{out}: cannot write ({exc.strerror or exc})")
             sys.exit(ExitCode.USAGE)
-        for line in errors:  # a missing path is a failed entry in the report too
-            writer.write(FileResult(Path(line.rsplit(":", 1)[0]), error=line.rsplit(":", 1)[1].strip()))
+        for line in errors:  # a missing or unreadable path is a failed entry in the report too
+            where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
+            if not where:
+                where, _, problem = line.partition(": ")
+            writer.write(FileResult(Path(where), error=problem.strip()))
 
     importer = HistoryImporter.open(settings, question, again=again) if save else None
     known = 0

@@ -111,7 +111,9 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                # readable=False: an unreadable file is one failed file (exit 1), not a usage error
+                type=click.Path(path_type=Path, readable=False))
 @analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (see README).")
 @click.pass_context
@@ -138,6 +140,14 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], model: str | None, targ
         except AudioError as exc:
             failed += 1
             _err(str(exc))
+            continue
+        except MemoryError:
+            failed += 1
+            _err(f"{path}: not enough memory to analyze this file")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failed += 1
+            _err(f"{path}: analysis failed ({type(exc).__name__}: {exc})".splitlines()[0])
             continue
         for w in result.warnings:
             _err(f"{path}: {w}")

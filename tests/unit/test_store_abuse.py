@@ -362,3 +362,75 @@ def test_an_import_killed_midway_leaves_nothing_half_written(tmp_path: Path) -> 
     with Store(db) as fresh:
         for a in fresh.list_attempts():
             assert a.report is not None and a.word_count, f"attempt {a.id} has no analysis"
+
+
+# --- 6. special files are refused at once; globs and walks never loop through links -------------
+
+FAKE_WHISPER_CLI = FAKE_WHISPER_CLI.replace(
+    "from mockmic.cli import main",
+    "import mockmic.transcription as transcription\n"
+    "transcription.make_transcriber = lambda settings: Fake()\n"
+    "from mockmic.cli import main")
+
+
+def test_a_fifo_named_like_audio_is_one_line_and_the_batch_goes_on(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    folder = tmp_path / "answers"
+    (good,) = answers(folder, 1)
+    os.mkfifo(folder / "x.wav")  # nobody ever writes into it: reading would wait forever
+    proc = run_fake_cli("batch", str(folder), home=home, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert f"mockmic: {folder / 'x.wav'}: not a regular file (a FIFO); skipped" in proc.stderr
+    assert "1 of 1 files analyzed" in proc.stdout and good.name in proc.stdout
+    alone = run_fake_cli("analyze", str(folder / "x.wav"), str(good), home=home, timeout=120)
+    assert alone.returncode == 1, alone.stderr
+    assert alone.stderr.strip().splitlines() == [
+        f"mockmic: {folder / 'x.wav'}: not a regular file (a FIFO); give an audio file"]
+    assert "Traceback" not in alone.stderr
+
+
+LOOPING_GLOB = textwrap.dedent(
+    """
+    import sys
+    from mockmic.batch import collect_paths
+    files, skipped, errors = collect_paths([sys.argv[1]])
+    print(len(files), skipped, len(errors))
+    """
+)
+
+
+def test_a_recursive_glob_does_not_follow_links_back_up(tmp_path: Path) -> None:
+    folder = tmp_path / "dir"
+    answers(folder / "sub", 2)
+    (folder / "self").symlink_to(".")        # two ways back up: followed blindly, the
+    (folder / "sub" / "up").symlink_to("..")  # number of paths doubles at every level
+    proc = subprocess.run([sys.executable, "-c", LOOPING_GLOB, str(folder / "**" / "*.wav")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["2", "0", "0"]
+
+
+def test_link_loops_and_broken_links_in_a_batch_folder_are_one_line_each(tmp_path: Path) -> None:
+    from mockmic.batch import collect_paths
+
+    folder = tmp_path / "answers"
+    (good,) = answers(folder, 1)
+    (folder / "a.wav").symlink_to("b.wav")
+    (folder / "b.wav").symlink_to("a.wav")
+    (folder / "gone.flac").symlink_to("nowhere.flac")
+    (folder / "loop").symlink_to("loop")  # not named like audio: not ours to report
+    files, skipped, errors = collect_paths([str(folder), str(folder / "a.wav")])
+    assert files == [good]
+    assert errors == [
+        f"{folder / 'a.wav'}: symlink loop (the link leads back to itself)",
+        f"{folder / 'b.wav'}: symlink loop (the link leads back to itself)",
+        f"{folder / 'gone.flac'}: broken link (what it points to is gone)",
+    ]
+    assert skipped == 1
+    with pytest.raises(Exception) as info:
+        from mockmic.audio.io import decode_file
+
+        decode_file(folder / "a.wav")
+    assert str(info.value) == f"{folder / 'a.wav'}: symlink loop (the link leads back to itself)"

@@ -7,6 +7,9 @@ sample rate and channel count.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,22 +49,55 @@ class DecodedAudio:
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise AudioError(path, "file not found")
-    if path.is_dir():
-        raise AudioError(path, "is a directory, not an audio file (use `mockmic batch` for folders)")
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(64)
-    except PermissionError:
-        raise AudioError(path, "permission denied") from None
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise AudioError(path, "file not found") from None
     except OSError as exc:
-        raise AudioError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise AudioError(path, stat_problem(exc)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise AudioError(path, "is a directory, not an audio file (use `mockmic batch` for folders)")
+    if not stat.S_ISREG(st.st_mode):
+        # reading a FIFO would wait forever for a writer; a device never ends
+        raise AudioError(path, f"not a regular file ({special_kind(st.st_mode)}); give an audio file")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else meanwhile
+                raise AudioError(path, "not a regular file; give an audio file")
+            size = os.fstat(fd).st_size
+            head = os.read(fd, 64)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise AudioError(path, stat_problem(exc)) from None
     if size == 0:
         raise AudioError(path, "empty file (0 bytes)")
     if head[:4] == b"RIFF" and len(head) < 44:
         raise AudioError(path, f"truncated WAV: only {size} bytes, not even a complete header")
+
+
+def stat_problem(exc: OSError) -> str:
+    """A short reason for a file that cannot be opened (``permission denied``, ``symlink loop``)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop (the link leads back to itself)"
+    if exc.errno == errno.ENOENT:
+        return "file not found"
+    return f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+
+
+def special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def _wav_truncation(path: Path, decoded_s: float) -> str | None:
