@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -434,3 +436,202 @@ def test_link_loops_and_broken_links_in_a_batch_folder_are_one_line_each(tmp_pat
 
         decode_file(folder / "a.wav")
     assert str(info.value) == f"{folder / 'a.wav'}: symlink loop (the link leads back to itself)"
+
+
+# --- 7. I/O errors while importing are one line, and leave no empty or half file ---------------
+
+def shared_base() -> Path:
+    """A folder the unprivileged child can use (pytest's tmp_path is private to root)."""
+    base = Path(tempfile.mkdtemp(prefix="mockmic-abuse-"))
+    base.chmod(0o755)
+    return base
+
+
+def give_to_nobody(base: Path) -> None:
+    if os.geteuid() == 0:
+        for root, dirs, files in os.walk(base):
+            for name in (root, *(os.path.join(root, n) for n in dirs + files)):
+                os.lchown(name, 65534, 65534)
+
+
+AS_NOBODY = textwrap.dedent(
+    """
+    import os, sys
+    import numpy as np
+    import soundfile, av, sqlite3, hashlib, json, io  # everything needed, before giving up root
+    import mockmic.batch, mockmic.batch_cli, mockmic.storage, mockmic.audio.io, mockmic.cli
+    from mockmic.batch import FileResult, collect_paths
+    from mockmic.batch_cli import HistoryImporter
+    from mockmic.storage import Store
+    from mockmic.audio.io import decode_file
+    decode_file({probe!r})  # loads the decoders
+    {before}
+    if os.geteuid() == 0:  # root ignores permissions: run the rest as nobody
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+    """
+)
+
+
+def run_as_nobody(body: str, probe: Path, *args: str, before: str = "") -> subprocess.CompletedProcess[str]:
+    script = AS_NOBODY.format(probe=str(probe), before=before) + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+IMPORT_INTO_READ_ONLY = """
+    from tests_report import report
+    rec, src = sys.argv[1], sys.argv[2]
+    store = Store(os.path.join(rec, "mockmic.sqlite3"))
+    os.chmod(rec, 0o755)
+    from datetime import datetime
+    audio = os.path.join(rec, "audio")
+    month = os.path.join(audio, datetime.now().strftime("%Y-%m"))
+    os.makedirs(month, exist_ok=True)
+    for folder in (month, audio):
+        os.chmod(folder, 0o500)  # the recordings' audio folders are read-only
+    problem = HistoryImporter(store, "q", "Q?").add(FileResult(__import__("pathlib").Path(src), report=report()))
+    print(problem)
+    print(len(store.list_attempts()))
+"""
+
+
+def test_saving_into_a_read_only_recordings_folder_is_one_line(tmp_path: Path) -> None:
+    base = shared_base()
+    try:
+        (src,) = answers(base / "phone", 1)
+        (base / "rec").mkdir()
+        (base / "tests_report.py").write_text(REPORT_MODULE, encoding="utf-8")
+        give_to_nobody(base)
+        body = "sys.path.insert(0, %r)\n" % str(base) + textwrap.dedent(IMPORT_INTO_READ_ONLY)
+        proc = run_as_nobody(body, src, str(base / "rec"), str(src))
+        leftovers = [p for p in (base / "rec" / "audio").rglob("*") if p.is_file()]
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(base)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr
+    problem, count = proc.stdout.strip().splitlines()
+    assert problem.startswith(f"{src}: not saved to the history (") and "permission denied" in problem
+    assert count == "0" and leftovers == []
+
+
+REPORT_MODULE = textwrap.dedent(
+    """
+    from mockmic.analysis.delivery import build_report
+    from mockmic.config import Thresholds
+    from mockmic.core import Interval, Target, Word
+
+
+    def report():
+        words = [Word("word", 0.5 + 0.4 * i, 0.8 + 0.4 * i) for i in range(12)]
+        return build_report(file="x.wav", model="test-model", duration_s=words[-1].end + 0.5,
+                            words=words, speech=[Interval(0.5, words[-1].end)], fillers=[],
+                            filler_word_indices=set(), target=Target(45, 60),
+                            thresholds=Thresholds())
+    """
+)
+
+FULL_DISK = textwrap.dedent(
+    """
+    import resource, signal, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[3])
+    from tests_report import report
+    from mockmic.batch import FileResult
+    from mockmic.batch_cli import HistoryImporter
+    from mockmic.storage import Store
+    store = Store(Path(sys.argv[1]) / "mockmic.sqlite3")
+    importer = HistoryImporter(store, "q", "Q?")
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000, resource.RLIM_INFINITY))
+    print(importer.add(FileResult(Path(sys.argv[2]), report=report())))
+    print(len(store.list_attempts()))
+    """
+)
+
+
+def test_a_full_disk_while_importing_is_one_line_and_leaves_no_file(tmp_path: Path) -> None:
+    (src,) = answers(tmp_path / "phone", 1)
+    (tmp_path / "tests_report.py").write_text(REPORT_MODULE, encoding="utf-8")
+    rec = tmp_path / "rec"
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, str(rec), str(src), str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    problem, count = proc.stdout.strip().splitlines()
+    assert problem.startswith(f"{src}: not saved to the history (") and "file too large" in problem
+    assert count == "0"
+    assert [p for p in (rec / "audio").rglob("*") if p.is_file()] == []  # no 0-byte or half FLAC
+
+
+# --- 8. unreadable input is reported, never skipped in silence or taken for a usage error --------
+
+UNREADABLE = """
+    import json
+    folder = sys.argv[1]
+    files, skipped, errors = collect_paths([folder])
+    alone = collect_paths([os.path.join(folder, "locked")])
+    print(json.dumps([[f.name for f in files], errors, alone[2]]))
+"""
+
+
+def test_unreadable_folders_are_reported(tmp_path: Path) -> None:
+    import json
+
+    base = shared_base()
+    try:
+        (good,) = answers(base / "answers", 1)
+        answers(base / "answers" / "locked", 1, start=5)
+        give_to_nobody(base)
+        (base / "answers" / "locked").chmod(0o000)
+        proc = run_as_nobody(UNREADABLE, good, str(base / "answers"))
+    finally:
+        (base / "answers" / "locked").chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr
+    names, errors, alone = json.loads(proc.stdout)
+    locked = base / "answers" / "locked"
+    line = f"{locked}: cannot read this folder (permission denied); its files were not analyzed"
+    assert names == [good.name] and errors == [line]
+    assert alone == [line]
+
+
+CLI_IMPORTS = ("import colorsys, mockmic.transcription, mockmic.engine, mockmic.render, "
+               "mockmic.whisper_models, rich.console, rich.table, rich.progress")
+ANALYZE_UNREADABLE = """
+    from mockmic.core import Transcript
+    class Fake:
+        name = "fake"
+        def transcribe(self, audio, **kw):
+            return Transcript([])
+    mockmic.transcription.make_transcriber = lambda settings: Fake()
+    from mockmic.cli import cli
+    cli.main(args=sys.argv[1:], prog_name="mockmic")
+"""
+
+
+def test_an_unreadable_argument_fails_alone_with_exit_1(tmp_path: Path) -> None:
+    base = shared_base()
+    try:
+        (good, secret) = answers(base / "answers", 2)
+        locked = base / "answers" / "locked"
+        answers(locked, 1, start=7)
+        give_to_nobody(base)
+        secret.chmod(0o000)
+        locked.chmod(0o000)
+        folder = run_as_nobody(ANALYZE_UNREADABLE, good, "batch", str(locked), before=CLI_IMPORTS)
+        proc = run_as_nobody(ANALYZE_UNREADABLE, good, "batch", str(base / "answers" / "nothing"),
+                             str(secret), before=CLI_IMPORTS)
+        analyze = run_as_nobody(ANALYZE_UNREADABLE, good, "analyze", str(secret), before=CLI_IMPORTS)
+    finally:
+        locked.chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
+    assert analyze.returncode == 1, analyze.stderr
+    assert analyze.stderr.strip().splitlines() == [f"mockmic: {secret}: permission denied"]
+    assert proc.returncode == 1, proc.stderr
+    assert f"{secret}: permission denied" in proc.stdout and "Traceback" not in proc.stderr
+    assert folder.returncode == 1, folder.stderr
+    assert folder.stderr.strip().splitlines() == [
+        f"mockmic: {locked}: cannot read this folder (permission denied); its files were not analyzed",
+        "mockmic: nothing analyzed: 1 path(s) could not be read"]
