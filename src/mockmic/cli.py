@@ -7,6 +7,7 @@ Results go to stdout, diagnostics (one line per problem) to stderr. Exit codes: 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -46,6 +47,8 @@ def threshold_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
             out[key.strip()] = float(value)
         except ValueError:
             raise click.BadParameter(f"{pair!r}: {value!r} is not a number", param_hint="--set") from None
+        if not math.isfinite(out[key.strip()]):
+            raise click.BadParameter(f"{pair!r}: the value must be a finite number", param_hint="--set")
     return out
 
 

@@ -16,6 +16,7 @@ home (see :func:`data_home`) or the path in ``MOCKMIC_CONFIG``; every key is opt
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass, field, fields, replace
@@ -125,9 +126,26 @@ def parse_target(text: str) -> tuple[float, float]:
         lo, hi = (float(part) for part in text.replace("–", "-").split("-", 1))
     except ValueError:
         raise ConfigError(f"target {text!r}: expected MIN-MAX in seconds, e.g. 60-90") from None
+    return check_target(lo, hi, repr(text))
+
+
+def check_target(lo: float, hi: float, shown: str) -> tuple[float, float]:
+    """A length window in seconds: finite, MIN >= 0 and MIN below MAX (``nan``/``inf`` refused)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ConfigError(f"target {shown}: seconds must be finite numbers")
     if not 0 <= lo < hi:
-        raise ConfigError(f"target {text!r}: MIN must be below MAX")
+        raise ConfigError(f"target {shown}: MIN must be below MAX")
     return lo, hi
+
+
+def _target_pair(value: Any, where: str) -> tuple[float, float]:
+    if (not isinstance(value, (list, tuple)) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        raise ConfigError(f"{where}: default_target must be \"MIN-MAX\" or [MIN, MAX] in seconds")
+    try:
+        return check_target(float(value[0]), float(value[1]), repr(list(value)))
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
@@ -187,7 +205,7 @@ def _apply(settings: Settings, raw: dict[str, Any], where: str) -> Settings:
             changes[name] = Path(paths[key]).expanduser()
     if "default_target" in raw:
         value = raw.pop("default_target")
-        changes["default_target"] = parse_target(value) if isinstance(value, str) else tuple(value)
+        changes["default_target"] = parse_target(value) if isinstance(value, str) else _target_pair(value, where)
     for key in ("recordings_dir", "models_dir", "prompts_dir", "home"):
         if key in raw and raw[key] is not None:
             changes[key] = Path(raw.pop(key)).expanduser()

@@ -20,6 +20,8 @@ Pure: no Textual, no audio.
 
 from __future__ import annotations
 
+import bisect
+import math
 import random as _random
 import re
 import sys
@@ -54,6 +56,8 @@ DEFAULT_TARGETS: dict[str, tuple[float, float]] = {
 """Target window used when a question gives none (seconds)."""
 
 MAX_TARGET_S = 600.0
+MAX_FILE_BYTES = 1_000_000
+"""A question file larger than this is refused (the bundled bank is a few kB)."""
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HEADER_RE = re.compile(r"""^[ \t]*\[\[[ \t]*(?:question|"question"|'question')[ \t]*\]\][ \t]*(?:#.*)?$""")
 _KNOWN_FIELDS = {"id", "text", "category", "target", "structure", "tips", "specialty"}
@@ -212,6 +216,11 @@ def _header_lines(lines: list[str]) -> list[int]:
 
 def _load_file(path: Path, *, user: bool, errors: list[str]) -> list[Question]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            errors.append(f"{path}: too large for a question file ({size / 1e6:.1f} MB; the limit "
+                          f"is {MAX_FILE_BYTES / 1e6:g} MB, several thousand questions); skipped")
+            return []
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         errors.append(f"{path}: not UTF-8 text")
@@ -235,8 +244,14 @@ def _load_file(path: Path, *, user: bool, errors: list[str]) -> list[Question]:
             errors.append(f"{_where(path, _find_table_line(lines, 'question'))}: write [[question]] "
                           f"(two brackets) for each question; entries skipped")
             raw = []
+        id_lines: dict[str, int] | None = None
         for i, item in enumerate(raw):
-            line = headers[i] + 1 if len(headers) == len(raw) else _find_id_line(lines, item)
+            if len(headers) == len(raw):
+                line = headers[i] + 1
+            else:
+                if id_lines is None:
+                    id_lines = _id_lines(lines)
+                line = _find_id_line(id_lines, item)
             entries.append((line, item))
     else:
         entries = _load_chunks(path, lines, headers, errors)
@@ -244,7 +259,7 @@ def _load_file(path: Path, *, user: bool, errors: list[str]) -> list[Question]:
     out: list[Question] = []
     ids: dict[str, int] = {}
     for line, item in entries:
-        q = _make_question(path, line, item, lines, user=user, errors=errors)
+        q = _make_question(path, line, item, lines, headers, user=user, errors=errors)
         if q is None:
             continue
         if q.id in ids:
@@ -259,6 +274,7 @@ def _load_chunks(path: Path, lines: list[str], headers: list[int],
                  errors: list[str]) -> list[tuple[int, Any]]:
     """Parse each ``[[question]]`` table on its own so one syntax error loses one entry."""
     bounds = [0, *headers, len(lines)] if not headers or headers[0] != 0 else [*headers, len(lines)]
+    header_set = set(headers)
     entries: list[tuple[int, Any]] = []
     for start, end in zip(bounds, bounds[1:]):
         chunk = "\n".join(lines[start:end])
@@ -267,10 +283,10 @@ def _load_chunks(path: Path, lines: list[str], headers: list[int],
         except tomllib.TOMLDecodeError as exc:
             rel = _toml_error_line(exc)
             line = start + rel if rel else start + 1
-            what = "entry skipped" if start in headers else "lines before the first [[question]] skipped"
+            what = "entry skipped" if start in header_set else "lines before the first [[question]] skipped"
             errors.append(f"{path}:{line}: TOML syntax error: {_toml_error_reason(exc)}; {what}")
             continue
-        if start not in headers:
+        if start not in header_set:
             _check_top_level(path, data, lines, errors)
             continue
         items = data.get("question", [])
@@ -297,12 +313,22 @@ def _find_table_line(lines: list[str], key: str) -> int:
     return 0
 
 
-def _find_id_line(lines: list[str], item: Any) -> int:
+_ID_LINE_RE = re.compile(r"""^\s*["']?id["']?\s*=\s*["']([^"']*)["']""")
+
+
+def _id_lines(lines: list[str]) -> dict[str, int]:
+    """1-based line of the first ``id = "..."`` for each id (one pass over the file)."""
+    out: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        m = _ID_LINE_RE.match(line)
+        if m:
+            out.setdefault(m.group(1), i + 1)
+    return out
+
+
+def _find_id_line(id_lines: dict[str, int], item: Any) -> int:
     if isinstance(item, dict) and isinstance(item.get("id"), str):
-        needle = item["id"]
-        for i, line in enumerate(lines):
-            if needle in line and "id" in line:
-                return i + 1
+        return id_lines.get(item["id"], 0)
     return 0
 
 
@@ -315,14 +341,16 @@ def _find_key_line(lines: list[str], start: int, end: int, key: str) -> int:
     return 0
 
 
-def _make_question(path: Path, line: int, item: Any, lines: list[str], *, user: bool,
-                   errors: list[str]) -> Question | None:
+def _make_question(path: Path, line: int, item: Any, lines: list[str], headers: list[int], *,
+                   user: bool, errors: list[str]) -> Question | None:
     where = _where(path, line)
     if not isinstance(item, dict):
         errors.append(f"{where}: question entry is not a table; skipped")
         return None
     # the lines of this table, to point at the offending key
-    end = next((i for i in _header_lines(lines) if i >= line), len(lines)) if line else len(lines)
+    # (headers are 0-based and sorted: the first one at or after this table's first line)
+    nxt = bisect.bisect_left(headers, line) if line else len(headers)
+    end = headers[nxt] if nxt < len(headers) else len(lines)
 
     def at(key: str) -> str:
         kl = _find_key_line(lines, line, end, key) if line else 0
@@ -400,6 +428,8 @@ def _parse_target(value: Any) -> tuple[float, float] | str:
     else:
         return "expected [MIN, MAX] in seconds, e.g. [60, 90]"
     lo, hi = nums
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "seconds must be finite numbers"
     if lo < 0 or hi <= 0:
         return "seconds must be positive"
     if lo >= hi:

@@ -181,8 +181,14 @@ def shipped_audio(question: Question, prompts_dir: Path) -> Path | None:
     entry = read_manifest(prompts_dir)["questions"].get(question.id)
     if not isinstance(entry, dict) or entry.get("text_sha256") != text_hash(question.text):
         return None
-    path = audio_dir(prompts_dir) / str(entry.get("file", f"{question.id}.flac"))
-    return path if path.is_file() else None
+    folder = audio_dir(prompts_dir)
+    path = folder / str(entry.get("file", f"{question.id}.flac"))
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL in the name
+        return None
+    # an entry such as "../../../etc/passwd" (or a link out of the folder) is not question audio
+    return path if inside and path.is_file() else None
 
 
 def cached_path(question: Question, cache_dir: Path) -> Path:

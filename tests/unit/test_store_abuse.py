@@ -635,3 +635,106 @@ def test_an_unreadable_argument_fails_alone_with_exit_1(tmp_path: Path) -> None:
     assert folder.stderr.strip().splitlines() == [
         f"mockmic: {locked}: cannot read this folder (permission denied); its files were not analyzed",
         "mockmic: nothing analyzed: 1 path(s) could not be read"]
+
+
+# --- 9. question files: linear, size-limited; targets finite; manifest paths stay inside -------
+
+def question_file(path: Path, n: int) -> Path:
+    path.write_text("".join(
+        f'[[question]]\nid = "q-{i}"\ncategory = "core"\ntext = "Question number {i}?"\n'
+        f"target = [30, 60]\n\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+class _CountingRegex:
+    """Counts how many lines the header pattern is tried on (work, not time)."""
+
+    def __init__(self, pattern) -> None:  # noqa: ANN001
+        self.pattern = pattern
+        self.calls = 0
+
+    def match(self, text: str):  # noqa: ANN201
+        self.calls += 1
+        return self.pattern.match(text)
+
+
+def test_question_loading_work_grows_linearly(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import mockmic.questions as questions
+
+    work = {}
+    for n in (200, 800):
+        folder = tmp_path / f"bank{n}"
+        folder.mkdir()
+        question_file(folder / "bank.toml", n)
+        counter = _CountingRegex(questions._HEADER_RE)
+        monkeypatch.setattr(questions, "_HEADER_RE", counter)
+        bank = questions.load_bank(folder)
+        assert len(bank) == n and bank.errors == []
+        work[n] = counter.calls
+    assert work[800] <= 4 * work[200] * 1.1, work  # four times the file: about four times the work
+
+
+def test_an_oversized_question_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    from mockmic.questions import MAX_FILE_BYTES, load_bank
+
+    big = tmp_path / "big.toml"
+    question_file(big, 10)
+    with big.open("a", encoding="utf-8") as fh:
+        fh.write("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    question_file(tmp_path / "small.toml", 3)
+    bank = load_bank(tmp_path)
+    assert len(bank) == 3
+    (line,) = bank.errors
+    assert line.startswith(f"{big}: too large for a question file (") and line.endswith("; skipped")
+
+
+@pytest.mark.parametrize("target", ["[nan, 60]", "[30, inf]", '"30-inf"', "[-inf, 60]"])
+def test_non_finite_question_targets_are_refused(tmp_path: Path, target: str) -> None:
+    from mockmic.questions import load_bank
+
+    (tmp_path / "bank.toml").write_text(
+        f'[[question]]\nid = "odd"\ncategory = "core"\ntext = "Why?"\ntarget = {target}\n',
+        encoding="utf-8")
+    bank = load_bank(tmp_path)
+    assert len(bank) == 0
+    (line,) = bank.errors
+    assert "bad target" in line and "skipped" in line
+
+
+@pytest.mark.parametrize("text", ["nan-60", "30-inf", "inf-inf"])
+def test_non_finite_targets_on_the_command_line_and_in_settings_are_refused(tmp_path: Path, text: str) -> None:
+    from mockmic.config import ConfigError, load_settings, parse_target
+
+    with pytest.raises(ConfigError, match="finite"):
+        parse_target(text)
+    toml = tmp_path / "mockmic.toml"
+    toml.write_text("default_target = [nan, 60]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="finite"):
+        load_settings(toml)
+
+
+def test_manifest_entries_cannot_point_outside_the_prompts_audio_folder(tmp_path: Path) -> None:
+    import json
+
+    from mockmic import voice
+    from mockmic.questions import Question
+
+    prompts = tmp_path / "prompts"
+    audio = prompts / "audio"
+    audio.mkdir(parents=True)
+    secret = tmp_path / "secret.flac"
+    secret.write_bytes(b"private")
+    (audio / "inside.flac").write_bytes(b"fLaC")
+    (audio / "link.flac").symlink_to(secret)
+    q = Question(id="q", text="Why?", category="core", target_min_s=30, target_max_s=60)
+    sha = voice.text_hash(q.text)
+
+    def shipped(file: str) -> Path | None:
+        (audio / "manifest.json").write_text(json.dumps(
+            {"questions": {"q": {"file": file, "text_sha256": sha}}}), encoding="utf-8")
+        return voice.shipped_audio(q, prompts)
+
+    assert shipped("inside.flac") == audio / "inside.flac"
+    assert shipped("../../secret.flac") is None
+    assert shipped(str(secret)) is None
+    assert shipped("link.flac") is None
