@@ -738,3 +738,85 @@ def test_manifest_entries_cannot_point_outside_the_prompts_audio_folder(tmp_path
     assert shipped("../../secret.flac") is None
     assert shipped(str(secret)) is None
     assert shipped("link.flac") is None
+
+
+# --- 10. one dead or noise-only channel; a truncated FLAC -------------------------------------
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def speech_clip(seconds: float = 6.0) -> np.ndarray:
+    """Real speech (the project's own test answer), 16 kHz mono."""
+    audio, rate = sf.read(DATA / "answer_short.flac", dtype="float32", always_2d=True)
+    assert rate == SR
+    return audio[: int(seconds * SR), 0]
+
+
+def square_wave(n: int, freq: float = 150.0, amp: float = 0.8) -> np.ndarray:
+    t = np.arange(n) / SR
+    return (amp * np.sign(np.sin(2 * np.pi * freq * t))).astype(np.float32)
+
+
+@pytest.mark.parametrize("other,word", [("square", "only a steady tone or noise"), ("silent", "silent"),
+                                        ("hiss", "only a steady tone or noise")])
+def test_the_speech_channel_is_used_when_the_other_is_dead_or_noise(tmp_path: Path, other: str,
+                                                                    word: str) -> None:
+    from mockmic.audio.io import decode_file
+
+    speech = speech_clip()
+    noise = {"square": square_wave(len(speech)), "silent": np.zeros(len(speech), np.float32),
+             "hiss": np.random.default_rng(3).normal(0, 0.3, len(speech)).astype(np.float32)}[other]
+    p = tmp_path / "two_mics.wav"
+    sf.write(p, np.stack([noise, speech], axis=1), SR, subtype="PCM_16")  # speech on channel 2
+    decoded = decode_file(p)
+    assert decoded.source_channels == 2
+    assert np.corrcoef(decoded.samples, speech)[0, 1] > 0.99
+    assert decoded.warnings == [
+        f"channel 1 is {word} (of 2); analyzing channel 2, the one with speech, alone"]
+
+
+def test_a_square_wave_channel_no_longer_hides_the_speech(tmp_path: Path) -> None:
+    from mockmic.engine import Analyzer
+
+    class Words:
+        name = "fake"
+
+        def transcribe(self, audio, *, offset=0.0, prompt=None, use_filler_prompt=True):  # noqa: ANN001, ANN201
+            from mockmic.core import Transcript, Word
+
+            n = len(audio) / SR
+            return Transcript([Word("patients", offset + 0.2, offset + n / 2),
+                               Word("first.", offset + n / 2, offset + n - 0.2)])
+
+    speech = speech_clip()
+    p = tmp_path / "square.wav"
+    sf.write(p, np.stack([speech, square_wave(len(speech))], axis=1), SR, subtype="PCM_16")
+    result = Analyzer(Settings(), Words()).analyze_file(p)
+    assert result.report.no_speech is False and result.report.word_count > 0
+    assert any("channel 2 is only a steady tone or noise" in w for w in result.warnings)
+
+
+def test_ordinary_stereo_is_still_averaged_without_a_warning(tmp_path: Path) -> None:
+    from mockmic.audio.io import decode_file
+
+    speech = speech_clip()
+    p = tmp_path / "stereo.wav"
+    sf.write(p, np.stack([speech, 0.5 * speech], axis=1), SR, subtype="PCM_16")
+    decoded = decode_file(p)
+    assert decoded.warnings == []
+    assert np.allclose(decoded.samples, 0.75 * speech, atol=2e-4)
+
+
+def test_a_truncated_flac_is_analyzed_with_a_warning(tmp_path: Path) -> None:
+    from mockmic.audio.io import decode_file
+
+    full = tmp_path / "full.flac"
+    sf.write(full, speech_clip(4.0), SR, format="FLAC", subtype="PCM_16")
+    cut = tmp_path / "cut.flac"
+    data = full.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    decoded = decode_file(cut)
+    assert 1.0 < decoded.duration_s < 3.5
+    (warning,) = decoded.warnings
+    assert warning.startswith("truncated FLAC: header promises 4.0 s but the file holds ")
+    assert decode_file(full).warnings == []
