@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import scripted_factory
 from fakes import FakePlayer
+from waiting import until
 
 from mockmic.tui.screens.asking import AskingScreen
 from mockmic.tui.screens.dialogs import ConfirmScreen, MockSetupScreen
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.asyncio
 SIZE = (120, 40)
 
 
-async def until(pilot: Any, cond: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or cond}; screen={pilot.app.screen!r}")
-        await pilot.pause(0.05)
 
 
 def shown(app: Any, cls: type, selector: str = "*") -> bool:
@@ -216,9 +209,9 @@ async def test_no_microphone_app_still_works(make: Any, store: Any, bank: Any) -
         await pilot.press("enter")
         await until(pilot, lambda: shown(app, AskingScreen) and app.screen.spoken is not None)
         await pilot.press("space")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: "Recording is off: no microphone found" in text_of(app, "#ask-hint"),
+                    what="the reason recording is off")
         assert isinstance(app.screen, AskingScreen)
-        assert "Recording is off: no microphone found" in text_of(app, "#ask-hint")
         assert made == []
 
 
@@ -253,9 +246,14 @@ async def test_muted_microphone_warning(make: Any, answer_audio: Any) -> None:
         await pilot.press("space")
         await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         rec = made[0]
-        warning = app.screen.query_one("#rec-warning")
+        screen = app.screen
+        warning = screen.query_one("#rec-warning")
+        timer = screen.query_one("#rec-timer")
+        # the silence is timed on the recorder's clock from the first quiet tick: wait until the
+        # screen has seen it at 0 s (a busy machine may not have ticked yet), then at 2 s
+        await until(pilot, lambda: screen.silence._quiet_since == 0.0, what="silence noticed at 0 s")
         rec.elapsed_s = 2.0
-        await pilot.pause(0.3)
+        await until(pilot, lambda: timer.elapsed == 2.0, what="a tick at 2 s")
         assert not warning.has_class("-shown")
         rec.elapsed_s = 3.5
         await until(pilot, lambda: warning.has_class("-shown"))
@@ -264,7 +262,6 @@ async def test_muted_microphone_warning(make: Any, answer_audio: Any) -> None:
         rec.elapsed_s = 4.0
         await until(pilot, lambda: not warning.has_class("-shown"))
         # the timer follows the recorder's clock and turns as the window passes
-        timer = app.screen.query_one("#rec-timer")
         lo, hi = app.screen.question.target
         rec.elapsed_s = lo + 1
         await until(pilot, lambda: timer.has_class("-in"))
@@ -343,10 +340,19 @@ async def test_help_and_command_palette(make: Any, bank: Any) -> None:
         await until(pilot, lambda: shown(app, HelpScreen))
         await pilot.press("escape")
         await until(pilot, lambda: shown(app, HomeScreen))
+        from textual.command import CommandList, CommandPalette
+
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         await pilot.press(*"five years")
-        await pilot.pause(0.5)
+
+        def found() -> bool:  # the palette searches in the background
+            lists = app.screen.query(CommandList)
+            return bool(lists) and lists.first().option_count > 0 and any(
+                "five years" in str(lists.first().get_option_at_index(i).prompt).lower()
+                for i in range(lists.first().option_count))
+
+        await until(pilot, found, what="the palette's matches")
         await pilot.press("enter")
         await until(pilot, lambda: shown(app, AskingScreen), what="palette practise")
         assert "five years" in app.screen.question.text

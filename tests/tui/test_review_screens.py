@@ -15,6 +15,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from review_support import long_script, make_report  # noqa: E402
+from waiting import until  # noqa: E402
 
 from mockmic.core import SAMPLE_RATE  # noqa: E402
 
@@ -230,8 +231,7 @@ async def test_replay_highlights_the_word_at_the_player_position(make: Any, fill
         assert player.calls[1] == ("play", 0.0)
         for idx in (3, 40, len(report.words) - 1):
             player.position_s = report.words[idx].start + 0.05
-            await pilot.pause(0.25)  # the highlight timer runs every 0.1 s
-            assert follower.current == idx
+            await until(pilot, lambda: follower.current == idx, what=f"word {idx} highlighted")
             assert report.words[idx].text in str(follower.render())
         # seek back 5 s: a relative seek on the player
         player.position_s = 30.0
@@ -247,8 +247,7 @@ async def test_replay_highlights_the_word_at_the_player_position(make: Any, fill
         assert [c[0] for c in player.calls][-2:] == ["pause", "resume"]
         # the clip ends: the screen notices and shows it stopped
         player.position_s, player.finished = report.duration_s, True
-        await pilot.pause(0.25)
-        assert not screen.playing
+        await until(pilot, lambda: not screen.playing, what="the end of the clip noticed")
         await pilot.press("space")  # plays again from the start, without decoding the file again
         await _settle(pilot, app)
         assert player.calls[-1] == ("play", 0.0) and [c[0] for c in player.calls].count("load") == 1
@@ -270,12 +269,14 @@ async def test_replay_jumps_to_flagged_moments(make: Any, filled: list[int]) -> 
         await pilot.press("space")
         await _settle(pilot, app)
         seen = []
-        for _ in range(len(screen.moments)):
+        targets = sorted({round(m.t, 2) for m in screen.moments if m.t > LEAD_IN_S})
+        for i in range(len(screen.moments)):
             await pilot.press("n")
             await _settle(pilot, app)
-            await pilot.pause(0.15)
+            if i < len(targets):
+                await until(pilot, lambda: round(screen.position() + LEAD_IN_S, 2) == targets[i],
+                            what=f"the jump to moment {i}")
             seen.append(round(screen.position() + LEAD_IN_S, 2))
-        targets = sorted({round(m.t, 2) for m in screen.moments if m.t > LEAD_IN_S})
         assert seen[: len(targets)] == targets
         pause = next(m for m in screen.moments if m.kind == "long_pause")
         assert round(pause.t, 2) in seen
@@ -299,17 +300,17 @@ async def test_replay_without_output_device_says_so_and_still_follows(make: Any,
         assert "No sound: no audio output device found" in notice
         follower = screen.query_one("#replay-transcript", TranscriptFollower)
         await pilot.press("right")  # +5 s on the silent clock
-        await pilot.pause(0.25)
-        assert screen.position() == pytest.approx(5.0)
-        assert follower.current is not None and screen.report.words[follower.current].start <= 5.0
+        await until(pilot, lambda: screen.position() == pytest.approx(5.0) and follower.current is not None,
+                    what="the seek to 5 s")
+        assert screen.report.words[follower.current].start <= 5.0
         await pilot.press("n")  # the next flagged moment: the second "um"
-        await pilot.pause(0.25)
         second_um = [m for m in screen.moments if m.kind == "filler"][1]
-        assert screen.position() == pytest.approx(second_um.t - 0.5)
+        await until(pilot, lambda: screen.position() == pytest.approx(second_um.t - 0.5),
+                    what="the jump to the second um")
         await pilot.press("space")  # the silent clock runs
-        await pilot.pause(0.6)
-        assert screen.position() > second_um.t
-        assert screen.report.words[follower.current].start >= second_um.t
+        await until(pilot, lambda: screen.position() > second_um.t
+                    and screen.report.words[follower.current].start >= second_um.t,
+                    what="the silent clock running past the um")
         assert not [c for c in player.calls if c[0] == "play"]  # never asked to make a sound
 
 
@@ -425,10 +426,9 @@ async def test_replay_failing_player_falls_back_to_the_silent_clock(make: Any, f
         assert str(screen.query_one("#replay-notice", Static).render()) == ""
         await pilot.press("space")
         await _settle(pilot, app)
-        await pilot.pause(0.4)
-        notice = str(screen.query_one("#replay-notice", Static).render())
-        assert "device unavailable" in notice
-        assert screen.playing and screen.position() > 0.2  # the silent clock took over
+        await until(pilot, lambda: "device unavailable" in str(screen.query_one("#replay-notice", Static).render())
+                    and screen.playing and screen.position() > 0.2,
+                    what="the silent clock taking over")  # and the notice saying why
 
 
 # ----------------------------------------------------------------------------- the real player
@@ -472,10 +472,9 @@ async def test_replay_with_the_real_player_through_pulseaudio(virtual_mic: Any, 
             assert follower.current is not None
             assert abs(screen.report.words[follower.current].start - pos) < 1.0
             await pilot.press("right")
-            await pilot.pause(0.5)
-            assert player.position_s > pos + 4.5
+            await until(pilot, lambda: player.position_s > pos + 4.5, what="the seek forward")
             await pilot.press("space")  # pause
-            await pilot.pause(0.4)
+            await until(pilot, lambda: not player.playing, what="the pause")
             paused_at = player.position_s
             await pilot.pause(0.6)
             assert player.position_s == pytest.approx(paused_at, abs=0.05)
@@ -518,19 +517,22 @@ async def test_palette_entries_open_history_and_export(make: Any, filled: list[i
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, app)
         # the palette lists the History entry when searched for
+        from textual.command import CommandPalette
+
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         await pilot.press(*"history")
         prompts: list[str] = []
-        for _ in range(50):  # the palette searches in the background
-            await pilot.pause(0.1)
+
+        def listed() -> bool:  # the palette searches in the background
+            nonlocal prompts
             found = app.screen.query(CommandList)
             if found:
                 lst = found.first()
                 prompts = [str(lst.get_option_at_index(i).prompt) for i in range(lst.option_count)]
-                if any("History: past attempts" in p for p in prompts):
-                    break
-        assert any("History: past attempts" in p for p in prompts), prompts
+            return any("History: past attempts" in p for p in prompts)
+
+        await until(pilot, listed, what="the History entry in the palette")
         await pilot.press("escape")
         await pilot.pause()
         # what the entry runs (called directly: the palette's ordering is its own business)
