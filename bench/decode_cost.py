@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="base")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "mockmic-bench"))
+    ap.add_argument("--beams", default=None,
+                    help="comma-separated beam sizes to compare in this run (e.g. 1,5); "
+                         "default: the settings' beam size only")
     args = ap.parse_args(argv)
 
     from answer_audio import cached_answer
@@ -65,21 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     transcriber.transcribe(audio[: 3 * SAMPLE_RATE])  # load the model, warm the caches
     load = os.getloadavg()
     print(f"model {args.model}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f}")
-    print(f"{'input':>8s} {'actual':>8s} {'median':>8s} {'worst':>8s} {'ratio':>6s}  passes (s)")
+    beams = [int(b) for b in args.beams.split(",")] if args.beams else [transcriber.beam_size]
+    print(f"{'beam':>4s} {'input':>8s} {'actual':>8s} {'median':>8s} {'worst':>8s} {'ratio':>6s}  passes (s)"
+          + ("   (ratio: to the 1 s pass of the first beam size)" if len(beams) > 1 else ""))
     base = None
     for length in LENGTHS:
-        times = []
         spans = pieces(speech, duration, length, args.repeats)
-        for a, b in spans:
-            seg = audio[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
-            t0 = time.perf_counter()
-            transcriber.transcribe(seg, offset=a)
-            times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
-        base = base or med
-        actual = statistics.mean(b - a for a, b in spans)
-        print(f"{length:7.0f}s {actual:7.1f}s {med:7.2f}s {max(times):7.2f}s {med / base:5.2f}x  "
-              + " ".join(f"{t:.2f}" for t in times))
+        for beam in beams:
+            transcriber.beam_size = beam
+            times = []
+            for a, b in spans:
+                seg = audio[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
+                t0 = time.perf_counter()
+                transcriber.transcribe(seg, offset=a)
+                times.append(time.perf_counter() - t0)
+            med = statistics.median(times)
+            base = base or med
+            actual = statistics.mean(b - a for a, b in spans)
+            print(f"{beam:4d} {length:7.0f}s {actual:7.1f}s {med:7.2f}s {max(times):7.2f}s {med / base:5.2f}x  "
+                  + " ".join(f"{t:.2f}" for t in times))
     falls = getattr(transcriber, "fallbacks", None)
     if falls is not None:
         print(f"temperature fallbacks during these passes: {falls}")

@@ -1,198 +1,137 @@
-"""Hesitation-filler accuracy: plain faster-whisper vs the filler prompt vs mockmic, same audio.
+"""Hesitation-filler accuracy: mockmic beside real peers, same process, same audio, same model.
 
-    .venv/bin/python bench/fillers.py [--model base] [--cache DIR] [--set-dir DIR]
+    .venv/bin/python bench/fillers.py [--model base] [--cache DIR] [--verbose] [--rules]
 
-For every file of every data set this runs, in the same process on the same samples:
+(erm, one of the peers, is in the bench extras: ``.venv/bin/pip install -e '.[bench]'``.)
 
-(a) ``plain``  -- faster-whisper ``WhisperModel.transcribe`` with its default settings (beam 5),
-    plus ``word_timestamps=True`` and English, counting the hesitation words it writes;
-(b) ``prompt`` -- the same call with OpenAI's filler prompt as ``initial_prompt``;
-(c) ``mockmic`` -- ``Analyzer.analyze`` as the app runs it: the engine's speech scan, its
-    transcript made chunk by chunk at pauses (beam 1, filler prompt, loop guard), transcript and
-    audio fillers merged; the audio stage is timed on its own.
+Systems, each run here on the 16 kHz samples mockmic decodes from every file:
 
-Scoring: where reference timings exist (mockmic's own set) a detection matches a reference filler
-when the two intervals are at most 0.3 s apart (one-to-one, greedy by distance); otherwise (the
-shared filler clips) by count per file. Filler-free files give false fillers per minute.
+* ``mockmic``     -- ``Analyzer.analyze`` as the app and ``mockmic analyze`` run it: the speech
+  scan, the transcript made piece by piece at pauses, fillers from the transcript and, where the
+  settings keep it, the audio stage.
+* ``fw-prompt``   -- a plain faster-whisper script: ``WhisperModel.transcribe`` of the whole file
+  with its defaults (beam 5, previous text carried on) and mockmic's prompt as
+  ``initial_prompt``; counts the hesitation words it writes.
+* ``fw-verbatim`` -- the same script with erm's verbatim-style prompt (it lists the fillers and
+  asks for a verbatim transcript) and ``condition_on_previous_text=False``: no carried text.
+* ``erm-0.4.0``   -- erm (PyPI, MIT) with its default detectors on the same model: its verbatim
+  transcription, then its gap, intra-word and over-long-word detectors (pitch-confirmed), cuts
+  merged as its CLI merges them (120 ms); every cut counts as one filler.
 
-Data sets:
-* ``filler_clips``: ``../shared/data/speech/filler_clips`` (52 acted clips, one speaker); the
-  hesitation references are um/uh/hm/er tokens of ``references.tsv`` (``<hes-x>`` hesitated words
-  and ``'er`` = "her" are not fillers). Split into ``dev`` (the clips looked at while choosing the
-  thresholds) and ``held-out`` (the rest), printed separately.
-* ``own``: ``tests/data/fillers`` made by ``bench/make_filler_set.py`` -- SYNTHETIC Piper speech
-  with fillers inserted at known times (see that script). Answers 00-03 were looked at while
-  choosing thresholds (``dev``), the rest are ``held-out`` (their misses were looked at once,
-  when diagnosing the rules in issue 6, so they are no longer blind); ``fresh`` is a later batch
-  (other answers, other seed: ``make_filler_set.py --fresh``) made late in issue 6 and never
-  looked at file by file while choosing rules or thresholds.
+Data sets and scoring: ``bench/filler_sets.py`` (acted clips, spontaneous fillerPT and meeting
+clip, mockmic's own synthetic set, read speech). Printed per set: precision, recall, F1, false
+fillers per minute of filler-free audio, and the word error rate on the read speech (fillers
+left out of the hypothesis).
 
-``--cache DIR`` keeps the Whisper outputs (keyed by file content) so re-runs only redo scoring and
-the audio stage.
+``--rules`` also prints the audio stage rule by rule: the filler verdicts of each rule of
+:func:`mockmic.analysis.audio_fillers.classify` on top of mockmic's transcript, and F1 per set
+with each rule alone added, so a rule is judged on sets it was not tuned on.
+
+``--cache DIR`` keeps every Whisper output (keyed by the samples and the system) so re-runs
+only redo the scoring and the audio stage.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from mockmic.analysis.fillers import is_hesitation  # noqa: E402
-from mockmic.analysis.text import norm_token  # noqa: E402
-from mockmic.core import SAMPLE_RATE, Transcript, Word  # noqa: E402
+from filler_sets import REAL_SETS, SPONTANEOUS_SETS, Item, Score, load_items, score  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data" / "speech" / "filler_clips"
-OWN = ROOT / "tests" / "data" / "fillers"
-MATCH_S = 0.3
-DEV_CLIPS = {"mfa_uh", "mfa_um", "mfa_uhum", "mfa_uhuh", "mfa_crossword", "mfa_cutoffprogressive",
-             "mfa_laughter", "mfa_breaths", "mfa_hes", "mfa_internalsil", "mfa_long", "mfa_longstop"}
-DEV_OWN = ("fill_00", "fill_01", "fill_02", "fill_03", "clean_00", "clean_02")
+TRANSCRIBER_VERSION = 2
+"""Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
+SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 
 
-@dataclass
-class Item:
-    dataset: str
-    name: str
-    path: Path
-    split: str
-    ref_count: int
-    ref_times: list[tuple[float, float]] | None  # None: count-only references
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    free_fp: int = 0
-    free_min: float = 0.0
-    files: int = 0
-
-    def add(self, o: Score) -> None:
-        for k in ("tp", "fp", "fn", "free_fp", "files"):
-            setattr(self, k, getattr(self, k) + getattr(o, k))
-        self.free_min += o.free_min
-
-    def prf(self) -> tuple[float, float, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
-
-
-def hesitation_refs(transcript: str) -> int:
-    n = 0
-    for tok in transcript.split():
-        if tok.startswith(("<", "[", "'")):
-            continue
-        if is_hesitation(tok):
-            n += 1
-    return n
-
-
-def load_items(set_dir: Path) -> list[Item]:
-    items: list[Item] = []
-    if SHARED.is_dir():
-        with open(SHARED / "references.tsv", newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                name = row["utterance"]
-                p = SHARED / f"{name}.flac"
-                if p.exists():
-                    items.append(Item("filler_clips", name, p, "dev" if name in DEV_CLIPS else "held-out",
-                                      hesitation_refs(row["reference_transcript"]), None))
-    else:
-        print(f"note: {SHARED} not found; skipping the shared filler clips")
-    ref_file = set_dir / "references.tsv"
-    if ref_file.exists():
-        times: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        with open(ref_file, newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                times.setdefault(row["file"], [])
-                if row["start"]:
-                    times[row["file"]].append((float(row["start"]), float(row["end"])))
-        for name in sorted(times):
-            split = "dev" if name.startswith(DEV_OWN) else "fresh" if name.startswith("fresh_") else "held-out"
-            items.append(Item("own", name, set_dir / f"{name}.flac", split, len(times[name]), times[name]))
-    else:
-        print(f"note: {ref_file} not found; run bench/make_filler_set.py first")
-    return items
-
-
-def score(item: Item, det: list[tuple[float, float]], minutes: float) -> Score:
-    s = Score(files=1)
-    if item.ref_count == 0:
-        s.fp = len(det)
-        s.free_fp = len(det)
-        s.free_min = minutes
-        return s
-    if item.ref_times is None:
-        s.tp = min(len(det), item.ref_count)
-        s.fp = max(0, len(det) - item.ref_count)
-        s.fn = max(0, item.ref_count - len(det))
-        return s
-    pairs = []
-    for i, (a, b) in enumerate(item.ref_times):
-        for j, (c, d) in enumerate(det):
-            gap = max(0.0, c - b, a - d)
-            if gap <= MATCH_S:
-                pairs.append((gap, i, j))
-    used_r, used_d = set(), set()
-    for _gap, i, j in sorted(pairs):
-        if i not in used_r and j not in used_d:
-            used_r.add(i)
-            used_d.add(j)
-    s.tp = len(used_r)
-    s.fn = item.ref_count - s.tp
-    s.fp = len(det) - len(used_d)
-    return s
-
-
-def whisper_plain(model, audio: np.ndarray, prompt: str | None) -> list[Word]:
-    segments, _ = model.transcribe(audio, language="en", word_timestamps=True, initial_prompt=prompt)
-    return [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+def _words(segments) -> list[dict]:
+    return [{"text": w.word.strip(), "start": float(w.start), "end": float(w.end)}
             for seg in segments for w in (seg.words or []) if w.word.strip()]
 
 
-def _key(path: Path, what: str) -> str:
-    return hashlib.sha1(path.read_bytes() + what.encode()).hexdigest()[:16]
+class Cache:
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        if root:
+            root.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str, fn):
+        if self.root is None:
+            return fn()
+        f = self.root / f"{key}.json"
+        if f.exists():
+            return json.loads(f.read_text())
+        value = fn()
+        f.write_text(json.dumps(value))
+        return value
 
 
-def cached(cache: Path | None, path: Path, what: str, fn):
-    if cache is None:
-        return fn()
-    f = cache / f"{path.stem}.{_key(path, what)}.json"
-    if f.exists():
-        return [Word(**w) for w in json.loads(f.read_text())]
-    words = fn()
-    f.write_text(json.dumps([w.__dict__ for w in words]))
-    return words
+def erm_detect(audio: np.ndarray, model_path: str) -> tuple[list[tuple[float, float]], list[dict]]:
+    """erm 0.4.0's detection with its CLI defaults, on exactly these samples and this model."""
+    import soundfile as sf
+    from erm import (detect_gap_fillers, detect_intraword_fillers, detect_overlong_words,
+                     find_fillers, is_sustained_vowel, merge_close_cuts, transcribe)
+    from erm.fillers import DEFAULT_FILLERS
+
+    from mockmic.core import SAMPLE_RATE
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "in.wav"
+        sf.write(wav, audio, SAMPLE_RATE, subtype="FLOAT")
+        words, duration = transcribe(wav, model_name=model_path, device="cpu", compute_type="int8")
+    sr = SAMPLE_RATE
+    cuts = find_fillers(words, DEFAULT_FILLERS)
+    cuts += detect_gap_fillers(audio, sr, words, duration, min_gap_s=0.35, min_voiced_s=0.1, max_voiced_s=1.5)
+    cuts += detect_intraword_fillers(audio, sr, words, min_word_s=0.55, min_voiced_s=0.1, max_voiced_s=1.5,
+                                     confirm_pitch=True)
+    long_cuts = detect_overlong_words(audio, sr, words, min_voiced_s=0.1, max_voiced_s=1.5)
+    cuts += [c for c in long_cuts if is_sustained_vowel(audio, sr, c.start, c.end)]
+    cuts = merge_close_cuts(sorted(cuts, key=lambda c: c.start), min_gap_s=0.12)
+    return ([(c.start, c.end) for c in cuts],
+            [{"text": w.text, "start": w.start, "end": w.end} for w in words])
+
+
+def rule_of(reason: str) -> str:
+    """Short name of the classify() rule behind a filler verdict."""
+    if reason.startswith("held sound standing apart"):
+        return "apart (no transcript)"
+    if "run of the same sound" in reason:
+        return "run of same sound"
+    if reason.startswith("no word covers it"):
+        return "gap between words"
+    if reason.startswith("swallowed"):
+        return "swallowed by long word"
+    if reason.startswith("held alone between pauses"):
+        return "lone 'a'"
+    return reason
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="base")
     ap.add_argument("--cache", type=Path, default=None, help="keep Whisper outputs here between runs")
-    ap.add_argument("--set-dir", type=Path, default=OWN, help="mockmic's own filler set")
     ap.add_argument("--verbose", action="store_true", help="print every file")
+    ap.add_argument("--rules", action="store_true", help="print the audio stage rule by rule")
+    ap.add_argument("--sets", default=None, help="only these sets (comma-separated)")
     args = ap.parse_args()
-    if args.cache:
-        args.cache.mkdir(parents=True, exist_ok=True)
 
+    from mockmic.analysis.audio_fillers import hesitation_evidence
+    from mockmic.analysis.fillers import is_hesitation
     from mockmic.audio.io import decode_file
     from mockmic.config import load_settings
+    from mockmic.core import SAMPLE_RATE, Transcript, Word
     from mockmic.engine import Analyzer, transcribe_chunks
-    from mockmic.filler_detection import detect_audio_fillers
     from mockmic.speech import scan_speech
     from mockmic.transcription import load_whisper, make_transcriber
     from mockmic.whisper_models import resolve_model
@@ -200,83 +139,133 @@ def main() -> None:
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)
     analyzer = Analyzer(settings, transcriber)
-    model = load_whisper(str(resolve_model(args.model, settings.models)))
+    model_path = str(resolve_model(args.model, settings.models))
+    model = load_whisper(model_path)
     prompt = settings.transcription.filler_prompt
-    items = load_items(args.set_dir)
+    try:
+        import erm
+        erm_prompt: str | None = erm.VERBATIM_PROMPT
+        if erm.__version__ != "0.4.0":
+            print(f"note: erm {erm.__version__} installed, the bench extras pin 0.4.0")
+    except ImportError:
+        erm_prompt = None
+        print("note: erm is not installed (pip install -e '.[bench]'); the erm peers are left out")
+    cache = Cache(args.cache)
+    items = load_items()
+    if args.sets:
+        items = [it for it in items if it.dataset in set(args.sets.split(","))]
     if not items:
         sys.exit("no data sets found")
 
-    systems = ("plain", "prompt", "mockmic")
-    scores: dict[tuple[str, str, str], Score] = defaultdict(Score)
+    systems = ["mockmic", "mockmic-text", "fw-prompt"] + (["fw-verbatim", "erm-0.4.0"] if erm_prompt else [])
+    scores: dict[tuple[str, str], Score] = defaultdict(Score)
+    rule_hits: dict[tuple[str, str], list[tuple[Item, float, float]]] = defaultdict(list)
+    per_item: list[tuple[Item, float, list, list]] = []
     audio_s = 0.0
-    stage_s = 0.0
-    stage_cpu = 0.0
-    stage_inputs: list[tuple[np.ndarray, list[Word], list]] = []
-    detect_audio_fillers(np.zeros(SAMPLE_RATE, np.float32), [], [], None)  # warm-up (imports)
+    t_start = time.perf_counter()
     for item in items:
-        audio = decode_file(item.path).samples
-        minutes = len(audio) / SAMPLE_RATE / 60
-        # the engine's own speech scan and chunked transcript (what Analyzer.analyze does when
-        # given neither), computed here so the Whisper part can be cached
+        audio = item.load()
+        secs = len(audio) / SAMPLE_RATE
+        audio_s += secs
+        key = f"{item.name}.{hashlib.sha1(audio.tobytes()).hexdigest()[:12]}.{args.model}"
         scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
-        speech = scan.intervals
-        plain = cached(args.cache, item.path, f"plain-{args.model}", lambda: whisper_plain(model, audio, None))
-        prompted = cached(args.cache, item.path, f"prompt-{args.model}",
-                          lambda: whisper_plain(model, audio, prompt))
-        own = cached(args.cache, item.path, f"mockmic-chunks-{args.model}",
-                     lambda: transcribe_chunks(transcriber, audio, scan, analyzer.chunk_rules).words)
-        stage_inputs.append((audio, own, speech))
-        audio_s += len(audio) / SAMPLE_RATE
-        report = analyzer.analyze(audio, file=str(item.path), transcript=Transcript(own), speech=speech)
-        dets = {
-            "plain": [(w.start, w.end) for w in plain if is_hesitation(w.text)],
-            "prompt": [(w.start, w.end) for w in prompted if is_hesitation(w.text)],
+        tr_key = hashlib.sha1(f"{prompt}|{transcriber.beam_size}|{TRANSCRIBER_VERSION}".encode()).hexdigest()[:8]
+        own = cache.get(f"{key}.mockmic-{tr_key}", lambda: [
+            w.__dict__ for w in transcribe_chunks(transcriber, audio, scan, analyzer.chunk_rules).words])
+        own_words = [Word(**w) for w in own]
+        report = analyzer.analyze(audio, file=str(item.path), transcript=Transcript(own_words),
+                                  speech=scan.intervals)
+        texts: dict[str, str] = {"mockmic": " ".join(w.text for w in report.words),
+                                 "mockmic-text": " ".join(w.text for w in own_words)}
+        dets: dict[str, list[tuple[float, float]]] = {
             "mockmic": [(f.start, f.end) for f in report.fillers.items if f.kind == "hesitation"],
+            "mockmic-text": [(w.start, w.end) for w in own_words if is_hesitation(w.text)],
         }
-        for sysname in systems:
-            sc = score(item, dets[sysname], minutes)
-            for key in ((item.dataset, item.split), (item.dataset, "all"), ("overall", "all")):
-                scores[(key[0], key[1], sysname)].add(sc)
-        if args.verbose:
-            srcs = [f"{f.start:.2f}{'a' if f.source == 'audio' else 't'}" for f in report.fillers.items
-                    if f.kind == "hesitation"]
-            print(f"{item.dataset:12s} {item.name:24s} ref {item.ref_count:2d} plain {len(dets['plain']):2d} "
-                  f"prompt {len(dets['prompt']):2d} mockmic {len(dets['mockmic']):2d}  {' '.join(srcs)}"
-                  + (f"  ref@ {' '.join(f'{a:.2f}' for a, _ in item.ref_times)}" if item.ref_times else ""))
 
-    print(f"\nhesitation fillers, model {args.model}; match within ±{MATCH_S} s where timed, else count per file")
-    print(f"{'data set':14s} {'split':9s} {'system':8s} {'files':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} "
-          f"{'prec':>6s} {'recall':>6s} {'F1':>6s} {'false/min (filler-free)':>24s}")
-    order = sorted({(d, s) for d, s, _ in scores}, key=lambda k: (k[0] == "overall", k[0], k[1] != "all", k[1]))
-    for d, sp in order:
+        def plain(p: str | None, carry: bool):
+            segs, _ = model.transcribe(audio, language="en", word_timestamps=True, initial_prompt=p,
+                                       condition_on_previous_text=carry)
+            return _words(segs)
+
+        pk = hashlib.sha1(prompt.encode()).hexdigest()[:8]
+        fw = cache.get(f"{key}.fw-prompt-{pk}", lambda: plain(prompt, True))
+        dets["fw-prompt"] = [(w["start"], w["end"]) for w in fw if is_hesitation(w["text"])]
+        texts["fw-prompt"] = " ".join(w["text"] for w in fw)
+        if erm_prompt:
+            fv = cache.get(f"{key}.fw-verbatim", lambda: plain(erm_prompt, False))
+            dets["fw-verbatim"] = [(w["start"], w["end"]) for w in fv if is_hesitation(w["text"])]
+            texts["fw-verbatim"] = " ".join(w["text"] for w in fv)
+            er = cache.get(f"{key}.erm-0.4.0", lambda: erm_detect(audio, model_path))
+            dets["erm-0.4.0"] = [tuple(c) for c in er[0]]
+            texts["erm-0.4.0"] = " ".join(w["text"] for w in er[1])
         for sysname in systems:
-            sc = scores[(d, sp, sysname)]
+            sc = score(item, dets[sysname], secs, texts[sysname])
+            groups = [item.dataset]
+            if item.dataset in REAL_SETS:
+                groups.append("real")
+            if item.dataset in SPONTANEOUS_SETS:
+                groups.append("spontaneous")
+            if item.filler_free:
+                groups.append("filler-free")
+            for g in groups:
+                scores[(g, sysname)].add(sc)
+        if args.rules:
+            ev = hesitation_evidence(audio, own_words, scan.intervals, is_hesitation=is_hesitation,
+                                     have_transcript=bool(own_words))
+            grounded = [(w.start, w.end) for k, w in enumerate(own_words)
+                        if is_hesitation(w.text) and k not in ev.unsupported]
+            per_item.append((item, secs, dets["mockmic-text"], grounded,
+                             [(rule_of(v.reason), v.sound.start, v.sound.end) for v in ev.verdicts if v.filler]))
+        if args.verbose:
+            print(f"{item.dataset:9s} {item.name:24s} ref {item.ref_count:2d} "
+                  + " ".join(f"{s} {len(dets[s]):2d}" for s in systems)
+                  + "  mockmic@ " + " ".join(f"{f.start:.2f}{f.source[0]}" for f in report.fillers.items
+                                             if f.kind == "hesitation"))
+
+    print(f"\nhesitation fillers, model {args.model}, {audio_s / 60:.1f} min of audio, "
+          f"{time.perf_counter() - t_start:.0f} s")
+    print("mockmic-text = mockmic's transcript alone (no audio stage); F1 over the files of each set")
+    print(f"{'set':12s} {'system':12s} {'files':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'P':>5s} {'R':>5s} "
+          f"{'F1':>5s} {'false/min':>10s} {'WER':>6s}")
+    for d in SET_ORDER:
+        if not any(k[0] == d for k in scores):
+            continue
+        for sysname in systems:
+            sc = scores[(d, sysname)]
             p, r, f = sc.prf()
-            fpm = f"{sc.free_fp / sc.free_min:.2f} ({sc.free_fp} in {sc.free_min:.1f} min)" if sc.free_min else "-"
-            print(f"{d:14s} {sp:9s} {sysname:8s} {sc.files:5d} {sc.tp:4d} {sc.fp:4d} {sc.fn:4d} "
-                  f"{p:6.2f} {r:6.2f} {f:6.2f} {fpm:>24s}")
-    # the audio stage timed on its own, after all Whisper and VAD work: their thread pools keep
-    # spinning for a moment after each call, and process CPU time would charge that to the stage
-    time.sleep(0.5)
-    per_file = []
-    stage_thread = 0.0
-    for (audio, own, speech), item in zip(stage_inputs, items):
-        t0, c0, h0 = time.perf_counter(), time.process_time(), time.thread_time()
-        detect_audio_fillers(audio, own, speech, transcriber)
-        stage_s += time.perf_counter() - t0
-        stage_cpu += time.process_time() - c0
-        stage_thread += time.thread_time() - h0
-        per_file.append((time.process_time() - c0, item.name))
-    if args.verbose:
-        print("slowest files in the audio stage (CPU s):",
-              ", ".join(f"{n} {t:.2f}" for t, n in sorted(per_file)[-3:]))
-    mins = audio_s / 60
-    print(f"\naudio filler stage (detect_audio_fillers, after transcription): {mins:.1f} min of audio, "
-          f"wall {stage_s:.2f} s = {stage_s / mins:.3f} s/min, CPU {stage_cpu:.2f} s = "
-          f"{stage_cpu / mins:.3f} s/min, of which the calling thread {stage_thread / mins:.3f} s/min "
-          f"(budget: well under 0.3 s/min; wall time includes waiting for other processes on a "
-          f"shared machine, process CPU includes Whisper's/the VAD's idle worker threads still "
-          f"spinning)")
+            has_refs = sc.tp + sc.fn > 0
+            pm, wer = sc.per_min(), sc.wer()
+            prf = f"{p:5.2f} {r:5.2f} {f:5.2f}" if has_refs else f"{'-':>5s} {'-':>5s} {'-':>5s}"
+            print(f"{d:12s} {sysname:12s} {sc.files:5d} {sc.tp:4d} {sc.fp:4d} {sc.fn:4d} {prf} "
+                  f"{'-' if pm is None else f'{pm:.2f}':>10s} {'-' if wer is None else f'{wer:.3f}':>6s}")
+        print()
+
+    if args.rules:
+        rules = sorted({r for *_x, hits in per_item for r, _a, _b in hits})
+        print("audio stage rule by rule, on mockmic's transcript: F1 per set with the transcript alone, "
+              "with its hesitations screened against the signal (each needs a held voiced sound), "
+              "and with each rule's fillers added alone to the screened transcript (tp/fp added)")
+        sets = [d for d in ("acted", "fillerPT", "fillerPT-joined", "notsofar", "own", "read") if any(it.dataset == d for it, *_ in per_item)]
+        print(f"{'rule':24s} " + " ".join(f"{d:>16s}" for d in sets))
+        for rule in ["transcript alone", "screened"] + rules:
+            row = []
+            for d in sets:
+                base = Score()
+                with_rule = Score()
+                for it, secs, text_det, grounded, hits in per_item:
+                    if it.dataset != d:
+                        continue
+                    if rule == "transcript alone":
+                        base.add(score(it, text_det, secs))
+                        continue
+                    base.add(score(it, grounded, secs))
+                    extra = [(a, b) for r, a, b in hits if r == rule]
+                    with_rule.add(score(it, grounded + extra, secs))
+                if rule in ("transcript alone", "screened"):
+                    row.append(f"{base.f1:5.2f} ({base.tp}/{base.fp})")
+                else:
+                    row.append(f"{with_rule.f1:5.2f} +{with_rule.tp - base.tp}/+{with_rule.fp - base.fp}")
+            print(f"{rule:24s} " + " ".join(f"{c:>16s}" for c in row))
 
 
 if __name__ == "__main__":

@@ -66,14 +66,25 @@ class Thresholds:
     """...which fires when there are more than this many per minute."""
 
 
+VERBATIM_PROMPT = (
+    "Uh, um, er, hmm, mm. So, uh, I was, um, thinking. "
+    "A word-for-word transcript that keeps every um, uh and hmm."
+)
+"""The prompt every piece of an answer is decoded with, and nothing else: it lists the
+hesitation sounds and asks for a verbatim transcript. Filler-free text in the prompt (such as the
+answer's own previous words) teaches Whisper to write clean text (bench/filler_decode.py)."""
+
+
 @dataclass(frozen=True)
 class TranscriptionSettings:
     model: str = "base"
     """``base`` (bundled multilingual), ``tiny.en`` (bundled), another name in models/, or a path."""
     language: str | None = "en"
-    filler_prompt: str = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+    filler_prompt: str = VERBATIM_PROMPT
     """Initial prompt that makes Whisper keep filled pauses; empty string turns it off."""
-    beam_size: int = 1
+    beam_size: int = 5
+    """Beam search width. 5 (faster-whisper's default) writes more of the fillers on real
+    spontaneous speech than greedy decoding (1) does (``bench/filler_decode.py``)."""
     cpu_threads: int = 0
     """0 lets CTranslate2 choose."""
 

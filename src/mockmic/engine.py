@@ -30,13 +30,12 @@ class Analysis:
 
 def find_audio_fillers(
     audio: np.ndarray, transcript: Transcript, speech: list[Interval], transcriber: Transcriber | None
-) -> list[Filler]:
-    """Hesitation fillers that the transcript left out, found in the audio itself."""
-    try:
-        from mockmic.filler_detection import detect_audio_fillers
-    except ImportError:  # pragma: no cover - module not present in a partial install
-        return []
-    return detect_audio_fillers(audio, transcript.words, speech, transcriber)
+) -> tuple[list[Filler], set[int]]:
+    """Hesitations heard in the audio that the transcript left out, and the indices of
+    transcribed hesitation words that the audio does not support."""
+    from mockmic.filler_detection import check_hesitations
+
+    return check_hesitations(audio, transcript.words, speech)
 
 
 def windows_at_silences(speech: list[Interval], duration: float, max_s: float) -> list[tuple[float, float]]:
@@ -57,24 +56,21 @@ def windows_at_silences(speech: list[Interval], duration: float, max_s: float) -
     return list(zip(cuts, cuts[1:]))
 
 
-PROMPT_WORDS = 40
-"""How many of the previous words are passed to Whisper as context for the next chunk."""
-
-
 def transcribe_chunks(
     transcriber: Transcriber, audio: np.ndarray, scan: SpeechScan, rules: ChunkRules
 ) -> Transcript:
     """Transcribe chunk by chunk, cut at pauses by :mod:`mockmic.analysis.chunks`.
 
-    Each chunk gets the last ``PROMPT_WORDS`` words before it as the prompt -- what the live
-    session does while recording, so both give the same words. Short chunks also keep memory
-    small for recordings of any length (Whisper's feature extractor would hold a whole 2-hour
-    input several times over, ~5 GB).
+    Every chunk is decoded on its own, with the transcriber's verbatim filler prompt and nothing
+    else -- what the live session does while recording, so both give the same words. The
+    answer's previous words are not carried into the prompt: that filler-free text taught Whisper
+    to write clean text and drop the fillers (``bench/filler_decode.py``). Short chunks also keep
+    memory small for recordings of any length (Whisper's feature extractor would hold a whole
+    2-hour input several times over, ~5 GB).
     """
     words: list[Word] = []
     for a, b in plan(scan.stretches, len(audio), scan.probs, rules):
-        prompt = " ".join(w.text for w in words[-PROMPT_WORDS:]) or None
-        words.extend(transcriber.transcribe(audio[a:b], offset=a / SAMPLE_RATE, prompt=prompt).words)
+        words.extend(transcriber.transcribe(audio[a:b], offset=a / SAMPLE_RATE).words)
     return Transcript(words=words, model=transcriber.name)
 
 
@@ -86,24 +82,27 @@ windows cut in silences."""
 
 def audio_fillers_long(
     audio: np.ndarray, transcript: Transcript, speech: list[Interval], transcriber: Transcriber | None
-) -> list[Filler]:
+) -> tuple[list[Filler], set[int]]:
     """``find_audio_fillers`` in one call, or window by window for long recordings."""
     duration = len(audio) / SAMPLE_RATE
     windows = windows_at_silences(speech, duration, FILLER_WINDOW_S)
     if len(windows) == 1:
         return find_audio_fillers(audio, transcript, speech, transcriber)
     found: list[Filler] = []
+    unsupported: set[int] = set()
     for a, b in windows:
         local_speech = [Interval(max(iv.start, a) - a, min(iv.end, b) - a)
                         for iv in speech if iv.end > a and iv.start < b]
         if not local_speech:
             continue
-        local_words = [Word(w.text, w.start - a, w.end - a, w.probability)
-                       for w in transcript.words if a <= (w.start + w.end) / 2 < b]
+        index = [k for k, w in enumerate(transcript.words) if a <= (w.start + w.end) / 2 < b]
+        local_words = [Word(transcript.words[k].text, transcript.words[k].start - a,
+                            transcript.words[k].end - a, transcript.words[k].probability) for k in index]
         i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
-        part = find_audio_fillers(audio[i:j], Transcript(local_words), local_speech, transcriber)
+        part, drop = find_audio_fillers(audio[i:j], Transcript(local_words), local_speech, transcriber)
         found.extend(Filler(f.text, f.start + a, f.end + a, f.kind, f.source) for f in part)
-    return found
+        unsupported |= {index[k] for k in drop}
+    return found, unsupported
 
 
 class Analyzer:
@@ -145,9 +144,10 @@ class Analyzer:
         if transcript is None:
             assert scan is not None
             transcript = transcribe_chunks(self.transcriber, audio, scan, self.chunk_rules)
-        words = transcript.words
+        audio_fillers, unsupported = audio_fillers_long(audio, transcript, speech, self.transcriber)
+        # a hesitation Whisper wrote where the signal holds no voiced sound was not said
+        words = [w for k, w in enumerate(transcript.words) if k not in unsupported]
         lex, used = lexical_fillers(words)
-        audio_fillers = audio_fillers_long(audio, transcript, speech, self.transcriber)
         used = used | fillers_written_as_words(words, audio_fillers)
         report = build_report(
             file=file,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mockmic.analysis.audio_fillers import audio_fillers
+from mockmic.analysis.audio_fillers import hesitation_evidence
 from mockmic.analysis.fillers import is_hesitation
 from mockmic.core import Filler, Interval, Word
 from mockmic.transcription import Transcriber
@@ -35,6 +35,17 @@ def detect_audio_fillers(
     audio = np.asarray(audio, dtype=np.float32)
     if audio.size == 0:
         return []
-    found, _ = audio_fillers(audio, words, speech, is_hesitation=is_hesitation,
+    return check_hesitations(audio, words, speech)[0]
+
+
+def check_hesitations(
+    audio: np.ndarray, words: list[Word], speech: list[Interval]
+) -> tuple[list[Filler], set[int]]:
+    """Hesitations found in the audio that ``words`` leave out, and the indices of hesitation
+    words in ``words`` that the audio does not support (nothing voiced was held there)."""
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.size == 0:
+        return [], set()
+    ev = hesitation_evidence(audio, words, speech, is_hesitation=is_hesitation,
                              have_transcript=bool(words))
-    return found
+    return ev.fillers, ev.unsupported

@@ -9,8 +9,8 @@ wakes the session's own thread). That thread
 2. cuts the audio into chunks at pauses, by the rules of :mod:`mockmic.analysis.chunks` -- the
    same rules the engine uses for a whole file. A cut is taken only once it is certain (it
    depends on the audio alone, not on timing), so the live chunks are the whole-file chunks;
-3. transcribes each chunk with the text so far as the prompt, shifting word times onto the
-   recording's timeline -- again exactly as the engine does.
+3. transcribes each chunk on its own with the filler prompt (no earlier words carried in),
+   shifting word times onto the recording's timeline -- again exactly as the engine does.
 
 The same inputs to the same model give the same words, so the report at stop is the report
 ``mockmic analyze`` gives for the saved file (``tests/integration/test_live_real.py``).
@@ -48,7 +48,6 @@ import numpy as np
 from mockmic.analysis import chunks
 from mockmic.analysis.chunks import ChunkRules
 from mockmic.core import SAMPLE_RATE, Report, Transcript, Word
-from mockmic.engine import PROMPT_WORDS
 from mockmic.speech import StreamingVad
 
 IDLE_EXIT_S = 30.0
@@ -398,9 +397,9 @@ class LiveSession:
         self._add(speculative_decodes=1)
 
     def _transcribe(self, a: int, b: int) -> list[Word]:
-        prompt = " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
         t = time.perf_counter()
-        out = self.transcriber.transcribe(self._buf[a:b], offset=a / SAMPLE_RATE, prompt=prompt)
+        # each chunk on its own, with the filler prompt only: as mockmic.engine.transcribe_chunks
+        out = self.transcriber.transcribe(self._buf[a:b], offset=a / SAMPLE_RATE)
         took = time.perf_counter() - t
         self._add(decode_time_s=took)
         with self._lock:

@@ -68,14 +68,19 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
     Returns the ``(first, last_exclusive)`` word indices of the looping stretch, or ``None``.
     People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
     more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
+    N-grams of hesitation words alone are not loops: a speaker may say "uh" six times in a row.
     """
+    from mockmic.analysis.fillers import is_hesitation
+
     toks = [_norm(w.text) for w in words]
     n_words = len(toks)
     for n in range(1, max_n + 1):
         i = 0
         while i + n * min_repeats <= n_words:
             gram = toks[i:i + n]
-            if not all(gram):
+            if not all(gram) or all(is_hesitation(t) for t in gram):
+                # a run of "uh, uh, uh, uh" is something people say; whether each one was said
+                # is for the signal to tell (mockmic.analysis.audio_fillers.unsupported_hesitations)
                 i += 1
                 continue
             reps = 1

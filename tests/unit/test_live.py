@@ -219,12 +219,13 @@ def test_live_chunks_and_prompts_are_those_of_the_whole_file_analysis(signal, li
     assert all(call in live_calls for call in whole_calls)  # same audio, offset and prompt
 
 
-def test_previous_text_is_the_prompt(signal, live_run):
+def test_no_previous_text_is_carried_into_the_prompt(signal, live_run):
+    # earlier words in the prompt teach Whisper to write clean, filler-free text (issue 11):
+    # every chunk is decoded with the transcriber's own filler prompt and nothing else
     audio, _, words = signal
     _, fake, _ = live_run
-    assert fake.calls[0][2] is None
-    first_text = [w.text for w in words if (w.start + w.end) / 2 < fake.calls[1][0]]
-    assert fake.calls[1][2].split()[-3:] == first_text[-3:]
+    assert len(fake.calls) >= 3
+    assert [c[2] for c in fake.calls] == [None] * len(fake.calls)
 
 
 def test_feed_never_waits_for_a_slow_transcriber(signal):

@@ -985,6 +985,76 @@ def filler_label(s: HeldSound, fr: Frames, *, nasal_drop_db: float = 10.0) -> st
     return "(um)" if float(np.median(h[:k])) - float(np.median(h[-k:])) >= nasal_drop_db else "(uh)"
 
 
+HESITATION_REACH_S = 0.3
+"""How far from a transcribed hesitation word its held sound may lie: Whisper places word edges
+0.1-0.3 s off (on real "um"s here it often starts them 0.4 s early but always overlaps them)."""
+
+
+def unsupported_hesitations(
+    words: list[Word], sounds: list[HeldSound], *, is_hesitation, reach_s: float = HESITATION_REACH_S
+) -> set[int]:
+    """Indices of hesitation words that nothing in the signal supports.
+
+    A hesitation is a voiced sound held for a moment ("uhh", "umm", "hmm"). With a prompt that
+    asks for fillers, Whisper also writes them where none was said: over a breath, a noise, a
+    silence, or as a loop of "er, hmm, er, hmm" stacked on one instant. Such a word is dropped
+    when
+
+    * no held voiced sound (:func:`held_sounds`, any shape) lies within ``reach_s`` of it: a
+      breath or a noise is not voiced, a silence holds nothing; or
+    * it lies on the same instant as the hesitation word before it (it starts before that one
+      ends, or both have no length at one time): one sound written twice.
+    """
+    out: set[int] = set()
+    prev: Word | None = None
+    for i, w in enumerate(words):
+        if not is_hesitation(w.text):
+            continue
+        if prev is not None and (w.start < prev.end - 0.01 or (w.start <= prev.start + 0.01)):
+            out.add(i)
+            continue
+        if not any(s.start - reach_s <= w.end and w.start <= s.end + reach_s for s in sounds):
+            out.add(i)
+            continue
+        prev = w
+    return out
+
+
+@dataclass
+class AudioEvidence:
+    """What the signal says about an answer's hesitations."""
+
+    fillers: list[Filler]
+    """Hesitations heard in the audio that the transcript does not hold (``source="audio"``)."""
+    unsupported: set[int]
+    """Indices of transcribed hesitation words the signal does not support
+    (:func:`unsupported_hesitations`): they were not said."""
+    verdicts: list[Verdict]
+
+
+def hesitation_evidence(
+    audio: np.ndarray,
+    words: list[Word],
+    speech: list[Interval],
+    *,
+    is_hesitation,
+    have_transcript: bool = True,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> AudioEvidence:
+    """Check the transcript's hesitations against the signal, and find the ones it left out."""
+    fr = frame_features(audio)
+    sounds = merge_held(held_sounds(fr, th), fr)
+    unsupported = unsupported_hesitations(words, sounds, is_hesitation=is_hesitation)
+    kept = [w for i, w in enumerate(words) if i not in unsupported]
+    verdicts = classify(sounds, kept, speech, is_hesitation=is_hesitation,
+                        have_transcript=have_transcript, th=th, frames=fr)
+    fillers = [
+        Filler(filler_label(v.sound, fr), round(v.sound.start, 3), round(v.sound.end, 3), "hesitation", "audio")
+        for v in verdicts if v.filler
+    ]
+    return AudioEvidence(fillers, unsupported, verdicts)
+
+
 def audio_fillers(
     audio: np.ndarray,
     words: list[Word],
@@ -995,12 +1065,6 @@ def audio_fillers(
     th: Thresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[list[Filler], list[Verdict]]:
     """Hesitation fillers found in the audio that the transcript does not already count."""
-    fr = frame_features(audio)
-    sounds = merge_held(held_sounds(fr, th), fr)
-    verdicts = classify(sounds, words, speech, is_hesitation=is_hesitation,
-                        have_transcript=have_transcript, th=th, frames=fr)
-    fillers = [
-        Filler(filler_label(v.sound, fr), round(v.sound.start, 3), round(v.sound.end, 3), "hesitation", "audio")
-        for v in verdicts if v.filler
-    ]
-    return fillers, verdicts
+    ev = hesitation_evidence(audio, words, speech, is_hesitation=is_hesitation,
+                             have_transcript=have_transcript, th=th)
+    return ev.fillers, ev.verdicts
