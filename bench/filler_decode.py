@@ -80,7 +80,6 @@ def main() -> None:
 
     from mockmic.analysis.chunks import ChunkRules
     from mockmic.analysis.fillers import is_hesitation
-    from mockmic.audio.io import decode_file
     from mockmic.config import VERBATIM_PROMPT, load_settings
     from mockmic.core import SAMPLE_RATE
     from mockmic.speech import scan_speech

@@ -1,14 +1,14 @@
 """Hesitation-filler accuracy: mockmic beside real peers, same process, same audio, same model.
 
-    .venv/bin/python bench/fillers.py [--model base] [--cache DIR] [--verbose] [--rules]
+    .venv/bin/python bench/fillers.py [--model base] [--cache DIR] [--verbose] [--sets a,b]
 
 (erm, one of the peers, is in the bench extras: ``.venv/bin/pip install -e '.[bench]'``.)
 
 Systems, each run here on the 16 kHz samples mockmic decodes from every file:
 
 * ``mockmic``     -- ``Analyzer.analyze`` as the app and ``mockmic analyze`` run it: the speech
-  scan, the transcript made piece by piece at pauses, fillers from the transcript and, where the
-  settings keep it, the audio stage.
+  scan, the transcript made piece by piece at pauses with the verbatim filler prompt (beam 5, no
+  earlier words carried), its hesitation words one per sound.
 * ``fw-prompt``   -- a plain faster-whisper script: ``WhisperModel.transcribe`` of the whole file
   with its defaults (beam 5, previous text carried on) and mockmic's prompt as
   ``initial_prompt``; counts the hesitation words it writes.
@@ -23,12 +23,12 @@ clip, mockmic's own synthetic set, read speech). Printed per set: precision, rec
 fillers per minute of filler-free audio, and the word error rate on the read speech (fillers
 left out of the hypothesis).
 
-``--rules`` also prints the audio stage rule by rule: the filler verdicts of each rule of
-:func:`mockmic.analysis.audio_fillers.classify` on top of mockmic's transcript, and F1 per set
-with each rule alone added, so a rule is judged on sets it was not tuned on.
+The audio stage that used to add fillers heard in the signal alone was judged rule by rule with
+``--rules`` at commit e82a077 (``git checkout e82a077 -- bench src``): no rule raised F1 on the
+spontaneous sets, which none was tuned on, so all of them went (see the README).
 
 ``--cache DIR`` keeps every Whisper output (keyed by the samples and the system) so re-runs
-only redo the scoring and the audio stage.
+only redo the scoring.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from filler_sets import REAL_SETS, SPONTANEOUS_SETS, Item, Score, load_items, score  # noqa: E402
+from filler_sets import REAL_SETS, SPONTANEOUS_SETS, Score, load_items, score  # noqa: E402
 
-TRANSCRIBER_VERSION = 2
+TRANSCRIBER_VERSION = 3
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 
@@ -102,33 +102,15 @@ def erm_detect(audio: np.ndarray, model_path: str) -> tuple[list[tuple[float, fl
             [{"text": w.text, "start": w.start, "end": w.end} for w in words])
 
 
-def rule_of(reason: str) -> str:
-    """Short name of the classify() rule behind a filler verdict."""
-    if reason.startswith("held sound standing apart"):
-        return "apart (no transcript)"
-    if "run of the same sound" in reason:
-        return "run of same sound"
-    if reason.startswith("no word covers it"):
-        return "gap between words"
-    if reason.startswith("swallowed"):
-        return "swallowed by long word"
-    if reason.startswith("held alone between pauses"):
-        return "lone 'a'"
-    return reason
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="base")
     ap.add_argument("--cache", type=Path, default=None, help="keep Whisper outputs here between runs")
     ap.add_argument("--verbose", action="store_true", help="print every file")
-    ap.add_argument("--rules", action="store_true", help="print the audio stage rule by rule")
     ap.add_argument("--sets", default=None, help="only these sets (comma-separated)")
     args = ap.parse_args()
 
-    from mockmic.analysis.audio_fillers import hesitation_evidence
     from mockmic.analysis.fillers import is_hesitation
-    from mockmic.audio.io import decode_file
     from mockmic.config import load_settings
     from mockmic.core import SAMPLE_RATE, Transcript, Word
     from mockmic.engine import Analyzer, transcribe_chunks
@@ -159,8 +141,6 @@ def main() -> None:
 
     systems = ["mockmic", "mockmic-text", "fw-prompt"] + (["fw-verbatim", "erm-0.4.0"] if erm_prompt else [])
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
-    rule_hits: dict[tuple[str, str], list[tuple[Item, float, float]]] = defaultdict(list)
-    per_item: list[tuple[Item, float, list, list]] = []
     audio_s = 0.0
     t_start = time.perf_counter()
     for item in items:
@@ -209,13 +189,6 @@ def main() -> None:
                 groups.append("filler-free")
             for g in groups:
                 scores[(g, sysname)].add(sc)
-        if args.rules:
-            ev = hesitation_evidence(audio, own_words, scan.intervals, is_hesitation=is_hesitation,
-                                     have_transcript=bool(own_words))
-            grounded = [(w.start, w.end) for k, w in enumerate(own_words)
-                        if is_hesitation(w.text) and k not in ev.unsupported]
-            per_item.append((item, secs, dets["mockmic-text"], grounded,
-                             [(rule_of(v.reason), v.sound.start, v.sound.end) for v in ev.verdicts if v.filler]))
         if args.verbose:
             print(f"{item.dataset:9s} {item.name:24s} ref {item.ref_count:2d} "
                   + " ".join(f"{s} {len(dets[s]):2d}" for s in systems)
@@ -224,7 +197,7 @@ def main() -> None:
 
     print(f"\nhesitation fillers, model {args.model}, {audio_s / 60:.1f} min of audio, "
           f"{time.perf_counter() - t_start:.0f} s")
-    print("mockmic-text = mockmic's transcript alone (no audio stage); F1 over the files of each set")
+    print("mockmic-text = every hesitation word of mockmic's transcript (before one filler per sound)")
     print(f"{'set':12s} {'system':12s} {'files':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'P':>5s} {'R':>5s} "
           f"{'F1':>5s} {'false/min':>10s} {'WER':>6s}")
     for d in SET_ORDER:
@@ -239,34 +212,6 @@ def main() -> None:
             print(f"{d:12s} {sysname:12s} {sc.files:5d} {sc.tp:4d} {sc.fp:4d} {sc.fn:4d} {prf} "
                   f"{'-' if pm is None else f'{pm:.2f}':>10s} {'-' if wer is None else f'{wer:.3f}':>6s}")
         print()
-
-    if args.rules:
-        rules = sorted({r for *_x, hits in per_item for r, _a, _b in hits})
-        print("audio stage rule by rule, on mockmic's transcript: F1 per set with the transcript alone, "
-              "with its hesitations screened against the signal (each needs a held voiced sound), "
-              "and with each rule's fillers added alone to the screened transcript (tp/fp added)")
-        sets = [d for d in ("acted", "fillerPT", "fillerPT-joined", "notsofar", "own", "read") if any(it.dataset == d for it, *_ in per_item)]
-        print(f"{'rule':24s} " + " ".join(f"{d:>16s}" for d in sets))
-        for rule in ["transcript alone", "screened"] + rules:
-            row = []
-            for d in sets:
-                base = Score()
-                with_rule = Score()
-                for it, secs, text_det, grounded, hits in per_item:
-                    if it.dataset != d:
-                        continue
-                    if rule == "transcript alone":
-                        base.add(score(it, text_det, secs))
-                        continue
-                    base.add(score(it, grounded, secs))
-                    extra = [(a, b) for r, a, b in hits if r == rule]
-                    with_rule.add(score(it, grounded + extra, secs))
-                if rule in ("transcript alone", "screened"):
-                    row.append(f"{base.f1:5.2f} ({base.tp}/{base.fp})")
-                else:
-                    row.append(f"{with_rule.f1:5.2f} +{with_rule.tp - base.tp}/+{with_rule.fp - base.fp}")
-            print(f"{rule:24s} " + " ".join(f"{c:>16s}" for c in row))
-
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,7 @@
 
     samples -> VAD speech intervals -> (no speech? report says so)
             -> Whisper words, chunk by chunk cut at pauses (filler prompt, loop guard)
-            -> fillers from the transcript and from the audio
+            -> fillers from the transcript (verbatim prompt, one filler per sound)
             -> pure metrics and flags (mockmic.analysis.delivery)
 """
 
@@ -15,9 +15,9 @@ import numpy as np
 
 from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.analysis.delivery import build_report
-from mockmic.analysis.fillers import fillers_written_as_words, lexical_fillers
+from mockmic.analysis.fillers import lexical_fillers, stacked_hesitations
 from mockmic.config import Settings
-from mockmic.core import SAMPLE_RATE, Filler, Interval, Report, Target, Transcript, Word
+from mockmic.core import SAMPLE_RATE, Interval, Report, Target, Transcript, Word
 from mockmic.speech import SpeechScan, scan_speech
 from mockmic.transcription import Transcriber
 
@@ -26,34 +26,6 @@ from mockmic.transcription import Transcriber
 class Analysis:
     report: Report
     warnings: list[str] = field(default_factory=list)
-
-
-def find_audio_fillers(
-    audio: np.ndarray, transcript: Transcript, speech: list[Interval], transcriber: Transcriber | None
-) -> tuple[list[Filler], set[int]]:
-    """Hesitations heard in the audio that the transcript left out, and the indices of
-    transcribed hesitation words that the audio does not support."""
-    from mockmic.filler_detection import check_hesitations
-
-    return check_hesitations(audio, transcript.words, speech)
-
-
-def windows_at_silences(speech: list[Interval], duration: float, max_s: float) -> list[tuple[float, float]]:
-    """Split ``[0, duration]`` into windows of at most ``max_s``, cut mid-way through silences."""
-    if duration <= max_s:
-        return [(0.0, duration)]
-    cuts = [0.0]
-    for prev, nxt in zip(speech, speech[1:]):
-        if nxt.end - cuts[-1] > max_s:
-            cut = (prev.end + nxt.start) / 2
-            if cut - cuts[-1] > max_s:  # one stretch longer than a window: cut it hard
-                cut = cuts[-1] + max_s
-            if cut > cuts[-1]:
-                cuts.append(cut)
-    while duration - cuts[-1] > max_s:
-        cuts.append(cuts[-1] + max_s)
-    cuts.append(duration)
-    return list(zip(cuts, cuts[1:]))
 
 
 def transcribe_chunks(
@@ -72,37 +44,6 @@ def transcribe_chunks(
     for a, b in plan(scan.stretches, len(audio), scan.probs, rules):
         words.extend(transcriber.transcribe(audio[a:b], offset=a / SAMPLE_RATE).words)
     return Transcript(words=words, model=transcriber.name)
-
-
-FILLER_WINDOW_S = 300.0
-"""The audio filler search holds frame features for its whole input (about 560 MB per 10
-minutes, measured on a 2-hour file: 6.7 GB in one piece), so long recordings go in 5-minute
-windows cut in silences."""
-
-
-def audio_fillers_long(
-    audio: np.ndarray, transcript: Transcript, speech: list[Interval], transcriber: Transcriber | None
-) -> tuple[list[Filler], set[int]]:
-    """``find_audio_fillers`` in one call, or window by window for long recordings."""
-    duration = len(audio) / SAMPLE_RATE
-    windows = windows_at_silences(speech, duration, FILLER_WINDOW_S)
-    if len(windows) == 1:
-        return find_audio_fillers(audio, transcript, speech, transcriber)
-    found: list[Filler] = []
-    unsupported: set[int] = set()
-    for a, b in windows:
-        local_speech = [Interval(max(iv.start, a) - a, min(iv.end, b) - a)
-                        for iv in speech if iv.end > a and iv.start < b]
-        if not local_speech:
-            continue
-        index = [k for k, w in enumerate(transcript.words) if a <= (w.start + w.end) / 2 < b]
-        local_words = [Word(transcript.words[k].text, transcript.words[k].start - a,
-                            transcript.words[k].end - a, transcript.words[k].probability) for k in index]
-        i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
-        part, drop = find_audio_fillers(audio[i:j], Transcript(local_words), local_speech, transcriber)
-        found.extend(Filler(f.text, f.start + a, f.end + a, f.kind, f.source) for f in part)
-        unsupported |= {index[k] for k in drop}
-    return found, unsupported
 
 
 class Analyzer:
@@ -144,18 +85,17 @@ class Analyzer:
         if transcript is None:
             assert scan is not None
             transcript = transcribe_chunks(self.transcriber, audio, scan, self.chunk_rules)
-        audio_fillers, unsupported = audio_fillers_long(audio, transcript, speech, self.transcriber)
-        # a hesitation Whisper wrote where the signal holds no voiced sound was not said
-        words = [w for k, w in enumerate(transcript.words) if k not in unsupported]
+        # one sound, one filler: copies Whisper stacked on the same instant go
+        stacked = stacked_hesitations(transcript.words)
+        words = [w for k, w in enumerate(transcript.words) if k not in stacked]
         lex, used = lexical_fillers(words)
-        used = used | fillers_written_as_words(words, audio_fillers)
         report = build_report(
             file=file,
             model=self.transcriber.name,
             duration_s=duration,
             words=words,
             speech=speech,
-            fillers=lex + audio_fillers,
+            fillers=lex,
             filler_word_indices=used,
             target=tgt,
             thresholds=th,

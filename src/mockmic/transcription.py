@@ -68,7 +68,8 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
     Returns the ``(first, last_exclusive)`` word indices of the looping stretch, or ``None``.
     People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
     more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
-    N-grams of hesitation words alone are not loops: a speaker may say "uh" six times in a row.
+    One hesitation said again and again is not a loop: a speaker may say "uh" six times in a row
+    (copies stacked on one instant are dropped later: ``stacked_hesitations``).
     """
     from mockmic.analysis.fillers import is_hesitation
 
@@ -78,9 +79,9 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
         i = 0
         while i + n * min_repeats <= n_words:
             gram = toks[i:i + n]
-            if not all(gram) or all(is_hesitation(t) for t in gram):
-                # a run of "uh, uh, uh, uh" is something people say; whether each one was said
-                # is for the signal to tell (mockmic.analysis.audio_fillers.unsupported_hesitations)
+            if not all(gram) or (n == 1 and is_hesitation(gram[0])):
+                # "uh, uh, uh, uh" is something people say; "er, hmm, er, hmm" is the decoder
+                # reciting the prompt's list of fillers
                 i += 1
                 continue
             reps = 1

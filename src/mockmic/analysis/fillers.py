@@ -276,21 +276,30 @@ def _inside(t0: float, t1: float, f: Filler) -> bool:
     return f.start <= mid <= f.end
 
 
-def fillers_written_as_words(words: list[Word], audio_fillers: list[Filler]) -> set[int]:
-    """Indices of the words "a" that lie inside a filler found in the audio.
+def stacked_hesitations(words: Sequence[Word]) -> set[int]:
+    """Indices of hesitation words written on the instant of the hesitation before them.
 
-    "uh" and the article "a" are one sound, and Whisper writes one for the other; when the audio
-    stage has counted a held sound under such an "a" as a filler, that word is the filler and not
-    a word of the answer (it leaves the word count and the rate, and shows as a filler)."""
-    return {
-        i for i, w in enumerate(words)
-        if norm_token(w.text) == "a" and any(_inside(w.start, w.end, f) for f in audio_fillers)
-    }
+    One sound is one filler. When Whisper's decoder recites its prompt's fillers it piles them on
+    one time ("er, hmm, er" all at 10.03 s, or a second "uh" starting inside the first); every
+    copy after the first is the same sound written again. A run of real "uh"s has a time each.
+    """
+    out: set[int] = set()
+    prev: Word | None = None
+    for i, w in enumerate(words):
+        if not is_hesitation(w.text):
+            continue
+        if prev is not None and (w.start < prev.end - 0.01 or w.start <= prev.start + 0.01):
+            out.add(i)
+            continue
+        prev = w
+    return out
 
 
 def audio_fillers_to_show(words: Sequence[ReportWord], fillers: list[Filler]) -> list[Filler]:
     """The audio fillers a transcript view inserts as "(uh)"/"(um)": all but those already shown
-    by a word marked as a filler lying inside them (see :func:`fillers_written_as_words`)."""
+    by a word marked as a filler lying inside them. mockmic no longer finds fillers in the audio
+    alone (issue 11), but attempts saved by earlier versions hold such fillers and are shown as
+    they were analyzed."""
     marked = [w for w in words if w.filler]  # few; the transcript views call this on every redraw
     return [
         f for f in fillers
