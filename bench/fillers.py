@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from filler_sets import REAL_SETS, SPONTANEOUS_SETS, Score, load_items, score  # noqa: E402
 
-TRANSCRIBER_VERSION = 3
+TRANSCRIBER_VERSION = 4
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 

@@ -40,8 +40,12 @@ def resample(audio: np.ndarray, src_rate: int, dst_rate: int = SR) -> np.ndarray
 
 @functools.lru_cache(maxsize=64)
 def _speak_cached(text: str) -> np.ndarray:
+    from piper.config import SynthesisConfig
+
     voice = _voice()
-    chunks = list(voice.synthesize(text))
+    # no sampling noise: the same text gives the same samples in every run, so a test that
+    # measures them cannot pass or fail by chance (Piper's default noise scales vary the timing)
+    chunks = list(voice.synthesize(text, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)))
     audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
     return resample(audio, voice.config.sample_rate)
 
