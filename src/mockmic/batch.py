@@ -138,6 +138,17 @@ def _classify(path: Path, errors: list[str], *, listed: bool) -> str | None:
     return None
 
 
+def _report_unreadable(errors: list[str], folder: Path) -> Callable[[OSError], None]:
+    """An ``os.walk`` error handler: a folder it cannot read becomes one line in ``errors``."""
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        errors.append(PathError(where, f"cannot read this folder ({_describe(exc)}); "
+                                       f"its files were not analyzed"))
+
+    return unreadable
+
+
 def _walk(folder: Path, errors: list[str] | None = None) -> tuple[list[Path], int]:
     """Audio files under ``folder`` (recursively, sorted) and how many other files were skipped.
 
@@ -149,12 +160,7 @@ def _walk(folder: Path, errors: list[str] | None = None) -> tuple[list[Path], in
     files: list[Path] = []
     skipped = 0
 
-    def unreadable(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else folder
-        errors.append(PathError(where, f"cannot read this folder ({_describe(exc)}); "
-                                       f"its files were not analyzed"))
-
-    for root, dirs, names in os.walk(folder, onerror=unreadable):
+    for root, dirs, names in os.walk(folder, onerror=_report_unreadable(errors, folder)):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
@@ -204,12 +210,8 @@ def glob_paths(pattern: str, errors: list[str] | None = None) -> list[Path]:
     if not os.path.isdir(base):
         return found
 
-    def unreadable(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else base
-        errors.append(PathError(where, f"cannot read this folder ({_describe(exc)}); "
-                                       f"its files were not analyzed"))
-
-    for root, dirs, names in os.walk(base, onerror=unreadable):  # links to folders not followed
+    # links to folders are not followed
+    for root, dirs, names in os.walk(base, onerror=_report_unreadable(errors, base)):
         rel = Path(root).relative_to(base).parts
         for name in sorted(dirs) + sorted(names):
             candidate = [*rel, name]

@@ -118,13 +118,9 @@ def new_audio_path(recordings: Path, question_id: str | None = None, suffix: str
     n = 1
     while True:
         candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-        try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            n += 1
-            continue
-        os.close(fd)
-        return candidate
+        if _create_private(candidate):
+            return candidate
+        n += 1
 
 
 def make_private_dirs(folder: Path) -> None:
@@ -146,13 +142,16 @@ def make_private_dirs(folder: Path) -> None:
             os.chmod(d, 0o700)  # mkdir's mode is masked by the umask; make it exact
 
 
-def _create_private(path: Path) -> None:
-    """Create an empty file 0600 unless it exists (an empty file is an empty SQLite database)."""
+def _create_private(path: Path) -> bool:
+    """Create ``path`` as an empty file, 0600, unless something of that name exists (a link
+    included: ``O_EXCL`` never follows one). True when this call created it. (An empty file is
+    an empty SQLite database.)"""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return
+        return False
     os.close(fd)
+    return True
 
 
 def tighten_folder(folder: Path) -> str | None:
