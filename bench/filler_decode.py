@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -38,22 +37,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from filler_sets import REAL_SETS, Score, load_items, score  # noqa: E402
+from filler_sets import REAL_SETS, Cache, Score, load_items, score, segment_words  # noqa: E402
 
 OPENAI_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
 CARRY = 40
-
-
-def words_of(segments) -> list[dict]:
-    return [{"text": w.word.strip(), "start": float(w.start), "end": float(w.end)}
-            for seg in segments for w in (seg.words or []) if w.word.strip()]
 
 
 def decode(model, audio, prompt, beam, carry_on=False) -> list[dict]:
     segs, _ = model.transcribe(audio, language="en", beam_size=beam, word_timestamps=True,
                                initial_prompt=prompt or None, condition_on_previous_text=carry_on,
                                vad_filter=False)
-    return words_of(segs)
+    return segment_words(segs)
 
 
 def chunked(model, audio, scan, rules, prompt, carry, beam) -> list[dict]:
@@ -111,8 +105,7 @@ def main() -> None:
     if args.sets:
         keep = set(args.sets.split(","))
         items = [it for it in items if it.dataset in keep]
-    if args.cache:
-        args.cache.mkdir(parents=True, exist_ok=True)
+    cache = Cache(args.cache)
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     for item in items:
         audio = item.load()
@@ -120,13 +113,8 @@ def main() -> None:
         scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
         digest = hashlib.sha1(audio.tobytes()).hexdigest()[:12]
         for v in names:
-            f = args.cache / f"{item.name}.{digest}.{args.model}.{v}.json" if args.cache else None
-            if f is not None and f.exists():
-                words = json.loads(f.read_text())
-            else:
-                words = variants[v](np.asarray(audio, np.float32), scan)
-                if f is not None:
-                    f.write_text(json.dumps(words))
+            words = cache.get(f"{item.name}.{digest}.{args.model}.{v}",
+                              lambda: variants[v](np.asarray(audio, np.float32), scan))  # noqa: B023
             det = [(w["start"], w["end"]) for w in words if is_hesitation(w["text"])]
             sc = score(item, det, secs, " ".join(w["text"] for w in words))
             scores[(item.dataset, v)].add(sc)

@@ -25,6 +25,7 @@ reference, the read speech, and the own set's clean answers.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -61,14 +62,14 @@ class Item:
     ref_count: int
     ref_times: list[tuple[float, float]] | None = None
     """Timed references (matched within MATCH_S); None when scored by count."""
-    window: tuple[float, float] | None = None
-    """Only detections overlapping this window are scored (fillerPT)."""
     text: str | None = None
     """Exact reference text (read speech), for the word error rate."""
     windows: list[tuple[float, float, int]] | None = None
-    """Several labelled windows (start, end, fillers in it): the joined fillerPT answers."""
+    """Only these stretches are labelled (start, end, fillers in it): the fillerPT recordings
+    (one window each) and their joined answers (one per recording); detections elsewhere are
+    not scored."""
     parts: list[Path] | None = None
-    """The files this item joins, in order (see :func:`load_audio`)."""
+    """The files this item joins, in order (see :meth:`load`)."""
 
     def load(self):
         """The item's 16 kHz samples (a joined item: its parts with 0.4 s of silence between)."""
@@ -88,7 +89,7 @@ class Item:
 
     @property
     def filler_free(self) -> bool:
-        return self.ref_count == 0 and not self.windows
+        return self.ref_count == 0 and not self.parts
 
 
 @dataclass
@@ -113,15 +114,36 @@ class Score:
         f = 2 * p * r / (p + r) if p + r else 0.0
         return p, r, f
 
-    @property
-    def f1(self) -> float:
-        return self.prf()[2]
-
     def per_min(self) -> float | None:
         return self.free_fp / (self.free_s / 60) if self.free_s else None
 
     def wer(self) -> float | None:
         return self.wer_err / self.wer_ref if self.wer_ref else None
+
+
+def segment_words(segments) -> list[dict]:
+    """The words of faster-whisper segments as plain dicts (text, start, end)."""
+    return [{"text": w.word.strip(), "start": float(w.start), "end": float(w.end)}
+            for seg in segments for w in (seg.words or []) if w.word.strip()]
+
+
+class Cache:
+    """Whisper outputs kept as JSON files in ``root`` between runs (no caching when None)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        if root:
+            root.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str, fn):
+        if self.root is None:
+            return fn()
+        f = self.root / f"{key}.json"
+        if f.exists():
+            return json.loads(f.read_text())
+        value = fn()
+        f.write_text(json.dumps(value))
+        return value
 
 
 def hesitation_refs(transcript: str) -> int:
@@ -142,9 +164,9 @@ def load_items() -> list[Item]:
     for p in sorted(fpt.glob("*um[EB].wav"), key=lambda q: (int(re.match(r"\d+", q.stem)[0]), q.stem)):
         if p.stem.endswith("E"):
             n = 2 if p.stem in FILLERPT_SECOND_UM else 1
-            items.append(Item("fillerPT", p.stem, p, n, window=FILLERPT_WINDOW))
         else:
-            items.append(Item("fillerPT", p.stem, p, 0, window=FILLERPT_WINDOW))
+            n = 0
+        items.append(Item("fillerPT", p.stem, p, n, windows=[(*FILLERPT_WINDOW, n)]))
     # the same answers joined into two recordings of ~2 minutes (E files, B files), so that an
     # answer is cut into many pieces and each piece follows others: what a real answer looks like
     # to the decoder (the short files are one or two pieces each)
@@ -216,13 +238,6 @@ def score(item: Item, det: list[tuple[float, float]], seconds: float, hyp_text: 
                 s.fp += max(0, len(inside) - n)
                 s.fn += max(0, n - len(inside))
         return s
-    if item.window is not None:
-        a, b = item.window
-        det = [(c, d) for c, d in det if d > a and c < b]
-        if item.filler_free:
-            s.fp = s.free_fp = len(det)
-            s.free_s = b - a
-            return s
     if item.text is not None and hyp_text is not None:
         s.wer_err, s.wer_ref = word_errors(item.text, hyp_text)
     if item.filler_free:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import tempfile
 import time
@@ -48,33 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from filler_sets import REAL_SETS, SPONTANEOUS_SETS, Score, load_items, score  # noqa: E402
+from filler_sets import (  # noqa: E402
+    REAL_SETS, SPONTANEOUS_SETS, Cache, Score, load_items, score, segment_words,
+)
 
 TRANSCRIBER_VERSION = 4
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
-
-
-def _words(segments) -> list[dict]:
-    return [{"text": w.word.strip(), "start": float(w.start), "end": float(w.end)}
-            for seg in segments for w in (seg.words or []) if w.word.strip()]
-
-
-class Cache:
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-        if root:
-            root.mkdir(parents=True, exist_ok=True)
-
-    def get(self, key: str, fn):
-        if self.root is None:
-            return fn()
-        f = self.root / f"{key}.json"
-        if f.exists():
-            return json.loads(f.read_text())
-        value = fn()
-        f.write_text(json.dumps(value))
-        return value
 
 
 def erm_detect(audio: np.ndarray, model_path: str) -> tuple[list[tuple[float, float]], list[dict]]:
@@ -165,7 +144,7 @@ def main() -> None:
         def plain(p: str | None, carry: bool):
             segs, _ = model.transcribe(audio, language="en", word_timestamps=True, initial_prompt=p,
                                        condition_on_previous_text=carry)
-            return _words(segs)
+            return segment_words(segs)
 
         pk = hashlib.sha1(prompt.encode()).hexdigest()[:8]
         fw = cache.get(f"{key}.fw-prompt-{pk}", lambda: plain(prompt, True))
