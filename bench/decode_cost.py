@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     from mockmic.audio.io import decode_file
     from mockmic.config import load_settings
     from mockmic.core import SAMPLE_RATE
-    from mockmic.speech import scan_speech
-    from mockmic.transcription import make_transcriber
+    from mockmic.pipeline.vad import scan_speech
+    from mockmic.pipeline.transcription import make_transcriber
 
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)

@@ -3,7 +3,7 @@
 1. ``mockmic analyze`` time vs plain faster-whisper transcription (same model, int8, beam 1,
    ``word_timestamps=True``) as a ratio, per file and in total;
 2. batch throughput in audio minutes per wall minute for ``--jobs 1`` and ``--jobs 2`` (both
-   ways of giving workers a model, see ``mockmic.batch``), with each run's peak RSS;
+   ways of giving workers a model, see ``mockmic.pipeline.batch``), with each run's peak RSS;
 3. a 2-hour recording (the project's Piper answers joined with silences, written to a temp file
    and deleted afterwards) analyzed end to end: wall time and peak RSS.
 
@@ -64,8 +64,8 @@ def spawn(args: list[str], *, stdout_path: Path | None = None) -> tuple[float, f
 def child_compare(model_name: str, files: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from mockmic.config import load_settings
-    from mockmic.engine import Analyzer
-    from mockmic.transcription import make_transcriber
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.transcription import make_transcriber
 
     settings = load_settings()
     transcriber = make_transcriber(settings, model_name)

@@ -76,9 +76,9 @@ def main() -> None:
     from mockmic.analysis.fillers import is_hesitation
     from mockmic.config import VERBATIM_PROMPT, load_settings
     from mockmic.core import SAMPLE_RATE
-    from mockmic.speech import scan_speech
-    from mockmic.transcription import load_whisper
-    from mockmic.whisper_models import resolve_model
+    from mockmic.pipeline.vad import scan_speech
+    from mockmic.pipeline.transcription import load_whisper
+    from mockmic.pipeline.models import resolve_model
 
     try:
         import erm

@@ -92,10 +92,10 @@ def main() -> None:
     from mockmic.analysis.fillers import is_hesitation
     from mockmic.config import load_settings
     from mockmic.core import SAMPLE_RATE, Transcript, Word
-    from mockmic.engine import Analyzer, transcribe_chunks
-    from mockmic.speech import scan_speech
-    from mockmic.transcription import load_whisper, make_transcriber
-    from mockmic.whisper_models import resolve_model
+    from mockmic.pipeline.engine import Analyzer, transcribe_chunks
+    from mockmic.pipeline.vad import scan_speech
+    from mockmic.pipeline.transcription import load_whisper, make_transcriber
+    from mockmic.pipeline.models import resolve_model
 
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)

@@ -37,7 +37,7 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {src!r})
     from mockmic.audio.capture import SoundDeviceRecorder, warm_up_input
-    from mockmic.storage import Store
+    from mockmic.store.db import Store
     store = Store({db!r})
     path = store.new_audio_path("bench")
     aid = store.begin_attempt("bench", "bench", path)
@@ -56,7 +56,7 @@ CHILD = textwrap.dedent(
 
 
 def kill_trials(n: int, work: Path) -> None:
-    from mockmic.storage import Store, recover_interrupted
+    from mockmic.store.db import Store, recover_interrupted
 
     losses, startups, warm_startups = [], [], []
     for i in range(n):

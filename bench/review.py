@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from review_support import long_script, make_report  # noqa: E402
 
 from mockmic.analysis.trends import attempt_point, series_from_points, summarize_question  # noqa: E402
-from mockmic.export import collect, question_history, render  # noqa: E402
-from mockmic.storage import Store  # noqa: E402
+from mockmic.reporting.export import collect, question_history, render  # noqa: E402
+from mockmic.store.db import Store  # noqa: E402
 
 
 def timed(fn, repeat: int = 3):

@@ -69,9 +69,9 @@ def play_and_tick(mic, path: Path) -> list[float]:
 def data_level(args, mic, answer: Path, work: Path) -> None:
     from mockmic.audio.capture import SoundDeviceRecorder
     from mockmic.config import load_settings
-    from mockmic.engine import Analyzer
-    from mockmic.live import LiveSession
-    from mockmic.transcription import make_transcriber
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.live import LiveSession
+    from mockmic.pipeline.transcription import make_transcriber
 
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)

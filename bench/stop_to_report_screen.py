@@ -66,7 +66,7 @@ async def _one_run(settings: Any, transcriber: Any, live: bool, mic: Any,
 
 def on_screen(args: Any, mic: Any, answer: Path, work: Path) -> None:
     from mockmic.config import Settings
-    from mockmic.transcription import make_transcriber
+    from mockmic.pipeline.transcription import make_transcriber
 
     from stop_to_report import load, summary
 
@@ -75,7 +75,7 @@ def on_screen(args: Any, mic: Any, answer: Path, work: Path) -> None:
     threads = args.threads or 0
     transcriber = make_transcriber(settings, args.model)
     if not threads:
-        from mockmic.live import _default_threads, _with_threads
+        from mockmic.pipeline.live import _default_threads, _with_threads
 
         transcriber = _with_threads(transcriber, _default_threads())
     _ = transcriber.model  # load before measuring

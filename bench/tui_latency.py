@@ -156,7 +156,7 @@ def stop_runs(runs: int, work: Path) -> None:
     from mockmic.audio.capture import rescan_devices
     from mockmic.audio.io import decode_file
     from mockmic.config import Settings
-    from mockmic.engine import Analyzer
+    from mockmic.pipeline.engine import Analyzer
     from mockmic.tui.services import ModelHolder
 
     rescan_devices()

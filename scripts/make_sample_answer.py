@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from mockmic.voice import SAMPLE_RATE, VOICE_NAME, synthesize, write_flac  # noqa: E402
+from mockmic.audio.voice import SAMPLE_RATE, VOICE_NAME, synthesize, write_flac  # noqa: E402
 
 OUT = ROOT / "tests" / "data"
 GAP = 0.45

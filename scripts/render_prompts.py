@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from mockmic.questions import load_bank  # noqa: E402
-from mockmic.voice import (  # noqa: E402
+from mockmic.audio.voice import (  # noqa: E402
     MANIFEST_NAME,
     SAMPLE_RATE,
     VOICE_NAME,

@@ -19,8 +19,8 @@ import soundfile as sf
 
 from mockmic.config import load_settings
 from mockmic.core import Report
-from mockmic.engine import Analyzer
-from mockmic.transcription import make_transcriber
+from mockmic.pipeline.engine import Analyzer
+from mockmic.pipeline.transcription import make_transcriber
 
 pytestmark = pytest.mark.slow
 

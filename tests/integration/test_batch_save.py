@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from mockmic.storage import Store
+from mockmic.store.db import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -31,8 +31,8 @@ WINDOW = (3.0, 4.9)  # the labelled stretch of each fillerPT recording (see its 
 @pytest.fixture(scope="module")
 def analyzer():
     from mockmic.config import load_settings
-    from mockmic.engine import Analyzer
-    from mockmic.transcription import make_transcriber
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.transcription import make_transcriber
 
     settings = load_settings()
     try:

@@ -16,10 +16,10 @@ import pytest
 
 from mockmic.audio.io import decode_file
 from mockmic.config import Settings
-from mockmic.engine import Analyzer
-from mockmic.live import LiveSession
-from mockmic.transcription import make_transcriber
-from mockmic.whisper_models import ModelError
+from mockmic.pipeline.engine import Analyzer
+from mockmic.pipeline.live import LiveSession
+from mockmic.pipeline.transcription import make_transcriber
+from mockmic.pipeline.models import ModelError
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ from mockmic.audio.capture import (
     audio_backend_status,
     list_input_devices,
 )
-from mockmic.storage import Store, recover_interrupted
+from mockmic.store.db import Store, recover_interrupted
 
 pytestmark = pytest.mark.mic
 SR = 16_000
@@ -136,7 +136,7 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {src!r})
     from mockmic.audio.capture import SoundDeviceRecorder
-    from mockmic.storage import Store
+    from mockmic.store.db import Store
     store = Store({db!r})
     path = store.new_audio_path("tell-me-about-yourself")
     aid = store.begin_attempt("tell-me-about-yourself", "Tell me about yourself.", path)

@@ -46,7 +46,7 @@ def answer_audio() -> Any:
 
 @pytest.fixture
 def store(settings: Settings) -> Any:
-    from mockmic.storage import Store
+    from mockmic.store.db import Store
 
     s = Store.for_settings(settings)
     yield s

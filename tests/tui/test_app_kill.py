@@ -23,7 +23,7 @@ import soundfile as sf
 from test_flow import until
 
 from mockmic.config import Settings
-from mockmic.storage import Store
+from mockmic.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -73,7 +73,7 @@ CHILD = textwrap.dedent(
 @pytest.mark.asyncio
 async def test_kill_9_app_while_recording_then_recover(virtual_mic: Any, tmp_path: Path) -> None:
     from mockmic.tui.app import make_app
-    from mockmic.whisper_models import ModelError, resolve_model
+    from mockmic.pipeline.models import ModelError, resolve_model
 
     settings = Settings(home=tmp_path, prompts_dir=ROOT / "prompts", models_dir=ROOT / "models",
                         start_recording="space")

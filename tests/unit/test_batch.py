@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.batch import FileResult, analyze_paths, collect_paths
-from mockmic.batch_cli import ReportWriter
+from mockmic.pipeline.batch import FileResult, analyze_paths, collect_paths
+from mockmic.cli.batch import ReportWriter
 from mockmic.config import Settings
 from mockmic.core import Transcript, Word
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from review_support import FakeAttempt, day, long_script, make_report
 
-from mockmic import export
+from mockmic.reporting import export
 from mockmic.config import Thresholds
 
 
@@ -204,7 +204,7 @@ def test_sparkline():
 
 @pytest.fixture
 def filled_store(tmp_path):
-    from mockmic.storage import Store
+    from mockmic.store.db import Store
 
     db = tmp_path / "rec" / "mockmic.sqlite3"
     store = Store(db)

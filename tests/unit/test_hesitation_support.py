@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mockmic.analysis.fillers import stacked_hesitations
 from mockmic.core import Word
-from mockmic.transcription import find_loop
+from mockmic.pipeline.transcription import find_loop
 
 
 def test_a_loop_stacked_on_one_instant_counts_once() -> None:
@@ -45,7 +45,7 @@ def test_every_decode_starts_from_the_same_random_seed(monkeypatch) -> None:  # 
     import ctranslate2
     import numpy as np
 
-    import mockmic.transcription as tr
+    import mockmic.pipeline.transcription as tr
 
     events: list[str] = []
     monkeypatch.setattr(ctranslate2, "set_random_seed", lambda seed: events.append(f"seed {seed}"))

@@ -22,9 +22,9 @@ import pytest
 from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Transcript, Word
-from mockmic.engine import Analyzer
-from mockmic.live import LiveSession, LiveSessionError
-from mockmic.speech import StreamingVad, scan_speech, speech_intervals
+from mockmic.pipeline.engine import Analyzer
+from mockmic.pipeline.live import LiveSession, LiveSessionError
+from mockmic.pipeline.vad import StreamingVad, scan_speech, speech_intervals
 
 SR = SAMPLE_RATE
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -372,7 +372,7 @@ def record(tmp_path, audio, analysis):
 
 def test_answer_analysis_through_the_recorder_equals_the_whole_file(signal, tmp_path):
     from mockmic.audio.io import decode_file
-    from mockmic.live import LiveAnswerAnalysis
+    from mockmic.pipeline.live import LiveAnswerAnalysis
 
     audio, _, words = signal
     fake = ScriptTranscriber(words)
@@ -391,7 +391,7 @@ def test_answer_analysis_through_the_recorder_equals_the_whole_file(signal, tmp_
 
 
 def test_answer_analysis_waits_for_a_model_that_loads_during_recording(signal, tmp_path):
-    from mockmic.live import LiveAnswerAnalysis
+    from mockmic.pipeline.live import LiveAnswerAnalysis
 
     audio, _, words = signal
     models = Models(ScriptTranscriber(words), ready=False)
@@ -414,7 +414,7 @@ def test_answer_analysis_waits_for_a_model_that_loads_during_recording(signal, t
 
 
 def test_answer_analysis_without_a_model_during_recording_analyzes_the_file(signal, tmp_path):
-    from mockmic.live import LiveAnswerAnalysis
+    from mockmic.pipeline.live import LiveAnswerAnalysis
 
     audio, _, words = signal
     models = Models(ScriptTranscriber(words), ready=False)
@@ -428,7 +428,7 @@ def test_answer_analysis_without_a_model_during_recording_analyzes_the_file(sign
 
 
 def test_answer_analysis_cancel_stops_the_session(signal):
-    from mockmic.live import LiveAnswerAnalysis
+    from mockmic.pipeline.live import LiveAnswerAnalysis
 
     audio, _, words = signal
     analysis = LiveAnswerAnalysis(Settings(), Models(ScriptTranscriber(words)), None)

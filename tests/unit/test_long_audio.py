@@ -7,8 +7,8 @@ import numpy as np
 
 from mockmic.core import SAMPLE_RATE, Interval, Transcript, Word
 from mockmic.analysis.chunks import ChunkRules
-from mockmic.engine import transcribe_chunks
-from mockmic.speech import SpeechScan
+from mockmic.pipeline.engine import transcribe_chunks
+from mockmic.pipeline.vad import SpeechScan
 
 class Recorder:
     """Returns one word at the middle of each window it is given, and records the calls."""

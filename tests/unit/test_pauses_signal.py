@@ -16,7 +16,7 @@ pytest.importorskip("piper")
 import speech_synth as S  # noqa: E402  (tests/ is on sys.path via conftest)
 
 from mockmic.analysis.delivery import silent_pauses  # noqa: E402
-from mockmic.speech import speech_intervals  # noqa: E402
+from mockmic.pipeline.vad import speech_intervals  # noqa: E402
 
 TEXTS = S.ANSWER_SENTENCES + (
     "Thank you for the question.",

@@ -16,7 +16,7 @@ import soundfile as sf
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.storage import (
+from mockmic.store.db import (
     MIGRATIONS,
     SCHEMA_VERSION,
     Store,
@@ -177,7 +177,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {src!r})
-    from mockmic.storage import Store
+    from mockmic.store.db import Store
     store = Store({db!r})
     print("ready", flush=True)
     sys.stdin.readline()

@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import mockmic.storage as storage
+import mockmic.store.db as storage
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Settings, Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.storage import Store, new_audio_path
+from mockmic.store.db import Store, new_audio_path
 
 
 def make_report(n_words: int = 12, file: str = "x.wav") -> Report:
@@ -174,8 +174,8 @@ def usual_umask():  # noqa: ANN201
 
 
 def test_a_new_store_its_audio_and_exports_are_private(tmp_path: Path, usual_umask) -> None:  # noqa: ANN001
-    from mockmic.batch import FileResult
-    from mockmic.batch_cli import HistoryImporter, ReportWriter
+    from mockmic.pipeline.batch import FileResult
+    from mockmic.cli.batch import HistoryImporter, ReportWriter
 
     home = tmp_path / "home"
     store = Store.for_settings(Settings(home=home))
@@ -244,7 +244,7 @@ def test_a_loose_recordings_folder_is_tightened_once_with_a_notice(tmp_path: Pat
 FAKE_WHISPER_CLI = textwrap.dedent(
     """
     import sys
-    import mockmic.batch as batch
+    import mockmic.pipeline.batch as batch
     from mockmic.core import Transcript, Word
 
     class Fake:  # stands in for Whisper: two words over the audio, instantly
@@ -313,8 +313,8 @@ def test_rerunning_an_interrupted_import_skips_the_files_already_in(tmp_path: Pa
 
 
 def test_a_copy_of_an_imported_file_is_recognised_by_its_content(tmp_path: Path) -> None:
-    from mockmic.batch import FileResult
-    from mockmic.batch_cli import HistoryImporter
+    from mockmic.pipeline.batch import FileResult
+    from mockmic.cli.batch import HistoryImporter
 
     (src,) = answers(tmp_path / "phone", 1)
     copy = tmp_path / "elsewhere" / "renamed.wav"
@@ -370,7 +370,7 @@ def test_an_import_killed_midway_leaves_nothing_half_written(tmp_path: Path) -> 
 
 FAKE_WHISPER_CLI = FAKE_WHISPER_CLI.replace(
     "from mockmic.cli import main",
-    "import mockmic.transcription as transcription\n"
+    "import mockmic.pipeline.transcription as transcription\n"
     "transcription.make_transcriber = lambda settings: Fake()\n"
     "from mockmic.cli import main")
 
@@ -396,7 +396,7 @@ def test_a_fifo_named_like_audio_is_one_line_and_the_batch_goes_on(tmp_path: Pat
 LOOPING_GLOB = textwrap.dedent(
     """
     import sys
-    from mockmic.batch import collect_paths
+    from mockmic.pipeline.batch import collect_paths
     files, skipped, errors = collect_paths([sys.argv[1]])
     print(len(files), skipped, len(errors))
     """
@@ -415,7 +415,7 @@ def test_a_recursive_glob_does_not_follow_links_back_up(tmp_path: Path) -> None:
 
 
 def test_link_loops_and_broken_links_in_a_batch_folder_are_one_line_each(tmp_path: Path) -> None:
-    from mockmic.batch import collect_paths
+    from mockmic.pipeline.batch import collect_paths
 
     folder = tmp_path / "answers"
     (good,) = answers(folder, 1)
@@ -459,10 +459,10 @@ AS_NOBODY = textwrap.dedent(
     import os, sys
     import numpy as np
     import soundfile, av, sqlite3, hashlib, json, io  # everything needed, before giving up root
-    import mockmic.batch, mockmic.batch_cli, mockmic.storage, mockmic.audio.io, mockmic.cli
-    from mockmic.batch import FileResult, collect_paths
-    from mockmic.batch_cli import HistoryImporter
-    from mockmic.storage import Store
+    import mockmic.pipeline.batch, mockmic.cli.batch, mockmic.store.db, mockmic.audio.io, mockmic.cli
+    from mockmic.pipeline.batch import FileResult, collect_paths
+    from mockmic.cli.batch import HistoryImporter
+    from mockmic.store.db import Store
     from mockmic.audio.io import decode_file
     decode_file({probe!r})  # loads the decoders
     {before}
@@ -538,9 +538,9 @@ FULL_DISK = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
     from tests_report import report
-    from mockmic.batch import FileResult
-    from mockmic.batch_cli import HistoryImporter
-    from mockmic.storage import Store
+    from mockmic.pipeline.batch import FileResult
+    from mockmic.cli.batch import HistoryImporter
+    from mockmic.store.db import Store
     store = Store(Path(sys.argv[1]) / "mockmic.sqlite3")
     importer = HistoryImporter(store, "q", "Q?")
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, as on a full disk
@@ -597,15 +597,15 @@ def test_unreadable_folders_are_reported(tmp_path: Path) -> None:
     assert alone == [line]
 
 
-CLI_IMPORTS = ("import colorsys, mockmic.transcription, mockmic.engine, mockmic.render, "
-               "mockmic.whisper_models, rich.console, rich.table, rich.progress")
+CLI_IMPORTS = ("import colorsys, mockmic.pipeline.transcription, mockmic.pipeline.engine, mockmic.reporting.terminal, "
+               "mockmic.pipeline.models, rich.console, rich.table, rich.progress")
 ANALYZE_UNREADABLE = """
     from mockmic.core import Transcript
     class Fake:
         name = "fake"
         def transcribe(self, audio, **kw):
             return Transcript([])
-    mockmic.transcription.make_transcriber = lambda settings: Fake()
+    mockmic.pipeline.transcription.make_transcriber = lambda settings: Fake()
     from mockmic.cli import cli
     cli.main(args=sys.argv[1:], prog_name="mockmic")
 """
@@ -716,7 +716,7 @@ def test_non_finite_targets_on_the_command_line_and_in_settings_are_refused(tmp_
 def test_manifest_entries_cannot_point_outside_the_prompts_audio_folder(tmp_path: Path) -> None:
     import json
 
-    from mockmic import voice
+    from mockmic.audio import voice
     from mockmic.questions import Question
 
     prompts = tmp_path / "prompts"
@@ -776,7 +776,7 @@ def test_the_speech_channel_is_used_when_the_other_is_dead_or_noise(tmp_path: Pa
 
 
 def test_a_square_wave_channel_no_longer_hides_the_speech(tmp_path: Path) -> None:
-    from mockmic.engine import Analyzer
+    from mockmic.pipeline.engine import Analyzer
 
     class Words:
         name = "fake"

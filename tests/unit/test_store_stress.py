@@ -16,7 +16,7 @@ import soundfile as sf
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.storage import Store, new_audio_path
+from mockmic.store.db import Store, new_audio_path
 
 SR = 16_000
 PER_IMPORTER = 150
@@ -44,8 +44,8 @@ def samples_for(kind: str, i: int) -> np.ndarray:
 
 def _import(root: str, sources: list[str], failures: mp.Queue) -> None:
     try:
-        from mockmic.batch import FileResult
-        from mockmic.batch_cli import HistoryImporter
+        from mockmic.pipeline.batch import FileResult
+        from mockmic.cli.batch import HistoryImporter
 
         with Store(Path(root) / "mockmic.sqlite3") as store:
             importer = HistoryImporter(store, "imported-q", "Imported?")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic import voice
+from mockmic.audio import voice
 from mockmic.questions import Question, load_bank
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,7 +144,7 @@ def test_missing_piper_gives_one_line_reason() -> None:
         "import sys; sys.modules['piper'] = None\n"
         "import importlib.util as u; real = u.find_spec\n"
         "u.find_spec = lambda n, *a: None if n == 'piper' else real(n, *a)\n"
-        "from mockmic import voice\n"
+        "from mockmic.audio import voice\n"
         "from mockmic.questions import Question\n"
         "q = Question('mine-x', 'Hello?', 'core', 45, 60, user=True)\n"
         "print(voice.voice_problem())\n"

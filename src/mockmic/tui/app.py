@@ -36,7 +36,7 @@ from mockmic.tui.services import (
     ModelHolder,
     ModelUnavailable,
 )
-from mockmic.transcription import Transcriber
+from mockmic.pipeline.transcription import Transcriber
 
 RecorderFactory = Callable[..., Any]
 """``factory(path, device=None, on_chunk=None)`` -> a recorder (see mockmic.audio.capture)."""
@@ -186,8 +186,8 @@ class MockmicApp(App[None]):
           description="recovering interrupted recordings")
     def recover_attempts(self) -> None:
         """Attempts a crash or kill left behind: audio made valid, analyzed, marked recovered."""
-        from mockmic.engine import Analyzer
-        from mockmic.storage import recover_interrupted
+        from mockmic.pipeline.engine import Analyzer
+        from mockmic.store.db import recover_interrupted
 
         if not self.store.interrupted():
             return
@@ -401,7 +401,7 @@ class MockmicApp(App[None]):
 
 def _default_store(settings: Settings) -> tuple[Any, str | None]:
     """The attempt store, or None and the reason it cannot be opened."""
-    from mockmic.storage import Store, StoreError
+    from mockmic.store.db import Store, StoreError
 
     try:
         return Store.for_settings(settings), None
@@ -419,7 +419,7 @@ def _default_player() -> Any:
 
 def _default_voice(settings: Settings) -> Callable[[Question], Path] | None:
     try:
-        from mockmic import voice
+        from mockmic.audio import voice
     except ImportError:  # pragma: no cover
         return None
     cache = voice.default_cache_dir(settings)
@@ -469,7 +469,7 @@ def make_app(
     if player is None:
         player = _default_player()
     if analysis_factory is None:
-        from mockmic.live import LiveAnswerAnalysis  # transcribes while the user speaks
+        from mockmic.pipeline.live import LiveAnswerAnalysis  # transcribes while the user speaks
 
         kind = LiveAnswerAnalysis if live else AfterStopAnalysis
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from mockmic.config import Settings
 from mockmic.core import Report
-from mockmic.transcription import Transcriber
+from mockmic.pipeline.transcription import Transcriber
 
 
 class ModelUnavailable(Exception):
@@ -43,7 +43,7 @@ class ModelHolder:
             return self.transcriber
         t0 = time.perf_counter()
         try:
-            from mockmic.transcription import make_transcriber
+            from mockmic.pipeline.transcription import make_transcriber
 
             transcriber = make_transcriber(settings)  # threads: as `mockmic analyze` uses them
             _ = getattr(transcriber, "model", None)  # WhisperTranscriber loads lazily: load now
@@ -95,7 +95,7 @@ class AfterStopAnalysis:
 
     def finish(self, audio_path: Path) -> Report:
         from mockmic.audio.io import decode_file
-        from mockmic.engine import Analyzer
+        from mockmic.pipeline.engine import Analyzer
 
         decoded = decode_file(audio_path)
         analyzer = Analyzer(self.settings, self.models.wait())

@@ -5,7 +5,7 @@ exported (HTML or Markdown, also its whole mock-interview session) or deleted (a
 confirmation; its audio goes too). The store is read and written only in thread workers; results
 come back as messages.
 
-The screen needs from the app: ``store`` (see :mod:`mockmic.storage`), ``store_lock``,
+The screen needs from the app: ``store`` (see :mod:`mockmic.store.db`), ``store_lock``,
 ``settings`` and, for replay, ``player``.
 """
 
@@ -63,7 +63,7 @@ def write_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), sessi
 
     Call from a thread worker: it reads the store and writes a file.
     """
-    from mockmic.export import collect, export_name, question_history, render
+    from mockmic.reporting.export import collect, export_name, question_history, render
 
     store, lock = store_of(app)
     settings = settings_of(app)
@@ -72,7 +72,7 @@ def write_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), sessi
         history = question_history(store, attempts)
     text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
                   history=history)
-    from mockmic.storage import make_private_dirs, write_private
+    from mockmic.store.db import make_private_dirs, write_private
 
     folder = exports_folder(settings)
     make_private_dirs(folder)

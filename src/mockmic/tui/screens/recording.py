@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
-from mockmic.storage import new_audio_path
+from mockmic.store.db import new_audio_path
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import (
@@ -152,7 +152,7 @@ class RecordingScreen(MockmicScreen[None]):
 
     def on_unmount(self) -> None:
         # the app is closing mid-answer: close the file properly; the row stays "recording"
-        # and the next start recovers and analyzes it (mockmic.storage.recover_interrupted)
+        # and the next start recovers and analyzes it (mockmic.store.db.recover_interrupted)
         if self.phase == "recording" and self.recorder is not None:
             try:
                 self.recorder.stop()

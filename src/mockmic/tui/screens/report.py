@@ -19,7 +19,7 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.questions import Question
-from mockmic.render import fmt_time, sparkline, transcript_text
+from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
 from mockmic.tui.pacing import clock_text
 from mockmic.tui.services import play_and_wait, player_problem

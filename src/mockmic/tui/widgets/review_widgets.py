@@ -14,7 +14,7 @@ from textual.widgets import Static
 from mockmic.analysis.trends import LENSES, METRIC_LABELS, METRICS, AttemptPoint, as_datetime, summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.export import sparkline
+from mockmic.reporting.export import sparkline
 
 SPARK_W = 10
 """The trend sparklines show the last this many attempts (the pane is 46 columns wide)."""
@@ -96,8 +96,8 @@ def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) ->
 
 
 def transcript_renderable(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
-    """The replay transcript: :func:`mockmic.render.transcript_text` with word ``current`` lit."""
-    from mockmic.render import transcript_text
+    """The replay transcript: :func:`mockmic.reporting.terminal.transcript_text` with word ``current`` lit."""
+    from mockmic.reporting.terminal import transcript_text
 
     return transcript_text(report, current=current, pause_min_s=pause_min_s)
 

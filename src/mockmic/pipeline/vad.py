@@ -65,7 +65,7 @@ CONTEXT = 64
 
 
 class StreamingVad:
-    """Silero VAD run window by window, giving what :func:`mockmic.speech.speech_intervals` gives.
+    """Silero VAD run window by window, giving what :func:`mockmic.pipeline.vad.speech_intervals` gives.
 
     ``speech_intervals(audio)`` runs the model over the whole recording at once and then walks
     the speech probabilities with the decision rules of ``faster_whisper.vad`` (no padding, no
@@ -167,7 +167,7 @@ class StreamingVad:
 
     def _advance(self, probs: np.ndarray, first: int) -> None:
         # The decision rules of faster_whisper.vad.get_speech_timestamps with no padding and no
-        # maximum speech length (what mockmic.speech asks for).
+        # maximum speech length (what mockmic.pipeline.vad asks for).
         for k, p in enumerate(probs):
             pos = WINDOW * (first + k)
             if p >= self.threshold and self._temp_end:

@@ -11,12 +11,12 @@ from typing import Any
 
 import click
 
-from mockmic.cli import ExitCode, _err, _settings, cli
+from mockmic.cli.common import ExitCode, _err, _settings
 
 
 def open_store(ctx: click.Context, db: Path | None) -> Any:
     """The store named by ``--db`` or the settings; a missing or unusable one is a one-line error."""
-    from mockmic.storage import DB_NAME, Store, StoreError
+    from mockmic.store.db import DB_NAME, Store, StoreError
 
     path = db or (_settings(ctx).recordings / DB_NAME)
     if not path.is_file():
@@ -32,7 +32,7 @@ def open_store(ctx: click.Context, db: Path | None) -> Any:
     return store
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("attempt_ids", nargs=-1, type=int)
 @click.option("--session", "session_id", type=int, help="Export a whole mock-interview session.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
@@ -48,7 +48,7 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
 
     The HTML report is one self-contained file: charts drawn inline, nothing loaded from the network.
     """
-    from mockmic.export import collect, question_history, render
+    from mockmic.reporting.export import collect, question_history, render
 
     if bool(attempt_ids) == (session_id is not None):
         raise click.UsageError("give attempt ids or --session ID (one of the two)")
@@ -88,7 +88,7 @@ def _refuse_out(out: Path, store: Any, settings: Any, force: bool) -> str | None
     The attempt database (and its -wal/-shm files) and the recordings are never overwritten,
     not even with ``--force``; any other existing file needs ``--force``.
     """
-    from mockmic.storage import DB_NAME
+    from mockmic.store.db import DB_NAME
 
     target = out.expanduser()
     resolved = target.resolve()
@@ -122,7 +122,7 @@ def _write_report(out: Path, data: bytes) -> None:
     import os
     import tempfile
 
-    from mockmic.storage import write_private
+    from mockmic.store.db import write_private
 
     out = out.expanduser()
     if not out.parent.exists():
@@ -137,7 +137,7 @@ def _write_report(out: Path, data: bytes) -> None:
         raise
 
 
-@cli.command("history")
+@click.command("history")
 @click.option("--question", "-q", "question_id", help="Only attempts of this question id.")
 @click.option("--session", "session_id", type=int, help="Only attempts of this mock-interview session.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=50, show_default=True)
@@ -152,7 +152,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
     from rich.table import Table
 
     from mockmic.analysis.trends import METRICS, as_datetime, question_series, summarize_question
-    from mockmic.export import sparkline
+    from mockmic.reporting.export import sparkline
 
     settings = _settings(ctx)
     store = open_store(ctx, db)

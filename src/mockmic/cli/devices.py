@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from mockmic.cli import ExitCode, _err, _settings, cli
+from mockmic.cli.common import ExitCode, _err, _settings
 
 
-@cli.command("devices")
+@click.command("devices")
 @click.option("--json", "as_json", is_flag=True, help="Print the devices as a JSON list.")
 @click.pass_context
 def devices(ctx: click.Context, as_json: bool) -> None:

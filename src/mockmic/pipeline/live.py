@@ -4,8 +4,8 @@ A :class:`LiveSession` is fed the recording block by block (``feed`` only append
 wakes the session's own thread). That thread
 
 1. runs the Silero voice-activity detector over each new 32 ms window as it arrives
-   (:class:`mockmic.speech.StreamingVad`: the same model, state and decision rules as
-   :func:`mockmic.speech.speech_intervals`, so the finished intervals equal a whole-file run);
+   (:class:`mockmic.pipeline.vad.StreamingVad`: the same model, state and decision rules as
+   :func:`mockmic.pipeline.vad.speech_intervals`, so the finished intervals equal a whole-file run);
 2. cuts the audio into chunks at pauses, by the rules of :mod:`mockmic.analysis.chunks` -- the
    same rules the engine uses for a whole file. A cut is taken only once it is certain (it
    depends on the audio alone, not on timing), so the live chunks are the whole-file chunks;
@@ -23,12 +23,12 @@ goes on, it is dropped.
 
 ``finish()`` takes the cuts the final audio allows, transcribes what is left (usually nothing or
 one short chunk), closes the VAD, and hands the merged transcript and the speech intervals to
-:meth:`mockmic.engine.Analyzer.analyze`, which does the rest exactly as for a file. Audio is never
+:meth:`mockmic.pipeline.engine.Analyzer.analyze`, which does the rest exactly as for a file. Audio is never
 dropped: while a chunk is transcribed the incoming blocks pile up in the inbox and the backlog is
 visible in :attr:`LiveSession.stats`.
 
 Threads: the decoder uses the transcriber's threads (a setting of 0 means one per core, at most
-4: :func:`mockmic.transcription.default_cpu_threads`), the same model the whole-file analysis uses
+4: :func:`mockmic.pipeline.transcription.default_cpu_threads`), the same model the whole-file analysis uses
 (``threads=`` overrides it, for benchmarks). The UI thread needs little CPU and
 wakes rarely, so the kernel's scheduler serves it promptly next to two busy decoder threads; the
 benchmark measures how late a 20 Hz timer fires while chunks are decoded.
@@ -48,7 +48,7 @@ import numpy as np
 from mockmic.analysis import chunks
 from mockmic.analysis.chunks import ChunkRules
 from mockmic.core import SAMPLE_RATE, Report, Transcript, Word
-from mockmic.speech import StreamingVad
+from mockmic.pipeline.vad import StreamingVad
 
 IDLE_EXIT_S = 30.0
 """The session's thread ends when no audio came for this long (the recorder is gone and nobody
@@ -99,14 +99,14 @@ class LiveSessionError(RuntimeError):
 
 
 def _default_threads() -> int:
-    from mockmic.transcription import default_cpu_threads
+    from mockmic.pipeline.transcription import default_cpu_threads
 
     return default_cpu_threads()
 
 
 def _with_threads(transcriber: Any, threads: int) -> Any:
     """The same Whisper model settings with ``threads`` CPU threads (other transcribers as is)."""
-    from mockmic.transcription import WhisperTranscriber
+    from mockmic.pipeline.transcription import WhisperTranscriber
 
     if not isinstance(transcriber, WhisperTranscriber) or transcriber.cpu_threads == threads:
         return transcriber
@@ -124,7 +124,7 @@ class LiveSession:
     """Transcribes a recording while it is being made; ``finish()`` returns its report.
 
     Args:
-        analyzer: the app's :class:`mockmic.engine.Analyzer` (its settings and transcriber).
+        analyzer: the app's :class:`mockmic.pipeline.engine.Analyzer` (its settings and transcriber).
         target: the question's answer-length window, passed on to ``analyze``.
         threads: CPU threads for Whisper. ``None``: the transcriber's own setting.
         rules: where chunks are cut; by default the analyzer's (``Analyzer.chunk_rules``), so
@@ -398,7 +398,7 @@ class LiveSession:
 
     def _transcribe(self, a: int, b: int) -> list[Word]:
         t = time.perf_counter()
-        # each chunk on its own, with the filler prompt only: as mockmic.engine.transcribe_chunks
+        # each chunk on its own, with the filler prompt only: as mockmic.pipeline.engine.transcribe_chunks
         out = self.transcriber.transcribe(self._buf[a:b], offset=a / SAMPLE_RATE)
         took = time.perf_counter() - t
         self._add(decode_time_s=took)
@@ -456,7 +456,7 @@ class LiveAnswerAnalysis:
                 self._pending.append(np.array(chunk, dtype=np.float32, copy=True).reshape(-1))
                 if not self.models.ready:
                     return
-                from mockmic.engine import Analyzer
+                from mockmic.pipeline.engine import Analyzer
 
                 self.session = LiveSession(Analyzer(self.settings, self.models.transcriber),
                                            target=self.target, **self.session_options)
@@ -470,7 +470,7 @@ class LiveAnswerAnalysis:
     def finish(self, audio_path: Path | str) -> Report:
         """The report for the saved recording at ``audio_path`` (call from a worker thread)."""
         from mockmic.audio.io import decode_file
-        from mockmic.engine import Analyzer
+        from mockmic.pipeline.engine import Analyzer
 
         with self._lock:
             self._closed = True

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from mockmic.cli import ExitCode, _err, _settings, cli
+from mockmic.cli.common import ExitCode, _err, _settings
 from mockmic.questions import CATEGORIES, CATEGORY_LABELS, load_bank
 
 
-@cli.command("questions")
+@click.command("questions")
 @click.option("--category", "-c", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--errors", "show_errors", is_flag=True,
               help="Show the problems found in the question files (file:line: reason), one per line.")

@@ -18,8 +18,8 @@ from mockmic.analysis.delivery import build_report
 from mockmic.analysis.fillers import lexical_fillers, stacked_hesitations
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Interval, Report, Target, Transcript, Word
-from mockmic.speech import SpeechScan, scan_speech
-from mockmic.transcription import Transcriber
+from mockmic.pipeline.vad import SpeechScan, scan_speech
+from mockmic.pipeline.transcription import Transcriber
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Analyzer:
         ``transcript`` and ``speech`` may be passed when they were already computed (the live
         recorder transcribes while the user speaks); otherwise they are computed here.
         """
-        from mockmic.speech import has_speech
+        from mockmic.pipeline.vad import has_speech
 
         audio = np.asarray(audio, dtype=np.float32)
         duration = len(audio) / SAMPLE_RATE

@@ -19,8 +19,8 @@ from typing import IO, Any
 
 import click
 
-from mockmic.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
-from mockmic.cli import ExitCode, _err, analysis_options, build_settings, cli, resolve_target
+from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
+from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
 
 OUT_FORMATS = (".csv", ".jsonl", ".md")
 CSV_FIELDS = (
@@ -187,7 +187,7 @@ def summary_table(summary: BatchSummary) -> Any:
     return table
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Files analyzed in parallel (one model, a CTranslate2 worker per job).")
@@ -198,7 +198,7 @@ def summary_table(summary: BatchSummary) -> Any:
 @click.option("--again", is_flag=True,
               help="With --save: import files even when the same file is already in the history.")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
-              hidden=True, help="How --jobs workers get a model (see mockmic.batch).")
+              hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
 def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
@@ -224,7 +224,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
              + (f" ({skipped} non-audio files skipped)" if skipped else ""))
         sys.exit(ExitCode.USAGE)
 
-    from mockmic.whisper_models import ModelError
+    from mockmic.pipeline.models import ModelError
 
     writer: ReportWriter | None = None
     if out is not None:
@@ -331,7 +331,7 @@ class HistoryImporter:
     def leave_out_known(self, files: list[Path]) -> tuple[list[Path], int]:
         """The files to analyze (those not yet in the history, unless ``again``) and how many
         were left out. A file that cannot be read is kept: its analysis will say why."""
-        from mockmic.storage import file_sha256
+        from mockmic.store.db import file_sha256
 
         for f in files:
             if f not in self._hashes and _regular_file(f):
@@ -347,7 +347,7 @@ class HistoryImporter:
 
     @classmethod
     def open(cls, settings: Any, question: str | None, *, again: bool = False) -> HistoryImporter:
-        from mockmic.storage import Store, StoreError
+        from mockmic.store.db import Store, StoreError
 
         text = ""
         if question:
@@ -371,7 +371,7 @@ class HistoryImporter:
         anything fails that file is removed again, so a full disk leaves no empty FLAC behind.
         """
         from mockmic.audio.io import AudioError, decode_file
-        from mockmic.storage import StoreError, write_private
+        from mockmic.store.db import StoreError, write_private
 
         with self._lock:
             dest: Path | None = None
@@ -383,7 +383,7 @@ class HistoryImporter:
                 started = datetime.fromtimestamp(res.path.stat().st_mtime, tz=timezone.utc)
                 digest = self._hashes.get(res.path)
                 if digest is None:
-                    from mockmic.storage import file_sha256
+                    from mockmic.store.db import file_sha256
 
                     digest = self._hashes[res.path] = file_sha256(res.path)
                 added = self.store.add_imported(

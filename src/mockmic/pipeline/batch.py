@@ -283,7 +283,7 @@ TranscriberFactory = Callable[[int, int], Any]
 
 def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") -> TranscriberFactory:
     """Transcribers for ``jobs`` workers; see the module docstring for ``strategy``."""
-    from mockmic.transcription import WhisperTranscriber, load_whisper, make_transcriber
+    from mockmic.pipeline.transcription import WhisperTranscriber, load_whisper, make_transcriber
 
     if jobs <= 1:
         shared = make_transcriber(settings)
@@ -353,10 +353,10 @@ def analyze_paths(
     and their results are still delivered. A file that cannot be decoded or analyzed becomes a
     failed :class:`FileResult` and the batch goes on.
 
-    Raises ``mockmic.whisper_models.ModelError`` when the model cannot be loaded.
+    Raises ``mockmic.pipeline.models.ModelError`` when the model cannot be loaded.
     """
     from mockmic.audio.io import AudioError, decode_file
-    from mockmic.engine import Analyzer
+    from mockmic.pipeline.engine import Analyzer
 
     cancel = cancel or threading.Event()
     jobs = max(1, min(int(jobs), len(paths) or 1))

@@ -194,7 +194,7 @@ class WhisperTranscriber:
 
 def make_transcriber(settings: Any, model: str | None = None) -> WhisperTranscriber:
     """Build the Whisper transcriber the settings ask for (``model`` overrides the setting)."""
-    from mockmic.whisper_models import resolve_model
+    from mockmic.pipeline.models import resolve_model
 
     t = settings.transcription
     name = model or t.model
