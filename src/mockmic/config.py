@@ -131,32 +131,45 @@ def data_home() -> Path:
     return Path(xdg) / "mockmic"
 
 
-def parse_target(text: str) -> tuple[float, float]:
-    """Parse ``"60-90"`` into ``(60.0, 90.0)``."""
-    try:
-        lo, hi = (float(part) for part in text.replace("–", "-").split("-", 1))
-    except ValueError:
-        raise ConfigError(f"target {text!r}: expected MIN-MAX in seconds, e.g. 60-90") from None
-    return check_target(lo, hi, repr(text))
+WINDOW_FORMAT = "expected MIN-MAX or [MIN, MAX] in seconds, e.g. 60-90"
 
 
-def check_target(lo: float, hi: float, shown: str) -> tuple[float, float]:
-    """A length window in seconds: finite, MIN >= 0 and MIN below MAX (``nan``/``inf`` refused)."""
+def parse_window(value: Any, *, max_s: float | None = None) -> tuple[float, float]:
+    """The one reader of an answer-length window, wherever it is written: ``"60-90"`` (or
+    ``"60–90"``) on the command line, in the settings or in a question file, or ``[60, 90]`` in
+    TOML. Seconds must be finite, MIN >= 0 and MIN below MAX (and MAX at most ``max_s``).
+
+    Raises:
+        ConfigError: the reason alone; callers say where the value came from.
+    """
+    if isinstance(value, str):
+        parts = value.replace("–", "-").split("-")
+        try:
+            lo, hi = (float(p) for p in parts)
+        except ValueError:
+            raise ConfigError(WINDOW_FORMAT) from None
+    elif (isinstance(value, (list, tuple)) and len(value) == 2
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        lo, hi = float(value[0]), float(value[1])
+    else:
+        raise ConfigError(WINDOW_FORMAT)
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ConfigError(f"target {shown}: seconds must be finite numbers")
-    if not 0 <= lo < hi:
-        raise ConfigError(f"target {shown}: MIN must be below MAX")
+        raise ConfigError("seconds must be finite numbers")
+    if lo < 0:
+        raise ConfigError("seconds must not be negative")
+    if lo >= hi:
+        raise ConfigError("MIN must be below MAX")
+    if max_s is not None and hi > max_s:
+        raise ConfigError(f"MAX above {max_s:g} s")
     return lo, hi
 
 
-def _target_pair(value: Any, where: str) -> tuple[float, float]:
-    if (not isinstance(value, (list, tuple)) or len(value) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        raise ConfigError(f"{where}: default_target must be \"MIN-MAX\" or [MIN, MAX] in seconds")
+def parse_target(text: str) -> tuple[float, float]:
+    """``--target "60-90"`` -> ``(60.0, 90.0)``; a :class:`ConfigError` naming the value otherwise."""
     try:
-        return check_target(float(value[0]), float(value[1]), repr(list(value)))
+        return parse_window(text)
     except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        raise ConfigError(f"target {text!r}: {exc}") from None
 
 
 def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
@@ -216,7 +229,10 @@ def _apply(settings: Settings, raw: dict[str, Any], where: str) -> Settings:
             changes[name] = Path(paths[key]).expanduser()
     if "default_target" in raw:
         value = raw.pop("default_target")
-        changes["default_target"] = parse_target(value) if isinstance(value, str) else _target_pair(value, where)
+        try:
+            changes["default_target"] = parse_window(value)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: default_target {value!r}: {exc}") from None
     for key in ("recordings_dir", "models_dir", "prompts_dir", "home"):
         if key in raw and raw[key] is not None:
             changes[key] = Path(raw.pop(key)).expanduser()

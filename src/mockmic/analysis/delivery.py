@@ -197,11 +197,12 @@ def build_report(
     ]
     flags: list[Flag] = []
 
-    if duration_s > target.max_s:
+    place = target.place(duration_s)
+    if place == "over":
         flags.append(Flag("overlong", "warning",
                           f"Answer ran {duration_s:.0f} s, above the {target.max_s:.0f} s maximum for this question.",
                           round(target.max_s, 2), "Cut to one example and land the point; stop at the target."))
-    elif duration_s < target.min_s:
+    elif place == "under":
         flags.append(Flag("too_short", "info",
                           f"Answer ran {duration_s:.0f} s, below the {target.min_s:.0f} s minimum for this question.",
                           None, "Add one concrete example and what you learned from it."))
