@@ -59,15 +59,7 @@ def svg_line_chart(
             f'<text x="{left}" y="16" class="ct">{e(title)}</text>')
     if not ys:
         return head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" class="na">no data</text></svg>'
-    lo_vals = list(ys) + ([band[0], band[1]] if band else []) + ([limit] if limit is not None else [])
-    y_lo, y_hi = min(lo_vals), max(lo_vals)
-    if y_hi - y_lo < 1e-9:
-        y_lo, y_hi = y_lo - 1, y_hi + 1
-    step = nice_step(y_hi - y_lo)
-    y_lo = math.floor(y_lo / step) * step
-    y_hi = math.ceil(y_hi / step) * step
-    if y_lo < 0 <= min(lo_vals):
-        y_lo = 0.0
+    y_lo, y_hi, step = _y_axis(ys, band, limit)
     x_lo, x_hi = min(xs), max(xs)
     if x_hi - x_lo < 1e-9:
         x_lo, x_hi = x_lo - 1, x_hi + 1
@@ -93,17 +85,8 @@ def svg_line_chart(
     if limit is not None and y_lo <= limit <= y_hi:
         parts.append(f'<line class="limit" x1="{left}" x2="{left + pw}" y1="{Y(limit)}" y2="{Y(limit)}"/>')
     parts.append(f'<line class="axis" x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}"/>')
-    if x_labels:
-        every = max(1, math.ceil(len(x_labels) / 6))
-        for i, (x, lab) in enumerate(zip(xs, x_labels)):
-            if i % every == 0 or i == len(x_labels) - 1:
-                parts.append(f'<text x="{X(x)}" y="{top + ph + 16}" text-anchor="middle" class="tk">{e(lab)}</text>')
-    else:
-        xstep = nice_step(x_hi - x_lo, 5)
-        x = math.ceil(x_lo / xstep) * xstep
-        while x <= x_hi + 1e-9:
-            parts.append(f'<text x="{X(x)}" y="{top + ph + 16}" text-anchor="middle" class="tk">{_fmt_tick(x)}{e(x_unit)}</text>')
-            x += xstep
+    for x, lab in _x_ticks(xs, x_labels, x_lo, x_hi, x_unit):
+        parts.append(f'<text x="{X(x)}" y="{top + ph + 16}" text-anchor="middle" class="tk">{e(lab)}</text>')
     if y_unit:
         parts.append(f'<text x="{left + pw}" y="16" text-anchor="end" class="tk">{e(y_unit)}</text>')
     pts = " ".join(f"{X(x)},{Y(y)}" for x, y in zip(xs, ys))
@@ -116,6 +99,36 @@ def svg_line_chart(
         parts.append(f'<circle class="{cls}" cx="{X(x)}" cy="{Y(y)}" r="{r}"><title>{e(tip)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _y_axis(ys: Sequence[float], band: tuple[float, float] | None, limit: float | None) -> tuple[float, float, float]:
+    """The y range (whole ticks around the data, the band and the limit; from 0 when all are >= 0) and its step."""
+    lo_vals = list(ys) + ([band[0], band[1]] if band else []) + ([limit] if limit is not None else [])
+    y_lo, y_hi = min(lo_vals), max(lo_vals)
+    if y_hi - y_lo < 1e-9:
+        y_lo, y_hi = y_lo - 1, y_hi + 1
+    step = nice_step(y_hi - y_lo)
+    y_lo = math.floor(y_lo / step) * step
+    y_hi = math.ceil(y_hi / step) * step
+    if y_lo < 0 <= min(lo_vals):
+        y_lo = 0.0
+    return y_lo, y_hi, step
+
+
+def _x_ticks(xs: Sequence[float], x_labels: Sequence[str] | None, x_lo: float, x_hi: float,
+             x_unit: str) -> list[tuple[float, str]]:
+    """Where the x labels go: every point's label (thinned to about six), else round numbers."""
+    if x_labels:
+        every = max(1, math.ceil(len(x_labels) / 6))
+        return [(x, lab) for i, (x, lab) in enumerate(zip(xs, x_labels))
+                if i % every == 0 or i == len(x_labels) - 1]
+    ticks = []
+    xstep = nice_step(x_hi - x_lo, 5)
+    x = math.ceil(x_lo / xstep) * xstep
+    while x <= x_hi + 1e-9:
+        ticks.append((x, f"{_fmt_tick(x)}{x_unit}"))
+        x += xstep
+    return ticks
 
 
 def pace_chart(report: Report, th: Thresholds) -> str:

@@ -11,19 +11,7 @@ from mockmic.analysis.trends import summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.reporting.charts import pace_chart, trend_charts
-from mockmic.reporting.document import (
-    SUMMARY_HEADERS,
-    attr,
-    history_for,
-    meta_items,
-    metric_rows,
-    prepare,
-    question_title,
-    self_review,
-    summary_cells,
-    transcript_tokens,
-    up_to,
-)
+from mockmic.reporting import document as doc
 from mockmic.reporting.fmt import MISSING, clock, plural
 
 CSS = """
@@ -55,7 +43,7 @@ svg .pt{fill:#2563eb}svg .pt.hl{fill:#fff;stroke:#b3261e;stroke-width:3}
 def transcript_html(report: Report) -> str:
     e = html.escape
     parts = []
-    for tok in transcript_tokens(report):
+    for tok in doc.transcript_tokens(report):
         at = f' title="{clock(tok.t, tenths=True)}"'
         if tok.kind == "word":
             parts.append(e(tok.text))
@@ -75,7 +63,7 @@ def _html_report(report: Report, th: Thresholds) -> list[str]:
     if report.no_speech:
         out.append(f"<p><b>No speech was found in {report.duration_s:.1f} s of audio.</b></p>")
     out.append("<h3>Metrics</h3><table><tr><th>Metric</th><th>Value</th><th>Target</th><th></th></tr>")
-    for r in metric_rows(report, th):
+    for r in doc.metric_rows(report, th):
         mark = "" if r.ok is None else ('<span class="ok">✓ within</span>' if r.ok else '<span class="bad">✗ outside</span>')
         out.append(f"<tr><td>{e(r.name)}</td><td>{e(r.value)}</td><td>{e(r.target)}</td><td>{mark}</td></tr>")
     out.append("</table>")
@@ -101,23 +89,23 @@ def _html_report(report: Report, th: Thresholds) -> list[str]:
 
 def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, index: int | None) -> list[str]:
     e = html.escape
-    report: Report | None = attr(a, "report")
+    report: Report | None = doc.attr(a, "report")
     num = f"{index}. " if index is not None else ""
-    out = [f'<section class="attempt" id="attempt-{e(str(attr(a, "id")))}">',
-           f"<h2>{num}{e(question_title(a))}</h2>"]
-    meta = [f"{pre}<b>{e(v)}</b>" if strong else f"{pre}{e(v)}" for pre, v, strong in meta_items(a, report)]
+    out = [f'<section class="attempt" id="attempt-{e(str(doc.attr(a, "id")))}">',
+           f"<h2>{num}{e(doc.question_title(a))}</h2>"]
+    meta = [f"{pre}<b>{e(v)}</b>" if strong else f"{pre}{e(v)}" for pre, v, strong in doc.meta_items(a, report)]
     out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if report is None:
-        out.append(f"<p>No analysis for this attempt ({(attr(a, 'duration_s') or 0.0):.1f} s of audio).</p>")
+        out.append(f"<p>No analysis for this attempt ({(doc.attr(a, 'duration_s') or 0.0):.1f} s of audio).</p>")
     else:
         out += _html_report(report, th)
     out += _html_self_review(a)
-    points = history_for(a, history)
+    points = doc.history_for(a, history)
     if len(points) > 1:
         out.append(f"<h3>Progress on this question ({len(points)} attempts)</h3>")
-        out.append('<div class="charts">' + "".join(trend_charts(points, th, current=attr(a, "id"))) + "</div>")
+        out.append('<div class="charts">' + "".join(trend_charts(points, th, current=doc.attr(a, "id"))) + "</div>")
         out.append('<p class="legend">Ringed: this attempt. Green band: target range; dashed line: threshold.</p>')
-        so_far = up_to(points, attr(a, "id"))
+        so_far = doc.up_to(points, doc.attr(a, "id"))
         out.append("<ul>" + "".join(f"<li>{e(s.text)}</li>" for s in summarize_question(so_far, thresholds=th).values()) + "</ul>")
     out.append("</section>")
     return out
@@ -125,8 +113,8 @@ def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, 
 
 def _html_self_review(a: Any) -> list[str]:
     e = html.escape
-    scores = self_review(a)
-    note = attr(a, "note") or ""
+    scores = doc.self_review(a)
+    note = doc.attr(a, "note") or ""
     out = ["<h3>Self-review</h3>"]
     if all(v is None for v in scores.values()) and not note:
         return out + ["<p>Not rated.</p>"]
@@ -140,12 +128,12 @@ def _html_self_review(a: Any) -> list[str]:
 def _html_summary(attempts: Sequence[Any], th: Thresholds) -> list[str]:
     e = html.escape
     out = ["<h2>Summary</h2>", "<table><tr><th>#</th><th>Question</th>"
-           + "".join(f"<th>{h}</th>" for h in SUMMARY_HEADERS) + "</tr>"]
+           + "".join(f"<th>{h}</th>" for h in doc.SUMMARY_HEADERS) + "</tr>"]
     points = []
     for i, a in enumerate(attempts, 1):
-        p, cells = summary_cells(a)
+        p, cells = doc.summary_cells(a)
         points.append(p)
-        out.append(f'<tr><td><a href="#attempt-{e(str(p.attempt_id))}">{i}</a></td><td>{e(question_title(a))}</td>'
+        out.append(f'<tr><td><a href="#attempt-{e(str(p.attempt_id))}">{i}</a></td><td>{e(doc.question_title(a))}</td>'
                    + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     labels = [f"Q{i}" for i in range(1, len(points) + 1)]
@@ -165,7 +153,7 @@ def to_html(
 ) -> str:
     """A self-contained HTML page (no scripts, no external resources) for the attempts."""
     e = html.escape
-    attempts, title, th, span = prepare(attempts, title, session_id, thresholds)
+    attempts, title, th, span = doc.prepare(attempts, title, session_id, thresholds)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(title)}</title><style>{CSS}</style></head><body>",

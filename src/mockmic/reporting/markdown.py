@@ -8,19 +8,7 @@ from typing import Any
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, AttemptPoint, summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.document import (
-    SUMMARY_HEADERS,
-    attr,
-    history_for,
-    meta_items,
-    metric_rows,
-    prepare,
-    question_title,
-    self_review,
-    summary_cells,
-    transcript_tokens,
-    up_to,
-)
+from mockmic.reporting import document as doc
 from mockmic.reporting.fmt import MISSING, clock, plural, sparkline
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
@@ -33,7 +21,7 @@ def md_escape(text: str) -> str:
 def transcript_markdown(report: Report) -> str:
     """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``⏸ 1.2s`` (``⏸⏸`` mid-sentence)."""
     parts = []
-    for tok in transcript_tokens(report):
+    for tok in doc.transcript_tokens(report):
         if tok.kind == "word":
             parts.append(md_escape(tok.text))
         elif tok.kind == "filler":
@@ -50,7 +38,7 @@ def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
     if report.no_speech:
         out += [f"No speech was found in {report.duration_s:.1f} s of audio.", ""]
     out += ["| Metric | Value | Target | |", "|---|---|---|---|"]
-    for r in metric_rows(report, th):
+    for r in doc.metric_rows(report, th):
         mark = "" if r.ok is None else ("✅" if r.ok else "⚠️")
         out.append(f"| {r.name} | {md_escape(r.value)} | {md_escape(r.target)} | {mark} |")
     out.append("")
@@ -76,26 +64,26 @@ def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
 
 def _md_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, level: int) -> list[str]:
     h = "#" * level
-    report: Report | None = attr(a, "report")
-    out = [f"{h} {md_escape(question_title(a))}", ""]
-    meta = [f"{pre}**{md_escape(v)}**" if strong else f"{pre}{md_escape(v)}" for pre, v, strong in meta_items(a, report)]
+    report: Report | None = doc.attr(a, "report")
+    out = [f"{h} {md_escape(doc.question_title(a))}", ""]
+    meta = [f"{pre}**{md_escape(v)}**" if strong else f"{pre}{md_escape(v)}" for pre, v, strong in doc.meta_items(a, report)]
     out += [" · ".join(meta), ""]
     if report is None:
-        duration = attr(a, "duration_s") or 0.0
+        duration = doc.attr(a, "duration_s") or 0.0
         out += [f"No analysis for this attempt ({duration:.1f} s of audio).", ""]
     else:
         out += _md_report(report, th, h)
     out += _md_self_review(a, h)
-    points = history_for(a, history)
+    points = doc.history_for(a, history)
     if len(points) > 1:
         out += [f"{h}# Progress on this question ({len(points)} attempts)", ""]
-        out += _md_trend_table(points, th, attr(a, "id"))
+        out += _md_trend_table(points, th, doc.attr(a, "id"))
     return out
 
 
 def _md_self_review(a: Any, h: str) -> list[str]:
-    scores = self_review(a)
-    note = attr(a, "note") or ""
+    scores = doc.self_review(a)
+    note = doc.attr(a, "note") or ""
     out = [f"{h}# Self-review", ""]
     if all(v is None for v in scores.values()) and not note:
         return out + ["Not rated.", ""]
@@ -107,7 +95,7 @@ def _md_self_review(a: Any, h: str) -> list[str]:
 
 
 def _md_trend_table(points: list[AttemptPoint], th: Thresholds, attempt_id: Any) -> list[str]:
-    summaries = summarize_question(up_to(points, attempt_id), thresholds=th)
+    summaries = summarize_question(doc.up_to(points, attempt_id), thresholds=th)
     out = ["| Metric | Trend | Summary |", "|---|---|---|"]
     for m in METRICS:
         vals = [v for v in (p.value(m) for p in points) if v is not None]
@@ -124,16 +112,16 @@ def to_markdown(
     history: dict[str, list[Any]] | None = None,
 ) -> str:
     """Markdown for one attempt or a set (e.g. a mock-interview session) of them."""
-    attempts, title, th, span = prepare(attempts, title, session_id, thresholds)
+    attempts, title, th, span = doc.prepare(attempts, title, session_id, thresholds)
     out = [f"# {md_escape(title)}", ""]
     if span:
         out += [f"{span} · {plural(len(attempts), 'attempt')} · made by mockmic", ""]
     if len(attempts) > 1:
-        out += ["## Summary", "", "| # | Question | " + " | ".join(SUMMARY_HEADERS) + " |",
-                "|---" * (len(SUMMARY_HEADERS) + 2) + "|"]
+        out += ["## Summary", "", "| # | Question | " + " | ".join(doc.SUMMARY_HEADERS) + " |",
+                "|---" * (len(doc.SUMMARY_HEADERS) + 2) + "|"]
         for i, a in enumerate(attempts, 1):
-            _p, cells = summary_cells(a)
-            out.append(f"| {i} | {md_escape(question_title(a))} | " + " | ".join(cells) + " |")
+            _p, cells = doc.summary_cells(a)
+            out.append(f"| {i} | {md_escape(doc.question_title(a))} | " + " | ".join(cells) + " |")
         out.append("")
     for a in attempts:
         out += _md_attempt(a, th, history, 2)
