@@ -19,7 +19,7 @@ def nice_step(span: float, ticks: int = 4) -> float:
     if span <= 0:
         return 1.0
     raw = span / ticks
-    mag = 10 ** math.floor(math.log10(raw))
+    mag = 10.0 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         if raw <= m * mag:
             return m * mag
@@ -159,9 +159,10 @@ def trend_charts(points: list[AttemptPoint], th: Thresholds, *, current: Any = N
     """One chart per metric over ``points`` (attempts in order); ``current`` is ringed."""
     charts = []
     for m in METRICS:
-        idx = [i for i, p in enumerate(points) if p.value(m) is not None]
+        known = [(i, v) for i, v in enumerate(p.value(m) for p in points) if v is not None]
+        idx = [i for i, _v in known]
         xs = [float(i + 1) for i in idx]
-        ys = [points[i].value(m) for i in idx]
+        ys = [v for _i, v in known]
         labs = [labels[i] for i in idx] if labels else [_short_date(points[i].when, i) for i in idx]
         tips = [f"{labs[j]}: {_fmt_tick(ys[j])}" for j in range(len(ys))]
         hl = next((j for j, i in enumerate(idx) if current is not None and points[i].attempt_id == current), None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -72,7 +74,7 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
         at = f"@{clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
         flags.add_row(Text(fl.code, style=f"bold {colour}"), Text(at, style="dim"),
                       Text(fl.message + (f"\n→ {fl.tip}" if fl.tip else "")))
-    parts: list = [metrics, Text()]
+    parts: list[Any] = [metrics, Text()]
     if report.flags:
         parts += [Text("Flags", style="bold underline"), flags, Text()]
     else:
