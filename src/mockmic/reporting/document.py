@@ -6,7 +6,7 @@ verdicts come from :func:`mockmic.reporting.assess.assess`; nothing here judges 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -15,7 +15,7 @@ from mockmic.analysis.trends import LENSES, AttemptPoint, as_datetime, attempt_p
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.reporting.assess import Verdict, assess
-from mockmic.reporting.fmt import MISSING, when_text
+from mockmic.reporting.fmt import MISSING, clock, when_text
 
 PAUSE_SHOWN_S = 0.5
 """Pauses at least this long are written into the transcript."""
@@ -76,6 +76,17 @@ def transcript_tokens(report: Report, *, pause_min_s: float = PAUSE_SHOWN_S) -> 
                                              p.location == "mid_sentence")))
     events.sort(key=lambda e: (e[0], e[1]))
     return [tok for _t, _o, tok in events]
+
+
+def marked_transcript(report: Report, marks: dict[str, str], escape: Callable[[str], str]) -> str:
+    """The transcript with each token put into its format's template: ``marks`` maps ``word``,
+    ``filler``, ``audio_filler``, ``pause`` and ``pause_mid`` to a template with ``{text}``
+    (escaped) and ``{at}`` (the token's moment, ``m:ss.s``)."""
+    parts = []
+    for tok in transcript_tokens(report):
+        kind = "pause_mid" if tok.kind == "pause" and tok.mid_sentence else tok.kind
+        parts.append(marks[kind].format(text=escape(tok.text), at=clock(tok.t, tenths=True)))
+    return " ".join(parts)
 
 
 def attr(a: Any, name: str, default: Any = None) -> Any:
@@ -146,11 +157,23 @@ def default_title(attempts: Sequence[Any], session_id: Any = None) -> str:
     return f"{len(attempts)} attempts"
 
 
-def prepare(attempts: Sequence[Any], title: str | None, session_id: Any,
-            thresholds: Thresholds | None) -> tuple[list[Any], str, Thresholds, str]:
-    """What both formats start from: the attempts as a list, the title, the thresholds, the date span."""
-    attempts = list(attempts)
-    return attempts, title or default_title(attempts, session_id), thresholds or Thresholds(), date_range(attempts)
+@dataclass(frozen=True)
+class Export:
+    """What either format is written from: the attempts, a title, the thresholds, the date span and
+    each question's earlier attempts (for the progress charts)."""
+
+    attempts: list[Any]
+    title: str
+    thresholds: Thresholds
+    span: str
+    history: dict[str, list[Any]] | None
+
+
+def prepare(attempts: Iterable[Any], *, title: str | None = None, session_id: Any = None,
+            thresholds: Thresholds | None = None, history: dict[str, list[Any]] | None = None) -> Export:
+    """An :class:`Export` with the defaults filled in (a title from the attempts or the session)."""
+    rows = list(attempts)
+    return Export(rows, title or default_title(rows, session_id), thresholds or Thresholds(), date_range(rows), history)
 
 
 def num(v: float | None, spec: str, unit: str = "") -> str:

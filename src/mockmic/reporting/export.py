@@ -10,14 +10,16 @@ trend charts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, Literal
 
 from mockmic.config import Thresholds
+from mockmic.reporting.document import Export, prepare
 from mockmic.reporting.document import attr as _attr
 from mockmic.reporting.fmt import when_text
-from mockmic.reporting.html import to_html
-from mockmic.reporting.markdown import to_markdown
+from mockmic.reporting.html import html_text
+from mockmic.reporting.markdown import markdown_text
 
 Format = Literal["md", "html"]
 FORMATS: tuple[str, ...] = ("md", "html")
@@ -32,12 +34,22 @@ def render(
     thresholds: Thresholds | None = None,
     history: dict[str, list[Any]] | None = None,
 ) -> str:
-    """``to_markdown`` or ``to_html`` by format name (``md`` or ``html``)."""
-    if fmt == "md":
-        return to_markdown(list(attempts), title=title, session_id=session_id, thresholds=thresholds, history=history)
-    if fmt == "html":
-        return to_html(list(attempts), title=title, session_id=session_id, thresholds=thresholds, history=history)
-    raise ValueError(f"unknown export format {fmt!r}: use md or html")
+    """The attempts as Markdown (``md``) or one self-contained HTML page (``html``).
+
+    ``title`` defaults to one made from the attempts or ``session_id``; ``history`` holds each
+    question's earlier attempts for the progress tables and charts.
+    """
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown export format {fmt!r}: use md or html")
+    return writer(prepare(attempts, title=title, session_id=session_id, thresholds=thresholds, history=history))
+
+
+_WRITERS: dict[str, Callable[[Export], str]] = {"md": markdown_text, "html": html_text}
+to_markdown = partial(render, fmt="md")
+"""``render(attempts, "md", ...)``."""
+to_html = partial(render, fmt="html")
+"""``render(attempts, "html", ...)``."""
 
 
 # ----------------------------------------------------------------------------- from the store

@@ -40,21 +40,18 @@ svg .pt{fill:#2563eb}svg .pt.hl{fill:#fff;stroke:#b3261e;stroke-width:3}
 """
 
 
+HTML_MARKS = {
+    "word": "{text}",
+    "filler": '<mark class="filler" title="{at}">{text}</mark>',
+    "audio_filler": '<mark class="filler audio" title="{at}">({text})</mark>',
+    "pause": '<span class="pause" title="{at}">⏸ {text}</span>',
+    "pause_mid": '<span class="pause mid" title="{at}">⏸ {text}</span>',
+}
+
+
 def transcript_html(report: Report) -> str:
-    e = html.escape
-    parts = []
-    for tok in doc.transcript_tokens(report):
-        at = f' title="{clock(tok.t, tenths=True)}"'
-        if tok.kind == "word":
-            parts.append(e(tok.text))
-        elif tok.kind == "filler":
-            parts.append(f'<mark class="filler"{at}>{e(tok.text)}</mark>')
-        elif tok.kind == "audio_filler":
-            parts.append(f'<mark class="filler audio"{at}>({e(tok.text)})</mark>')
-        else:
-            cls = "pause mid" if tok.mid_sentence else "pause"
-            parts.append(f'<span class="{cls}"{at}>⏸ {e(tok.text)}</span>')
-    return " ".join(parts)
+    """Fillers marked, audio-only fillers as (uh)/(um), pauses as ``⏸ 1.2s``; each with its moment as a tooltip."""
+    return doc.marked_transcript(report, HTML_MARKS, html.escape)
 
 
 def _html_report(report: Report, th: Thresholds) -> list[str]:
@@ -143,26 +140,19 @@ def _html_summary(attempts: Sequence[Any], th: Thresholds) -> list[str]:
     return out
 
 
-def to_html(
-    attempts: Sequence[Any],
-    *,
-    title: str | None = None,
-    session_id: Any = None,
-    thresholds: Thresholds | None = None,
-    history: dict[str, list[Any]] | None = None,
-) -> str:
+def html_text(export: doc.Export) -> str:
     """A self-contained HTML page (no scripts, no external resources) for the attempts."""
     e = html.escape
-    attempts, title, th, span = doc.prepare(attempts, title, session_id, thresholds)
+    attempts, th, span = export.attempts, export.thresholds, export.span
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
-           f"<h1>{e(title)}</h1>",
+           f"<title>{e(export.title)}</title><style>{CSS}</style></head><body>",
+           f"<h1>{e(export.title)}</h1>",
            f'<p class="meta">{e(span)}{" · " if span else ""}{plural(len(attempts), "attempt")}</p>']
     if len(attempts) > 1:
         out += _html_summary(attempts, th)
     for i, a in enumerate(attempts, 1):
-        out += _html_attempt(a, th, history, i if len(attempts) > 1 else None)
+        out += _html_attempt(a, th, export.history, i if len(attempts) > 1 else None)
     out.append("<footer>Made by mockmic on this computer. Nothing in this file loads anything from the network.</footer>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

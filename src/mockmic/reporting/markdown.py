@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, AttemptPoint, summarize_question
@@ -18,19 +17,15 @@ def md_escape(text: str) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
+MD_MARKS = {
+    "word": "{text}", "filler": "**{text}**", "audio_filler": "**({text})**",
+    "pause": "`⏸ {text}`", "pause_mid": "`⏸ {text} mid-sentence`",
+}
+
+
 def transcript_markdown(report: Report) -> str:
-    """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``⏸ 1.2s`` (``⏸⏸`` mid-sentence)."""
-    parts = []
-    for tok in doc.transcript_tokens(report):
-        if tok.kind == "word":
-            parts.append(md_escape(tok.text))
-        elif tok.kind == "filler":
-            parts.append(f"**{md_escape(tok.text)}**")
-        elif tok.kind == "audio_filler":
-            parts.append(f"**({md_escape(tok.text)})**")
-        else:
-            parts.append(f"`⏸ {tok.text}{' mid-sentence' if tok.mid_sentence else ''}`")
-    return " ".join(parts)
+    """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``⏸ 1.2s``."""
+    return doc.marked_transcript(report, MD_MARKS, md_escape)
 
 
 def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
@@ -103,19 +98,12 @@ def _md_trend_table(points: list[AttemptPoint], th: Thresholds, attempt_id: Any)
     return out + [""]
 
 
-def to_markdown(
-    attempts: Sequence[Any],
-    *,
-    title: str | None = None,
-    session_id: Any = None,
-    thresholds: Thresholds | None = None,
-    history: dict[str, list[Any]] | None = None,
-) -> str:
+def markdown_text(export: doc.Export) -> str:
     """Markdown for one attempt or a set (e.g. a mock-interview session) of them."""
-    attempts, title, th, span = doc.prepare(attempts, title, session_id, thresholds)
-    out = [f"# {md_escape(title)}", ""]
-    if span:
-        out += [f"{span} · {plural(len(attempts), 'attempt')} · made by mockmic", ""]
+    attempts = export.attempts
+    out = [f"# {md_escape(export.title)}", ""]
+    if export.span:
+        out += [f"{export.span} · {plural(len(attempts), 'attempt')} · made by mockmic", ""]
     if len(attempts) > 1:
         out += ["## Summary", "", "| # | Question | " + " | ".join(doc.SUMMARY_HEADERS) + " |",
                 "|---" * (len(doc.SUMMARY_HEADERS) + 2) + "|"]
@@ -124,5 +112,5 @@ def to_markdown(
             out.append(f"| {i} | {md_escape(doc.question_title(a))} | " + " | ".join(cells) + " |")
         out.append("")
     for a in attempts:
-        out += _md_attempt(a, th, history, 2)
+        out += _md_attempt(a, export.thresholds, export.history, 2)
     return "\n".join(out).rstrip() + "\n"
