@@ -110,20 +110,31 @@ class PauseVerdict(Verdict):
 
 
 @dataclass(frozen=True)
+class SpeechVerdicts:
+    """The verdicts that need speech: all there whenever something was said."""
+
+    words: int
+    latency: Verdict | None
+    """None only when there was no first word to time."""
+    speaking_time: Verdict
+    rate: Verdict
+    articulation: Verdict
+    fillers: FillerVerdict
+    pauses: PauseVerdict
+    longest_pause: Verdict
+
+
+@dataclass(frozen=True)
 class Assessment:
-    """Every verdict of one report. Without speech only ``length`` is set."""
+    """Every verdict of one report."""
 
     length: LengthVerdict
-    no_speech: bool
-    words: int = 0
-    latency: Verdict | None = None
-    """None when there was no first word to time."""
-    speaking_time: Verdict | None = None
-    rate: Verdict | None = None
-    articulation: Verdict | None = None
-    fillers: FillerVerdict | None = None
-    pauses: PauseVerdict | None = None
-    longest_pause: Verdict | None = None
+    speech: SpeechVerdicts | None
+    """None when no speech was found: only the length is judged."""
+
+    @property
+    def no_speech(self) -> bool:
+        return self.speech is None
 
 
 def assess_length(report: Report) -> LengthVerdict:
@@ -141,7 +152,7 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
     """Judge ``report`` against its target window and ``thresholds``."""
     length = assess_length(report)
     if report.no_speech:
-        return Assessment(length, no_speech=True)
+        return Assessment(length, None)
     th = thresholds
     latency = None
     if report.latency_s is not None:
@@ -163,9 +174,9 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
     longest = Verdict("Longest pause", _secs(report.longest_pause_s),
                       _status(report.longest_pause_s < th.long_pause_s),
                       f"< {th.long_pause_s:g} s", f"< {th.long_pause_s:g} s")
-    return Assessment(
-        length, no_speech=False, words=report.word_count, latency=latency,
+    return Assessment(length, SpeechVerdicts(
+        words=report.word_count, latency=latency,
         speaking_time=Verdict("Speaking time", _secs(report.speaking_time_s)),
         rate=rate, articulation=Verdict("Articulation rate", f"{report.articulation_wpm:.0f} wpm"),
         fillers=fillers, pauses=pauses, longest_pause=longest,
-    )
+    ))

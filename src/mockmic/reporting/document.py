@@ -41,14 +41,14 @@ def metric_rows(report: Report, thresholds: Thresholds) -> list[MetricRow]:
     """The report's metrics next to the targets they are judged against (see :func:`assess`)."""
     a = assess(report, thresholds)
     rows = [MetricRow("Length", a.length.text, a.length.target, a.length.ok)]
-    if a.no_speech:
+    s = a.speech
+    if s is None:
         return rows
-    assert a.speaking_time and a.rate and a.articulation and a.fillers and a.pauses and a.longest_pause
-    if a.latency is not None:
-        rows.append(_row(a.latency))
-    rows += [_row(a.speaking_time), MetricRow("Words", str(a.words), "", None), _row(a.rate), _row(a.articulation)]
-    f = a.fillers
-    rows += [_row(f, f"{f.count} ({f.per_minute}, {f.percent} of words)"), _row(a.pauses), _row(a.longest_pause)]
+    if s.latency is not None:
+        rows.append(_row(s.latency))
+    rows += [_row(s.speaking_time), MetricRow("Words", str(s.words), "", None), _row(s.rate), _row(s.articulation)]
+    f = s.fillers
+    rows += [_row(f, f"{f.count} ({f.per_minute}, {f.percent} of words)"), _row(s.pauses), _row(s.longest_pause)]
     return rows
 
 

@@ -47,13 +47,14 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
                     style="bold yellow")
         return Panel(body, title=report.file or "report", border_style="yellow")
     a = assess(report, thresholds or Thresholds())
-    assert a.fillers is not None and a.pauses is not None
+    s = a.speech
+    assert s is not None  # no_speech returned above
     metrics = Table.grid(padding=(0, 2))
     metrics.add_column(style="bold")
     metrics.add_column()
     metrics.add_row("Length", Text(f"{clock(report.duration_s, tenths=True)}  (target {a.length.target})",
                                    style="green" if a.length.ok else "red"))
-    metrics.add_row("First word after", a.latency.text if a.latency is not None else "–")
+    metrics.add_row("First word after", s.latency.text if s.latency is not None else "–")
     metrics.add_row("Speaking time", f"{report.speaking_time_s:.1f} s")
     metrics.add_row("Words", str(report.word_count))
     metrics.add_row("Rate", f"{report.wpm:.0f} wpm  (articulation {report.articulation_wpm:.0f} wpm)")
@@ -64,9 +65,9 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
     by = ", ".join(f"{k} ×{v}" for k, v in f.by_type.items())
     audio_n = sum(1 for i in f.items if i.source == "audio")
     extra = f"; {audio_n} heard in the audio only" if audio_n else ""
-    metrics.add_row("Fillers", f"{f.count}  ({a.fillers.per_minute}, {a.fillers.percent} of words)"
+    metrics.add_row("Fillers", f"{f.count}  ({s.fillers.per_minute}, {s.fillers.percent} of words)"
                     f"{': ' + by if by else ''}{extra}")
-    metrics.add_row(a.pauses.label, f"{a.pauses.text}, longest {report.longest_pause_s:.1f} s")
+    metrics.add_row(s.pauses.label, f"{s.pauses.text}, longest {report.longest_pause_s:.1f} s")
 
     flags = Table(show_header=False, box=None, padding=(0, 1))
     for fl in report.flags:

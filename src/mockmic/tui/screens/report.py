@@ -58,17 +58,17 @@ def metrics_table(report: Report, th: Thresholds) -> Table:
     length = a.length
     verdict = _ok(True) if length.ok else Text(length.word, style=LENGTH_STYLE[length.window])
     table.add_row("Length", clock(length.seconds), f"{clock(length.min_s)}–{clock(length.max_s)}", verdict)
-    if a.no_speech:
+    s = a.speech
+    if s is None:
         return table
-    assert a.rate and a.fillers and a.pauses and a.longest_pause
-    lat = a.latency
+    lat = s.latency
     table.add_row("First word", lat.text if lat else "–", lat.short_target if lat else "", _ok(lat.ok if lat else None))
-    table.add_row("Rate", a.rate.text, a.rate.short_target, _ok(a.rate.ok))
-    f = a.fillers
+    table.add_row("Rate", s.rate.text, s.rate.short_target, _ok(s.rate.ok))
+    f = s.fillers
     table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _ok(f.ok))
-    table.add_row("Longest pause", a.longest_pause.text, a.longest_pause.short_target, _ok(a.longest_pause.ok))
-    table.add_row("Pauses", a.pauses.text, "", "")
-    table.add_row("Words", f"{a.words}", "", "")
+    table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _ok(s.longest_pause.ok))
+    table.add_row("Pauses", s.pauses.text, "", "")
+    table.add_row("Words", f"{s.words}", "", "")
     return table
 
 

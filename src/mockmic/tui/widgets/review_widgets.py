@@ -66,16 +66,16 @@ def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) ->
     a = assess(report, thresholds)
     rows: list[tuple[str, str, bool | None]] = [
         ("Length", f"{a.length.text} (target {a.length.short_target})", a.length.ok)]
-    if a.no_speech:
+    s = a.speech
+    if s is None:
         return rows + [("Speech", "none found", False)]
-    assert a.rate and a.fillers and a.pauses and a.longest_pause
     rows += [
-        ("First word after", a.latency.text if a.latency else "–", a.latency.ok if a.latency else None),
-        ("Words", str(a.words), None),
-        ("Rate", a.rate.text, a.rate.ok),
-        ("Fillers", f"{a.fillers.count} ({a.fillers.per_minute})", a.fillers.ok),
-        (a.pauses.label, str(a.pauses.count), None),
-        ("Longest pause", a.longest_pause.text, a.longest_pause.ok),
+        ("First word after", s.latency.text if s.latency else "–", s.latency.ok if s.latency else None),
+        ("Words", str(s.words), None),
+        ("Rate", s.rate.text, s.rate.ok),
+        ("Fillers", f"{s.fillers.count} ({s.fillers.per_minute})", s.fillers.ok),
+        (s.pauses.label, str(s.pauses.count), None),
+        ("Longest pause", s.longest_pause.text, s.longest_pause.ok),
         ("Flags", ", ".join(dict.fromkeys(f.code for f in report.flags)) or "none", not report.flags),
         ("Self-review", review_text(attempt), None),
     ]
