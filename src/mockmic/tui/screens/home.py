@@ -71,6 +71,7 @@ class HomeScreen(MockmicScreen[None]):
         Binding("m", "mock", "Mock interview"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("a", "attempts", "Past attempts"),
+        Binding("s", "app.settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
