@@ -56,7 +56,8 @@ CHILD = textwrap.dedent(
 
 
 def kill_trials(n: int, work: Path) -> None:
-    from mockmic.store.db import Store, recover_interrupted
+    from mockmic.practice.recovery import recover_interrupted
+    from mockmic.store.db import Store
 
     losses, startups, warm_startups = [], [], []
     for i in range(n):

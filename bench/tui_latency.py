@@ -157,7 +157,7 @@ def stop_runs(runs: int, work: Path) -> None:
     from mockmic.audio.io import decode_file
     from mockmic.config import Settings
     from mockmic.pipeline.engine import Analyzer
-    from mockmic.tui.services import ModelHolder
+    from mockmic.practice.analysis import ModelHolder
 
     rescan_devices()
     mic = VirtualMic(work / "vmic", {**os.environ})

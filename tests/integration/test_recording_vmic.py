@@ -24,7 +24,8 @@ from mockmic.audio.capture import (
     audio_backend_status,
     list_input_devices,
 )
-from mockmic.store.db import Store, recover_interrupted
+from mockmic.practice.recovery import recover_interrupted
+from mockmic.store.db import Store
 
 pytestmark = pytest.mark.mic
 SR = 16_000

@@ -21,8 +21,8 @@ from mockmic.store.db import (
     SCHEMA_VERSION,
     Store,
     StoreError,
-    recover_interrupted,
 )
+from mockmic.practice.recovery import recover_interrupted
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

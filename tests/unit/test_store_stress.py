@@ -45,7 +45,7 @@ def samples_for(kind: str, i: int) -> np.ndarray:
 def _import(root: str, sources: list[str], failures: mp.Queue) -> None:
     try:
         from mockmic.pipeline.batch import FileResult
-        from mockmic.cli.batch import HistoryImporter
+        from mockmic.practice.importer import HistoryImporter
 
         with Store(Path(root) / "mockmic.sqlite3") as store:
             importer = HistoryImporter(store, "imported-q", "Imported?")

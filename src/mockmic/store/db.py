@@ -6,7 +6,7 @@
   same time; every write is a short ``BEGIN IMMEDIATE`` transaction.
 * An attempt row exists from the moment recording starts (status ``recording``); after the
   recording it is ``analyzing`` and then ``done``. Rows still ``recording``/``analyzing`` whose
-  process is gone are interrupted attempts: :func:`recover_interrupted` makes their audio valid,
+  process is gone are interrupted attempts: :func:`mockmic.practice.recovery.recover_interrupted` makes their audio valid,
   analyzes it and marks them ``recovered``.
 
 Audio paths inside the recordings folder are stored relative to it, so the folder can be moved.
@@ -21,22 +21,25 @@ import re
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from mockmic.core import Report, ReportWord
+from mockmic.core import (
+    ATTEMPT_STATUSES,
+    FINISHED_STATUSES,
+    IN_PROGRESS_STATUSES,
+    Report,
+    ReportWord,
+)
 
 DB_NAME = "mockmic.sqlite3"
-STATUSES = ("recording", "analyzing", "done", "recovered", "failed", "imported")
-FINISHED = ("done", "recovered", "imported")
-"""Statuses of attempts that have a result to show."""
-IN_PROGRESS = ("recording", "analyzing")
+STATUSES = ATTEMPT_STATUSES
+FINISHED = FINISHED_STATUSES
+IN_PROGRESS = IN_PROGRESS_STATUSES
 LENSES = ("safe", "honest", "reflective", "adaptable")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -280,15 +283,6 @@ class Session:
     planned: int | None
     started_at: datetime
     ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RecoveryResult:
-    attempt_id: int
-    status: str
-    """``recovered`` or ``failed``."""
-    duration_s: float
-    message: str | None = None
 
 
 def _flags_text(report: Report) -> str:
@@ -768,70 +762,6 @@ class Store:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _load_16k(path: Path) -> np.ndarray:
-    import soundfile as sf
-
-    from mockmic.core import SAMPLE_RATE
-
-    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
-    if rate != SAMPLE_RATE:
-        from mockmic.audio.io import decode_file
-
-        return decode_file(path, min_duration_s=0).samples
-    return np.ascontiguousarray(mono, dtype=np.float32)
-
-
-def recover_interrupted(
-    store: Store,
-    analyze: Callable[[np.ndarray], Report] | None = None,
-    *,
-    on_progress: Callable[[Attempt], None] | None = None,
-) -> list[RecoveryResult]:
-    """Repair, analyze and mark ``recovered`` every interrupted attempt (call at start-up).
-
-    ``analyze`` gets the 16 kHz mono float32 audio; without it the audio is only made valid.
-    An attempt whose audio is missing or unreadable is marked ``failed`` with the reason; its
-    file, if any, is never deleted.
-    """
-    from mockmic.audio.capture import repair_wav
-
-    results = []
-    for attempt in store.interrupted():
-        if not store.claim(attempt):
-            continue
-        if on_progress is not None:
-            on_progress(attempt)
-        path = attempt.audio_path
-        if path is None or not path.exists():
-            message = f"recording was interrupted and its audio file is missing ({path})"
-            store.fail_attempt(attempt.id, message)
-            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
-            continue
-        try:
-            duration = repair_wav(path) if path.suffix.lower() in (".wav", ".wave") else None
-        except (OSError, ValueError) as exc:
-            message = f"recording was interrupted and its audio cannot be repaired: {exc}"
-            store.fail_attempt(attempt.id, message)
-            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
-            continue
-        report: Report | None = None
-        message: str | None = None
-        try:
-            audio = _load_16k(path)
-            duration = len(audio) / 16_000 if duration is None else duration
-            if analyze is not None and len(audio):
-                report = analyze(audio)
-        except Exception as exc:  # noqa: BLE001 - keep the audio, say why there is no report
-            message = f"recovered audio could not be analyzed: {exc}"
-        if duration == 0:
-            message = "recording was interrupted before any audio was captured"
-        store.finish_attempt(attempt.id, report, duration_s=duration or 0.0, status="recovered",
-                             error=message)
-        results.append(RecoveryResult(attempt.id, "recovered", float(duration or 0.0), message))
-    return results
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -12,63 +12,38 @@ talk back only through ``post_message`` (see :mod:`mockmic.tui.messages`); a sin
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from mockmic.config import Settings
 from mockmic.core import Report
 from mockmic.questions import Bank, Question, load_bank
+from mockmic.store.db import Store
 from mockmic.tui.commands import PracticeCommands
 from mockmic.tui.screens.history import ReviewCommands
 from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
-from mockmic.tui.services import (
-    AfterStopAnalysis,
+from mockmic.practice.analysis import AfterStopAnalysis, ModelHolder, ModelUnavailable
+from mockmic.practice.ports import (
     AnalysisFactory,
-    ModelHolder,
-    ModelUnavailable,
+    AnswerAnalysis,
+    AnswerRecorder,
+    ChunkCallback,
+    RecorderFactory,
+    SoundPlayer,
 )
+from mockmic.practice.session import Practice, Run
 from mockmic.pipeline.transcription import Transcriber
 
-RecorderFactory = Callable[..., Any]
-"""``factory(path, device=None, on_chunk=None)`` -> a recorder (see mockmic.audio.capture)."""
-
-
-@dataclass
-class Run:
-    """The questions of one practice run: a single question, or a mock interview of N."""
-
-    questions: list[Question]
-    mock: bool = False
-    session_id: int | None = None
-    index: int = 0
-    results: list[tuple[Question, int | None, Report]] = field(default_factory=list)
-    ended: bool = False
-    session_ready: threading.Event = field(default_factory=threading.Event)
-    """Set once ``session_id`` is known (the session row is written by a worker)."""
-
-    @property
-    def current(self) -> Question:
-        return self.questions[self.index]
-
-    @property
-    def has_next(self) -> bool:
-        return self.index + 1 < len(self.questions)
-
-    @property
-    def position(self) -> str:
-        return f"question {self.index + 1} of {len(self.questions)}" if self.mock else ""
-
-
-def _default_recorder_factory(path: Path, device: str | None = None, on_chunk: Any = None) -> Any:
+def _default_recorder_factory(path: Path, *, device: str | None = None,
+                              on_chunk: ChunkCallback | None = None) -> AnswerRecorder:
     from mockmic.audio.capture import SoundDeviceRecorder
 
     return SoundDeviceRecorder(path, device=device, on_chunk=on_chunk)
@@ -93,8 +68,8 @@ class MockmicApp(App[None]):
         bank: Bank,
         models: ModelHolder,
         recorder_factory: RecorderFactory,
-        player: Any,
-        store: Any,
+        player: SoundPlayer | None,
+        store: Store | None,
         clock: Callable[[], float],
         analysis_factory: AnalysisFactory,
         mic_check: Callable[[], str | None] | None,
@@ -118,12 +93,13 @@ class MockmicApp(App[None]):
         self.mic_problem: str | None = "checking the microphone…"
         self.mic_checked = False
         self.practice: Run | None = None
+        self.sessions = Practice(bank, rng, store)
         self.t_created = time.perf_counter()
         self.t_first_paint: float | None = None
 
     # ------------------------------------------------------------------ start-up
 
-    def get_default_screen(self) -> Any:
+    def get_default_screen(self) -> Screen[Any]:
         from mockmic.tui.screens.home import HomeScreen
 
         return HomeScreen()
@@ -139,7 +115,7 @@ class MockmicApp(App[None]):
         if self.store_problem:
             self.notify(f"Attempts will not be saved: {self.store_problem}", severity="error",
                         timeout=20)
-        notice = getattr(self.store, "notice", None)
+        notice = self.store.notice if self.store is not None else None
         if notice:  # the recordings folder was readable by others and has been made private
             self.notify(notice, title="Privacy", severity="warning", timeout=15)
         for err in self.bank.errors[:5]:
@@ -186,34 +162,12 @@ class MockmicApp(App[None]):
           description="recovering interrupted recordings")
     def recover_attempts(self) -> None:
         """Attempts a crash or kill left behind: audio made valid, analyzed, marked recovered."""
-        from mockmic.pipeline.engine import Analyzer
-        from mockmic.store.db import recover_interrupted
+        from mockmic.practice.recovery import recover_with_model, recovery_notice
 
-        if not self.store.interrupted():
-            return
-        transcriber = self.models.transcriber
-        analyzer = Analyzer(self.settings, transcriber) if transcriber is not None else None
-        target: list[tuple[float, float] | None] = [None]
-
-        def note_target(attempt: Any) -> None:
-            q = self.bank.get(attempt.question_id) if attempt.question_id else None
-            target[0] = q.target if q is not None else None
-
-        def analyze(audio: Any) -> Report:
-            assert analyzer is not None
-            return analyzer.analyze(audio, target=target[0])
-
-        results = recover_interrupted(self.store, analyze if analyzer is not None else None,
-                                      on_progress=note_target)
+        results = recover_with_model(self.store, self.settings, self.bank, self.models.transcriber)
         if results:
-            ok = sum(1 for r in results if r.status == "recovered")
-            self.call_from_thread(
-                self.notify,
-                f"Recovered {ok} interrupted recording(s)"
-                + (f"; {len(results) - ok} could not be recovered" if ok < len(results) else "")
-                + ". They are in the past attempts.",
-                title="Recordings", timeout=12,
-            )
+            self.call_from_thread(self.notify, recovery_notice(results), title="Recordings",
+                                  timeout=12)
             self.call_from_thread(self._reload_home)
 
     def _reload_home(self) -> None:
@@ -274,45 +228,31 @@ class MockmicApp(App[None]):
     # ------------------------------------------------------------------ the practice flow
 
     def practise(self, question: Question) -> None:
-        self.start_run(Run([question]))
+        self.start_run(self.sessions.single(question))
 
     def practise_random(self) -> None:
-        exclude = [q.id for q, _, _ in self.practice.results] if self.practice else []
-        q = self.bank.random(self.rng, exclude=exclude)
+        q = self.sessions.random_question(self.practice)
         if q is None:
             self.notify("The question bank is empty.", severity="warning")
             return
         self.practise(q)
 
     def start_mock(self, count: int) -> None:
-        chosen: list[Question] = []
-        for _ in range(max(1, count)):
-            q = self.bank.random(self.rng, exclude=[c.id for c in chosen])
-            if q is None:
-                break
-            chosen.append(q)
-        if not chosen:
+        run = self.sessions.mock(count)
+        if run is None:
             self.notify("The question bank is empty.", severity="warning")
             return
-        run = Run(chosen, mock=True)
         self.start_run(run)
         if self.store is not None:
             self.open_session(run)
-        else:
-            run.session_ready.set()
 
     @work(thread=True, exit_on_error=False, group="store", description="saving the mock interview")
     def open_session(self, run: Run) -> None:
-        try:
-            run.session_id = self.store.start_session("mock", planned=len(run.questions))
-        finally:
-            run.session_ready.set()
+        self.sessions.open_session(run)
 
     def start_run(self, run: Run) -> None:
         from mockmic.tui.screens.asking import AskingScreen
 
-        if not run.mock:
-            run.session_ready.set()
         self.practice = run
         self.push_screen(AskingScreen(run.current))
 
@@ -331,40 +271,33 @@ class MockmicApp(App[None]):
         run = self.practice
         if run is None:
             return
-        if run.mock and run.has_next:
-            run.index += 1
-            self.switch_screen(AskingScreen(run.current))
-        elif run.mock:
+        step = self.sessions.next_step(run)
+        if step is None:
+            return
+        if step.question is not None:
+            self.switch_screen(AskingScreen(step.question))
+        else:
             self._end_session(run)
             self.switch_screen(SummaryScreen(run))
-        else:
-            exclude = [q.id for q in run.questions]
-            q = self.bank.random(self.rng, exclude=exclude)
-            if q is None:
-                return
-            run.questions.append(q)
-            run.index += 1
-            self.switch_screen(AskingScreen(q))
 
     def record_result(self, question: Question, attempt_id: int | None, report: Report) -> None:
         if self.practice is not None:
-            self.practice.results.append((question, attempt_id, report))
+            self.practice.record(question, attempt_id, report)
 
-    def _end_session(self, run: Run) -> None:
-        if self.store is not None and run.session_id is not None and not run.ended:
-            run.ended = True
-            self.close_session(run.session_id)
+    def _end_session(self, run: Run | None) -> None:
+        session_id = self.sessions.session_to_close(run)
+        if session_id is not None:
+            self.close_session(session_id)
 
     @work(thread=True, exit_on_error=False, group="store", description="closing the mock interview")
     def close_session(self, session_id: int) -> None:
-        self.store.end_session(session_id)
+        self.sessions.close_session(session_id)
 
     def go_home(self) -> None:
         """Back to the question list, closing whatever practice screens are open."""
         from mockmic.tui.screens.home import HomeScreen
 
-        if self.practice is not None and self.practice.mock and self.practice.session_id is not None:
-            self._end_session(self.practice)
+        self._end_session(self.practice)
         self.practice = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -399,9 +332,9 @@ class MockmicApp(App[None]):
         self.check_microphone(rescan=True)
 
 
-def _default_store(settings: Settings) -> tuple[Any, str | None]:
+def _default_store(settings: Settings) -> tuple[Store | None, str | None]:
     """The attempt store, or None and the reason it cannot be opened."""
-    from mockmic.store.db import Store, StoreError
+    from mockmic.store.db import StoreError
 
     try:
         return Store.for_settings(settings), None
@@ -409,7 +342,7 @@ def _default_store(settings: Settings) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
-def _default_player() -> Any:
+def _default_player() -> SoundPlayer | None:
     try:
         from mockmic.audio.playback import Player
     except ImportError:  # pragma: no cover
@@ -444,8 +377,8 @@ def make_app(
     *,
     transcriber: Transcriber | None = None,
     recorder_factory: RecorderFactory | None = None,
-    player: Any = None,
-    store: Any = None,
+    player: SoundPlayer | None = None,
+    store: Store | None = None,
     clock: Callable[[], float] | None = None,
     bank: Bank | None = None,
     analysis_factory: AnalysisFactory | None = None,
@@ -473,7 +406,7 @@ def make_app(
 
         kind = LiveAnswerAnalysis if live else AfterStopAnalysis
 
-        def analysis_factory(question: Question) -> Any:
+        def analysis_factory(question: Question) -> AnswerAnalysis:
             return kind(settings, models, question.target)
     check: Callable[[], str | None] | None
     if mic_check is True:

@@ -12,6 +12,7 @@ from typing import Any
 from textual.message import Message
 
 from mockmic.core import Report
+from mockmic.practice.lifecycle import AnswerTake
 
 
 @dataclass
@@ -47,13 +48,9 @@ class QuestionSpoken(Message):
 
 @dataclass
 class RecordingStarted(Message):
-    """The recorder runs and the attempt's row exists (``attempt_id`` None without a store)."""
+    """The recorder runs and the attempt's row exists (``take.attempt_id`` None without a store)."""
 
-    attempt_id: int | None
-    device: str | None
-    recorder: Any = None
-    analysis: Any = None
-    audio_path: str = ""
+    take: AnswerTake
 
 
 @dataclass

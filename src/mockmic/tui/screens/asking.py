@@ -18,7 +18,7 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import QuestionSpoken
 from mockmic.tui.pacing import cue_tone, reading_time_s
-from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.practice.playback import play_and_wait, player_problem
 
 if TYPE_CHECKING:
     from mockmic.tui.app import MockmicApp

@@ -11,12 +11,10 @@ The screen needs from the app: ``store`` (see :mod:`mockmic.store.db`), ``store_
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -30,11 +28,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
-from mockmic.analysis.trends import AttemptPoint, group_by_day, series_from_points
+from mockmic.analysis.trends import group_by_day
 from mockmic.config import Settings
+from mockmic.core import is_finished
+from mockmic.practice.exports import export_to_folder
+from mockmic.practice.review import HistoryData, delete_attempt, load_history
 from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
 
-HISTORY_LIMIT = 1000
 QUESTION_W = 22
 REVIEW_BLOCKED = ("RecordingScreen", "AskingScreen")
 """Screens during which the review screens are not opened (an answer is being recorded)."""
@@ -52,34 +52,6 @@ def store_of(app: Any) -> tuple[Any, Any]:
 
 def settings_of(app: Any) -> Settings:
     return getattr(app, "settings", None) or Settings()
-
-
-def exports_folder(settings: Settings) -> Path:
-    return Path(settings.recordings) / "exports"
-
-
-def write_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), session_id: int | None = None) -> Path:
-    """Render the attempts (or the session) from the store into ``recordings/exports/``.
-
-    Call from a thread worker: it reads the store and writes a file.
-    """
-    from mockmic.reporting.export import collect, export_name, question_history, render
-
-    store, lock = store_of(app)
-    settings = settings_of(app)
-    with lock:
-        attempts, title = collect(store, attempt_ids, session_id)
-        history = question_history(store, attempts)
-    text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
-                  history=history)
-    from mockmic.store.db import make_private_dirs, write_private
-
-    folder = exports_folder(settings)
-    make_private_dirs(folder)
-    path = folder / export_name(attempt_ids, session_id, fmt)
-    write_private(path, text.encode("utf-8"))
-    os.chmod(path, 0o600)  # an export of the same name written by an older mockmic
-    return path
 
 
 def can_open_review(app: Any) -> bool:
@@ -136,7 +108,7 @@ def _delete_worker(app: Any, attempt_id: int, on_deleted: Callable[[int], None] 
     def run() -> None:
         store, lock = store_of(app)
         with lock:
-            ok = store.delete_attempt(attempt_id)
+            ok = delete_attempt(store, attempt_id)
         if ok:
             app.call_from_thread(app.notify, f"Attempt {attempt_id} and its audio were deleted.")
             if on_deleted is not None:
@@ -151,8 +123,12 @@ def _delete_worker(app: Any, attempt_id: int, on_deleted: Callable[[int], None] 
 def start_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), session_id: int | None = None) -> None:
     """Export in a worker; a notification names the file written."""
     def run() -> None:
+        store, lock = store_of(app)
+        settings = settings_of(app)
         try:
-            path = write_export(app, fmt, attempt_ids=attempt_ids, session_id=session_id)
+            with lock:
+                path = export_to_folder(store, settings.recordings, fmt, attempt_ids=attempt_ids,
+                                        session_id=session_id, thresholds=settings.thresholds)
         except (LookupError, OSError) as exc:
             app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
             return
@@ -166,16 +142,6 @@ def start_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), sessi
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-@dataclass
-class HistoryData:
-    attempts: dict[int, Any] = field(default_factory=dict)
-    points: dict[int, AttemptPoint] = field(default_factory=dict)
-    reports: dict[int, Any] = field(default_factory=dict)
-    """Parsed once in the worker, so the UI thread never parses report JSON."""
-    series: dict[str, list[AttemptPoint]] = field(default_factory=dict)
-    """Per question id, oldest first."""
 
 
 @dataclass
@@ -248,20 +214,7 @@ class HistoryScreen(Screen[None]):
     def _load(self) -> None:
         store, lock = store_of(self.app)
         with lock:
-            attempts = store.list_attempts(limit=HISTORY_LIMIT)
-        data = HistoryData()
-        series_input = []
-        from mockmic.analysis.trends import attempt_point
-
-        for a in attempts:
-            data.attempts[int(a.id)] = a
-            data.reports[int(a.id)] = report = a.report
-            p = attempt_point(a, report)
-            data.points[int(a.id)] = p
-            if getattr(a, "status", "done") in ("done", "recovered", "imported"):
-                series_input.append(a)
-        # series from the points already computed (each report is parsed once)
-        data.series = series_from_points(data.points[int(a.id)] for a in series_input)
+            data = load_history(store)
         self.post_message(HistoryLoaded(data))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
@@ -280,7 +233,7 @@ class HistoryScreen(Screen[None]):
         flags = p.flags
         text = a.question_text or a.question_id or "Free practice"
         question = Text(_cut(text, QUESTION_W)) if show_question else Text("")
-        if status not in ("done", "recovered", "imported"):
+        if not is_finished(status):
             flag_cell = Text(status, style="yellow")
         else:
             flag_cell = Text(str(flags), style="red" if flags else "green")

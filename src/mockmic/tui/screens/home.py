@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
+from mockmic.core import is_finished
+from mockmic.practice.review import recent_attempts
 from mockmic.questions import CATEGORY_LABELS, Question
 from mockmic.tui.messages import StoreLoaded
 from mockmic.tui.pacing import clock_text
@@ -262,13 +264,9 @@ class HomeScreen(MockmicScreen[None]):
         store = self.mm.store
         rows: list[tuple[int, str]] = []
         if store is not None:
-            attempts = store.list_attempts(question_id=question_id, limit=20)
-            for a in attempts:
-                status = getattr(a, "status", "done")
-                line = result_line(getattr(a, "report", None), getattr(a, "duration_s", None))
-                if status not in ("done", "recovered"):
-                    line = f"{status}"
-                rows.append((int(a.id), f"{attempt_time(getattr(a, 'started_at', None))}  {line}"))
+            for a in recent_attempts(store, question_id):
+                line = result_line(a.report, a.duration_s) if is_finished(a.status) else a.status
+                rows.append((a.id, f"{attempt_time(a.started_at)}  {line}"))
         self.app.call_from_thread(self._show_attempts, question_id, rows)
 
     def _show_attempts(self, question_id: str, rows: list[tuple[int, str]]) -> None:

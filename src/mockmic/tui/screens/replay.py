@@ -194,7 +194,7 @@ class ReplayScreen(Screen[None]):
         if audio is None or not audio.is_file():
             problem = f"the audio file is missing ({audio})" if audio else "this attempt has no audio file"
         else:
-            from mockmic.tui.services import player_problem
+            from mockmic.practice.playback import player_problem
 
             problem = player_problem(self.player)
             if problem:

@@ -18,11 +18,12 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
+from mockmic.practice.review import past_attempt, save_review
 from mockmic.questions import Question
 from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
 from mockmic.tui.pacing import clock_text
-from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.widgets.rating import LensRating
 
 if TYPE_CHECKING:
@@ -241,8 +242,8 @@ class ReportScreen(MockmicScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="review", description="saving the self-review")
     def _write_review(self, attempt_id: int, scores: dict[str, int | None], note: str) -> None:
-        self.mm.store.save_review(attempt_id, scores["safe"], scores["honest"],
-                                  scores["reflective"], scores["adaptable"], note or None)
+        if self.mm.store is not None:
+            save_review(self.mm.store, attempt_id, scores, note)
         self.post_message(ReviewSaved(attempt_id))
 
     def on_review_saved(self, message: ReviewSaved) -> None:
@@ -260,8 +261,7 @@ class ReportScreen(MockmicScreen[None]):
             self._dirty = False
             scores, note = self._review_values()
             try:
-                self.mm.store.save_review(self.attempt_id, scores["safe"], scores["honest"],
-                                          scores["reflective"], scores["adaptable"], note or None)
+                save_review(self.mm.store, self.attempt_id, scores, note)
             except Exception:  # noqa: BLE001 - closing: nothing left to show an error on
                 pass
 
@@ -344,18 +344,15 @@ def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
 def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
     from mockmic.tui.screens.home import attempt_time
 
-    attempt = app.store.get(attempt_id) if app.store is not None else None
-    if attempt is None:
-        app.call_from_thread(app.notify, f"attempt {attempt_id} not found", severity="warning")
+    try:
+        past = past_attempt(app.store, attempt_id)
+    except LookupError as exc:
+        app.call_from_thread(app.notify, str(exc), severity="warning")
         return
-    report = attempt.report
-    if report is None:
-        why = attempt.error or f"status {attempt.status}"
-        app.call_from_thread(app.notify, f"This attempt has no report: {why}", severity="warning")
-        return
+    attempt = past.attempt
     question = app.bank.get(attempt.question_id) if attempt.question_id else None
     screen = ReportScreen(
-        question, report, attempt_id=attempt.id,
+        question, past.report, attempt_id=attempt.id,
         audio_path=str(attempt.audio_path) if attempt.audio_path else None,
         overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
         review=attempt.review, note=attempt.note, when=attempt_time(attempt.started_at),
