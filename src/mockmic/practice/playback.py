@@ -19,8 +19,7 @@ def player_problem(player: SoundPlayer | None) -> str | None:
             return None
     except Exception as exc:  # noqa: BLE001 - a broken backend is "no output", not a crash
         return str(exc) or "no audio output"
-    error: str | None = getattr(player, "error", None)  # the real Player says why; fakes may not
-    return error or "no audio output device"
+    return player.error or "no audio output device"
 
 
 def play_and_wait(player: SoundPlayer, source: str | Path | np.ndarray, *,

@@ -91,6 +91,9 @@ class RecorderFactory(Protocol):
 class SoundPlayer(Protocol):
     """Plays one sound at a time (see :class:`mockmic.audio.playback.Player`)."""
 
+    error: str | None
+    """Why there is no sound, in one line, or None."""
+
     def available(self) -> bool: ...
 
     def load(self, source: str | Path | np.ndarray, rate: int = 16_000) -> float: ...
@@ -105,8 +108,15 @@ class SoundPlayer(Protocol):
 
     def resume(self) -> None: ...
 
+    def seek(self, delta_s: float) -> float: ...
+
+    def seek_to(self, t: float) -> float: ...
+
     @property
     def position_s(self) -> float: ...
+
+    @property
+    def finished(self) -> bool: ...
 
 
 class AnswerAnalysis(Protocol):

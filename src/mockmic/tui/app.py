@@ -15,7 +15,6 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import App
@@ -25,31 +24,26 @@ from textual.worker import Worker, WorkerState
 
 from mockmic.config import Settings
 from mockmic.core import Report
+from mockmic.pipeline.transcription import Transcriber
+from mockmic.practice.analysis import AfterStopAnalysis, ModelHolder, ModelUnavailable
+from mockmic.practice.ports import AnalysisFactory, AnswerAnalysis, RecorderFactory, SoundPlayer
+from mockmic.practice.session import Practice, Run
 from mockmic.questions import Bank, Question, load_bank
 from mockmic.store.db import Store
-from mockmic.tui.commands import PracticeCommands
-from mockmic.tui.screens.history import ReviewCommands
+from mockmic.tui import wiring
+from mockmic.tui.commands import PracticeCommands, ReviewCommands
 from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
-from mockmic.practice.analysis import AfterStopAnalysis, ModelHolder, ModelUnavailable
-from mockmic.practice.ports import (
-    AnalysisFactory,
-    AnswerAnalysis,
-    AnswerRecorder,
-    ChunkCallback,
-    RecorderFactory,
-    SoundPlayer,
-)
-from mockmic.practice.session import Practice, Run
-from mockmic.pipeline.transcription import Transcriber
-
-def _default_recorder_factory(path: Path, *, device: str | None = None,
-                              on_chunk: ChunkCallback | None = None) -> AnswerRecorder:
-    from mockmic.audio.capture import SoundDeviceRecorder
-
-    return SoundDeviceRecorder(path, device=device, on_chunk=on_chunk)
+from mockmic.tui.reviewing import ReviewNavigation
+from mockmic.tui.screens.asking import AskingScreen
+from mockmic.tui.screens.base import MockmicScreen
+from mockmic.tui.screens.dialogs import MockSetupScreen
+from mockmic.tui.screens.home import HomeScreen
+from mockmic.tui.screens.recording import RecordingScreen
+from mockmic.tui.screens.report import ReportScreen
+from mockmic.tui.screens.summary import SummaryScreen
 
 
-class MockmicApp(App[None]):
+class MockmicApp(ReviewNavigation):
     """Pick a question, hear it, answer, read the report."""
 
     CSS_PATH = "app.tcss"
@@ -58,7 +52,7 @@ class MockmicApp(App[None]):
     COMMANDS = App.COMMANDS | {PracticeCommands, ReviewCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("h", "history", "History"),  # review screens: mockmic.tui.screens.history
+        Binding("h", "history", "History"),  # review screens: mockmic.tui.reviewing
     ]
 
     def __init__(
@@ -99,9 +93,7 @@ class MockmicApp(App[None]):
 
     # ------------------------------------------------------------------ start-up
 
-    def get_default_screen(self) -> Screen[Any]:
-        from mockmic.tui.screens.home import HomeScreen
-
+    def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -139,12 +131,7 @@ class MockmicApp(App[None]):
             self.post_message(MicStatus(None))
             return
         if rescan:
-            try:
-                from mockmic.audio.capture import rescan_devices
-
-                rescan_devices()
-            except Exception:  # noqa: BLE001 - no PortAudio: the status says so below
-                pass
+            wiring.rescan_microphones()
         self.post_message(MicStatus(self.mic_check()))
 
     def on_model_ready(self, message: ModelReady) -> None:
@@ -171,8 +158,6 @@ class MockmicApp(App[None]):
             self.call_from_thread(self._reload_home)
 
     def _reload_home(self) -> None:
-        from mockmic.tui.screens.home import HomeScreen
-
         home = self.screen_stack[0] if self.screen_stack else None
         if isinstance(home, HomeScreen):
             home.reload_stats()
@@ -184,9 +169,8 @@ class MockmicApp(App[None]):
 
     def _broadcast_status(self) -> None:
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_status", None)
-            if refresh is not None:
-                refresh()
+            if isinstance(screen, MockmicScreen):
+                screen.refresh_status()
 
     def status_text(self) -> str:
         """One line: the model and the microphone, plainly."""
@@ -221,9 +205,8 @@ class MockmicApp(App[None]):
         what = event.worker.description or event.worker.name or "background task"
         self.notify(f"{what} failed: {error}", title="Error", severity="error", timeout=15)
         for screen in self.screen_stack:
-            handler = getattr(screen, "worker_failed", None)
-            if handler is not None:
-                handler(event.worker)
+            if isinstance(screen, MockmicScreen):
+                screen.worker_failed(event.worker)
 
     # ------------------------------------------------------------------ the practice flow
 
@@ -250,24 +233,25 @@ class MockmicApp(App[None]):
     def open_session(self, run: Run) -> None:
         self.sessions.open_session(run)
 
-    def start_run(self, run: Run) -> None:
-        from mockmic.tui.screens.asking import AskingScreen
+    def choose_mock(self) -> None:
+        """Ask how many questions, then start the mock interview."""
+        def chosen(count: int | None) -> None:
+            if count:
+                self.start_mock(count)
 
+        self.push_screen(MockSetupScreen(len(self.bank)), chosen)
+
+    def start_run(self, run: Run) -> None:
         self.practice = run
         self.push_screen(AskingScreen(run.current))
 
     def retry(self) -> None:
-        from mockmic.tui.screens.asking import AskingScreen
-
         if self.practice is None:
             return
         self.switch_screen(AskingScreen(self.practice.current))
 
     def next_question(self) -> None:
         """After a report: the next question of the mock interview, its summary, or a new one."""
-        from mockmic.tui.screens.asking import AskingScreen
-        from mockmic.tui.screens.summary import SummaryScreen
-
         run = self.practice
         if run is None:
             return
@@ -293,10 +277,25 @@ class MockmicApp(App[None]):
     def close_session(self, session_id: int) -> None:
         self.sessions.close_session(session_id)
 
+    def show_recording(self, question: Question) -> None:
+        if isinstance(self.screen, AskingScreen):
+            self.switch_screen(RecordingScreen(question))
+
+    def show_report(self, question: Question, report: Report, *, attempt_id: int | None,
+                    audio_path: str, overflows: int, recording_error: str | None) -> None:
+        """The report of the answer just recorded, in place of the recording screen."""
+        self.switch_screen(ReportScreen(question, report, attempt_id=attempt_id,
+                                        audio_path=audio_path, overflows=overflows, fresh=True,
+                                        recording_error=recording_error))
+
+    def show_summary_report(self, question: Question, report: Report,
+                            attempt_id: int | None) -> None:
+        """One answer of the mock interview, opened from its summary."""
+        self.push_screen(ReportScreen(question, report, attempt_id=attempt_id, audio_path=None,
+                                      fresh=False))
+
     def go_home(self) -> None:
         """Back to the question list, closing whatever practice screens are open."""
-        from mockmic.tui.screens.home import HomeScreen
-
         self._end_session(self.practice)
         self.practice = None
         while len(self.screen_stack) > 1:
@@ -307,69 +306,10 @@ class MockmicApp(App[None]):
 
     # ------------------------------------------------------------------ misc actions
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # History opens from the question list only: never over a recording or a question
-        if action == "history":
-            from mockmic.tui.screens.home import HomeScreen
-
-            return isinstance(self.screen, HomeScreen)
-        return True
-
-    def action_history(self) -> None:
-        from mockmic.tui.screens.history import open_history
-
-        open_history(self)
-
-    def action_help(self) -> None:
-        from mockmic.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
     def action_rescan(self) -> None:
         self.mic_checked = False
         self._broadcast_status()
         self.check_microphone(rescan=True)
-
-
-def _default_store(settings: Settings) -> tuple[Store | None, str | None]:
-    """The attempt store, or None and the reason it cannot be opened."""
-    from mockmic.store.db import StoreError
-
-    try:
-        return Store.for_settings(settings), None
-    except StoreError as exc:
-        return None, str(exc)
-
-
-def _default_player() -> SoundPlayer | None:
-    try:
-        from mockmic.audio.playback import Player
-    except ImportError:  # pragma: no cover
-        return None
-    return Player()
-
-
-def _default_voice(settings: Settings) -> Callable[[Question], Path] | None:
-    try:
-        from mockmic.audio import voice
-    except ImportError:  # pragma: no cover
-        return None
-    cache = voice.default_cache_dir(settings)
-
-    def speak(question: Question) -> Path:
-        return voice.question_audio(question, settings.prompts, cache)
-
-    return speak
-
-
-def _default_mic_check(settings: Settings) -> Callable[[], str | None]:
-    def check() -> str | None:
-        from mockmic.audio.capture import audio_backend_status
-
-        return audio_backend_status(settings.input_device)
-
-    return check
 
 
 def make_app(
@@ -398,9 +338,9 @@ def make_app(
         bank = load_bank(settings.prompts)
     store_problem = None
     if store is None:
-        store, store_problem = _default_store(settings)
+        store, store_problem = wiring.default_store(settings)
     if player is None:
-        player = _default_player()
+        player = wiring.default_player()
     if analysis_factory is None:
         from mockmic.pipeline.live import LiveAnswerAnalysis  # transcribes while the user speaks
 
@@ -410,14 +350,14 @@ def make_app(
             return kind(settings, models, question.target)
     check: Callable[[], str | None] | None
     if mic_check is True:
-        check = _default_mic_check(settings)
+        check = wiring.default_mic_check(settings)
     elif mic_check is False or mic_check is None:
         check = None
     else:
         check = mic_check
     speak: Callable[[Question], Path] | None
     if voice is True:
-        speak = _default_voice(settings)
+        speak = wiring.default_voice(settings)
     elif voice is False or voice is None:
         speak = None
     else:
@@ -426,7 +366,7 @@ def make_app(
         settings,
         bank=bank,
         models=models,
-        recorder_factory=recorder_factory or _default_recorder_factory,
+        recorder_factory=recorder_factory or wiring.default_recorder_factory,
         player=player,
         store=store,
         clock=clock or time.time,

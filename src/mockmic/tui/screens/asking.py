@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,22 +17,9 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import QuestionSpoken
 from mockmic.tui.pacing import cue_tone, reading_time_s
+from mockmic.tui.widgets.labels import question_header
 from mockmic.practice.playback import play_and_wait, player_problem
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
-
-
-def question_header(app: MockmicApp, question: Question) -> Text:
-    """``Mock interview · question 2 of 5 · Core · target 45–60 s``"""
-    out = Text()
-    run = app.practice
-    if run is not None and run.mock:
-        out.append(f"Mock interview · {run.position}", style="bold")
-        out.append(" · ")
-    out.append(question.category_label)
-    out.append(f" · target {question.target_label()}")
-    return out
 
 
 class AskingScreen(MockmicScreen[None]):
@@ -54,14 +40,10 @@ class AskingScreen(MockmicScreen[None]):
         self._starting = False
         self._waiting_for_mic = False
 
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="ask-body"):
-            yield Static(question_header(self.mm, self.question), id="ask-header")
+            yield Static(question_header(self.mm.practice, self.question), id="ask-header")
             with Center():
                 yield Static(Text(self.question.text), id="ask-question")
             yield Static(self._meta(), id="ask-meta")
@@ -185,10 +167,8 @@ class AskingScreen(MockmicScreen[None]):
         app.call_from_thread(self._open_recording)
 
     def _open_recording(self) -> None:
-        from mockmic.tui.screens.recording import RecordingScreen
-
         if self.is_current:
-            self.app.switch_screen(RecordingScreen(self.question))
+            self.mm.show_recording(self.question)
 
     # ------------------------------------------------------------------ actions
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich import box
@@ -12,35 +11,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
 from mockmic.core import Report
-from mockmic.tui.screens.history import open_replay, settings_of, start_export, store_of
+from mockmic.store.db import Attempt
+from mockmic.tui.messages import CompareLoaded
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import metric_lines, transcript_renderable, when_text
 
 
-@dataclass
-class CompareLoaded(Message):
-    first: Any
-    second: Any
-    first_report: Report | None
-    second_report: Report | None
-    error: str | None = None
-
-
-class CompareScreen(Screen[None]):
+class CompareScreen(MockmicScreen[None]):
     """Two attempts, older on the left: what changed and whether it got better."""
-
-    DEFAULT_CSS = """
-    CompareScreen #compare-head { height: auto; padding: 0 1; margin-bottom: 1; }
-    CompareScreen #compare-body { height: 1fr; }
-    CompareScreen .compare-side { width: 1fr; padding: 0 1; }
-    CompareScreen #compare-left { border-right: solid $panel-lighten-2; }
-    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -52,7 +35,7 @@ class CompareScreen(Screen[None]):
     def __init__(self, first_id: int, second_id: int) -> None:
         super().__init__()
         self.ids = (int(first_id), int(second_id))
-        self.attempts: tuple[Any, Any] | None = None
+        self.attempts: tuple[Attempt, Attempt] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("compare attempts")
@@ -68,16 +51,15 @@ class CompareScreen(Screen[None]):
         self.sub_title = f"compare attempts {self.ids[0]} and {self.ids[1]}"
         self._load()
 
-    def review_attempt(self) -> Any:
+    def review_attempt(self) -> Attempt | None:
         """For the command palette: the newer of the two."""
         return self.attempts[1] if self.attempts else None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare-load", description="reading attempts")
     def _load(self) -> None:
-        store, lock = store_of(self.app)
-        with lock:
-            a = store.get(self.ids[0]) if store is not None else None
-            b = store.get(self.ids[1]) if store is not None else None
+        store = self.mm.store
+        a = store.get(self.ids[0]) if store is not None else None
+        b = store.get(self.ids[1]) if store is not None else None
         if a is None or b is None:
             missing = self.ids[0] if a is None else self.ids[1]
             self.post_message(CompareLoaded(a, b, None, None, f"Attempt {missing} is not in the store."))
@@ -90,8 +72,9 @@ class CompareScreen(Screen[None]):
             head.update(Text(message.error, style="bold red"))
             return
         a, b = message.first, message.second
+        assert a is not None and b is not None
         self.attempts = (a, b)
-        th = settings_of(self.app).thresholds
+        th = self.mm.settings.thresholds
         title = Text(a.question_text or a.question_id or "Free practice", style="bold")
         if (a.question_id or "") != (b.question_id or ""):
             title.append("  (different questions)", style="yellow")
@@ -169,7 +152,7 @@ class CompareScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_replay(self, side: int) -> None:
-        open_replay(self.app, self.ids[side])
+        self.mm.open_replay(self.ids[side])
 
     def action_export(self) -> None:
-        start_export(self.app, "html", attempt_ids=self.ids)
+        self.mm.start_export("html", attempt_ids=self.ids)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -15,24 +13,17 @@ from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
-from mockmic.core import is_finished
+from mockmic.core import Report, is_finished
 from mockmic.practice.review import recent_attempts
+from mockmic.store.db import QuestionStats
 from mockmic.questions import CATEGORY_LABELS, Question
-from mockmic.tui.messages import StoreLoaded
+from mockmic.tui.messages import QuestionStat, StoreLoaded
 from mockmic.tui.pacing import clock_text
-
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
+from mockmic.tui.widgets.labels import attempt_time
 
 
-@dataclass(frozen=True)
-class QuestionStat:
-    attempts: int
-    last: str
-    """The last result in a few words: ``1:12 · 142 wpm · 3 fillers``."""
 
-
-def result_line(report: Any, duration_s: float | None = None) -> str:
+def result_line(report: Report | None, duration_s: float | None = None) -> str:
     """A report in a few words for the question list."""
     if report is None:
         return clock_text(duration_s) + " · not analyzed" if duration_s else "not analyzed"
@@ -44,7 +35,7 @@ def result_line(report: Any, duration_s: float | None = None) -> str:
             f"{report.fillers.count} filler{'s' if report.fillers.count != 1 else ''}")
 
 
-def stats_line(entry: Any) -> str:
+def stats_line(entry: QuestionStats) -> str:
     """The store's per-question summary in a few words: ``1:12 · 142 wpm · 2 flags``."""
     parts = []
     if entry.last_duration_s is not None:
@@ -54,13 +45,6 @@ def stats_line(entry: Any) -> str:
     n = len(entry.last_flags)
     parts.append(f"{n} flag{'s' if n != 1 else ''}" if n else "no flags")
     return " · ".join(parts)
-
-
-def attempt_time(value: Any) -> str:
-    from mockmic.analysis.trends import as_datetime
-
-    dt = as_datetime(value)
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else "?"
 
 
 def _matches(q: Question, words: list[str]) -> bool:
@@ -89,10 +73,6 @@ class HomeScreen(MockmicScreen[None]):
         self.stats: dict[str, QuestionStat] = {}
         self._row_questions: dict[str, Question] = {}
         self._detail_forced = False
-
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -283,9 +263,7 @@ class HomeScreen(MockmicScreen[None]):
     @on(OptionList.OptionSelected, "#attempts")
     def _open_attempt(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id.isdigit():
-            from mockmic.tui.screens.report import open_past_attempt
-
-            open_past_attempt(self.mm, int(event.option.id))
+            self.mm.open_past_attempt(int(event.option.id))
 
     # ------------------------------------------------------------------ stats from the store
 
@@ -324,10 +302,4 @@ class HomeScreen(MockmicScreen[None]):
             attempts.highlighted = 0
 
     def action_mock(self) -> None:
-        from mockmic.tui.screens.dialogs import MockSetupScreen
-
-        def chosen(count: int | None) -> None:
-            if count:
-                self.mm.start_mock(count)
-
-        self.app.push_screen(MockSetupScreen(len(self.mm.bank)), chosen)
+        self.mm.choose_mock()

@@ -6,13 +6,13 @@ says "analyzing" meanwhile). Escape discards the answer after a confirmation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.worker import Worker
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
@@ -28,11 +28,9 @@ from mockmic.tui.messages import (
     ReportReady,
 )
 from mockmic.tui.pacing import SilenceWatch
-from mockmic.tui.screens.asking import question_header
+from mockmic.tui.widgets.labels import question_header
 from mockmic.tui.widgets.meters import AnswerTimer, LevelMeter
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 TICK_S = 0.1
 MUTED_WARNING = "No sound from the microphone for 3 seconds. Is it muted?"
@@ -56,10 +54,6 @@ class RecordingScreen(MockmicScreen[None]):
         self._stop_requested = False
 
     @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def recorder(self) -> AnswerRecorder | None:
         return self.take.recorder if self.take is not None else None
 
@@ -70,7 +64,7 @@ class RecordingScreen(MockmicScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="rec-body"):
-            yield Static(question_header(self.mm, self.question), id="rec-header")
+            yield Static(question_header(self.mm.practice, self.question), id="rec-header")
             yield Static(Text(self.question.text), id="rec-question")
             yield Static(Text("○ starting…", style="dim"), id="rec-state")
             yield AnswerTimer(self.question.target, id="rec-timer")
@@ -206,14 +200,10 @@ class RecordingScreen(MockmicScreen[None]):
                                       outcome.overflows, outcome.cut_short))
 
     def on_report_ready(self, message: ReportReady) -> None:
-        from mockmic.tui.screens.report import ReportScreen
-
         self.mm.record_result(self.question, message.attempt_id, message.report)
-        self.app.switch_screen(
-            ReportScreen(self.question, message.report, attempt_id=message.attempt_id,
-                         audio_path=message.audio_path, overflows=message.overflows, fresh=True,
-                         recording_error=message.recording_error)
-        )
+        self.mm.show_report(self.question, message.report, attempt_id=message.attempt_id,
+                            audio_path=message.audio_path, overflows=message.overflows,
+                            recording_error=message.recording_error)
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.phase = "failed"
@@ -223,7 +213,7 @@ class RecordingScreen(MockmicScreen[None]):
                    error=True)
         self._hint("Esc: back to the questions")
 
-    def worker_failed(self, worker: Any) -> None:
+    def worker_failed(self, worker: Worker[object]) -> None:
         """Called by the app's error handler: leave the analyzing state visibly."""
         if worker.node is self and worker.group in ("analysis", "recording"):
             self.phase = "failed"
@@ -242,19 +232,13 @@ class RecordingScreen(MockmicScreen[None]):
             return
         if self.phase != "recording":
             return
-        from mockmic.tui.screens.dialogs import ConfirmScreen
-
         def decided(discard: bool | None) -> None:
             if discard and self.phase == "recording":
                 self.phase = "discarding"
                 self.discard()
 
-        self.app.push_screen(
-            ConfirmScreen("Discard this answer?",
-                          "The recording is deleted and nothing is saved.",
-                          yes="Discard", no="Keep recording"),
-            decided,
-        )
+        self.mm.confirm("Discard this answer?", "The recording is deleted and nothing is saved.",
+                        yes="Discard", no="Keep recording", then=decided)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="recording",
           description="discarding the answer")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,7 +17,7 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.practice.review import past_attempt, save_review
+from mockmic.practice.review import save_review
 from mockmic.questions import Question
 from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
@@ -26,8 +25,6 @@ from mockmic.tui.pacing import clock_text
 from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.widgets.rating import LensRating
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 LENSES: tuple[tuple[str, str, str], ...] = (
     ("safe", "Safe", "Would a program director trust me with patients on night one?"),
@@ -141,10 +138,6 @@ class ReportScreen(MockmicScreen[None]):
         self._playing = False
         self._paused = False
 
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self._header(), id="rep-header")
@@ -201,20 +194,18 @@ class ReportScreen(MockmicScreen[None]):
 
     def action_follow(self) -> None:
         """Open the Replay screen: the transcript follows the audio, jumps to flagged moments."""
-        from mockmic.tui.screens.history import open_replay
-
         if self.attempt_id is not None:
             if self._playing:
                 self.mm.player.stop()
                 self._playing = False
             self.workers.cancel_group(self, "replay")
-            open_replay(self.app, self.attempt_id)
+            self.mm.open_replay(self.attempt_id)
 
     # ------------------------------------------------------------------ self-review
 
     @on(LensRating.Changed)
     @on(Input.Changed, "#note")
-    def _review_changed(self, event: Any) -> None:
+    def _review_changed(self, event: LensRating.Changed | Input.Changed) -> None:
         if isinstance(event, LensRating.Changed):
             self.review[event.rating.lens] = event.value
         else:
@@ -333,28 +324,3 @@ class ReportScreen(MockmicScreen[None]):
             self.mm.go_home()
         else:
             self.app.pop_screen()
-
-
-def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
-    """Open the report of a stored attempt (read in a worker)."""
-    _load_attempt(app, attempt_id)
-
-
-@work(thread=True, exit_on_error=False, group="open-attempt", description="opening the attempt")
-def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
-    from mockmic.tui.screens.home import attempt_time
-
-    try:
-        past = past_attempt(app.store, attempt_id)
-    except LookupError as exc:
-        app.call_from_thread(app.notify, str(exc), severity="warning")
-        return
-    attempt = past.attempt
-    question = app.bank.get(attempt.question_id) if attempt.question_id else None
-    screen = ReportScreen(
-        question, past.report, attempt_id=attempt.id,
-        audio_path=str(attempt.audio_path) if attempt.audio_path else None,
-        overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
-        review=attempt.review, note=attempt.note, when=attempt_time(attempt.started_at),
-    )
-    app.call_from_thread(app.push_screen, screen)
