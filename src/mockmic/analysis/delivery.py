@@ -20,6 +20,7 @@ from mockmic.core import (
     Interval,
     PacePoint,
     Pause,
+    PauseLocation,
     Report,
     ReportWord,
     Target,
@@ -86,7 +87,7 @@ def silent_pauses(
     return pauses
 
 
-def _location(words: list[Word], start: float, end: float) -> str:
+def _location(words: list[Word], start: float, end: float) -> PauseLocation:
     mid = (start + end) / 2
     before = [w for w in words if (w.start + w.end) / 2 < mid]
     if not before:

@@ -9,7 +9,7 @@ initial so / well / okay so) are fillers only where they carry no content: "I li
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mockmic.analysis.text import ends_clause, ends_sentence, norm_token
@@ -237,7 +237,7 @@ def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
     return found, used
 
 
-def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes) -> bool:
+def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes: Callable[[int], bool]) -> bool:
     """Whether "like" at word ``i`` is a filler.
 
     Content: a verb after a subject or auxiliary ("I really like surgery", "we would like to"),

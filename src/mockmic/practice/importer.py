@@ -48,7 +48,7 @@ class HistoryImporter:
                     pass
         if self.again:
             return files, 0
-        known = self.store.imported_hashes(self._hashes.get(f) for f in files if f in self._hashes)
+        known = self.store.imported_hashes(self._hashes[f] for f in files if f in self._hashes)
         keep = [f for f in files if self._hashes.get(f) not in known]
         return keep, len(files) - len(keep)
 

@@ -614,7 +614,8 @@ class Store:
                       statuses: tuple[str, ...] | None = None, limit: int = 500,
                       offset: int = 0, oldest_first: bool = False) -> list[Attempt]:
         """Attempts, newest first (``oldest_first`` for trends), optionally of one question."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | int] = []
         if question_id is not None:
             where.append("question_id = ?")
             args.append(question_id)
