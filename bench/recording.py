@@ -36,7 +36,8 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, {src!r})
-    from mockmic.audio.capture import SoundDeviceRecorder, warm_up_input
+    from mockmic.audio.capture import SoundDeviceRecorder
+    from mockmic.audio.devices import warm_up_input
     from mockmic.store.db import Store
     store = Store({db!r})
     path = store.new_audio_path("bench")
@@ -119,7 +120,7 @@ def main() -> None:
         env = vmic.start_server(work / "pulse")
         os.environ.update(env)
         try:
-            from mockmic.audio.capture import rescan_devices
+            from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
             kill_trials(args.kills, work)

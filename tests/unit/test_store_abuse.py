@@ -19,11 +19,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import mockmic.store.db as storage
+import mockmic.store.files as storage
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Settings, Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.store.db import Store, new_audio_path
+from mockmic.store.db import Store
+from mockmic.store.files import new_audio_path
 
 
 def make_report(n_words: int = 12, file: str = "x.wav") -> Report:

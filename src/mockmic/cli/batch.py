@@ -213,44 +213,13 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         raise click.BadParameter(f"{out}: use a .csv, .jsonl or .md file", param_hint="--out")
     settings = build_settings(ctx, model, set_, no_filler_prompt)
     window = resolve_target(settings, target, question)
-    files, skipped, errors = collect_paths(paths)
-    for line in errors:
-        _err(line)
-    if not files:
-        if any(not getattr(e, "usage", True) for e in errors):
-            # paths that exist but cannot be read: a failure of the input, not of the command
-            _err(f"nothing analyzed: {len(errors)} path(s) could not be read")
-            sys.exit(ExitCode.SOME_FAILED)
-        _err("no audio files found in " + " ".join(paths)
-             + (f" ({skipped} non-audio files skipped)" if skipped else ""))
-        sys.exit(ExitCode.USAGE)
-
+    files, skipped, errors = _inputs(paths)
     from mockmic.pipeline.models import ModelError
 
-    writer: ReportWriter | None = None
-    if out is not None:
-        try:
-            writer = ReportWriter(out)
-        except OSError as exc:
-            _err(f"{out}: cannot write ({exc.strerror or exc})")
-            sys.exit(ExitCode.USAGE)
-        for line in errors:  # a missing or unreadable path is a failed entry in the report too
-            where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
-            if not where:
-                where, _, problem = line.partition(": ")
-            writer.write(FileResult(Path(where), error=problem.strip()))
-
+    writer = _open_writer(out, errors) if out is not None else None
     importer = _open_importer(settings, question, again) if save else None
-    known = 0
     if importer is not None:
-        files, known = importer.leave_out_known(files)
-        if known:
-            _err(f"skipped {known} file(s) already in the history (the same file was imported "
-                 f"before); --again imports them anyway")
-        if not files:
-            click.echo(f"nothing new to import: all {known} file(s) are already in the history",
-                       err=True)
-            sys.exit(ExitCode.SOME_FAILED if errors else ExitCode.OK)
+        files = _leave_out_known(importer, files, errors)
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
@@ -292,23 +261,75 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
 
     _print_summary(summary, errors, out if writer is not None else None, interrupted)
     if importer is not None:
-        also = (f"; {importer.duplicates} not added again (the same file is already in the history)"
-                if importer.duplicates else "")
-        click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
-                   err=True)
+        _print_saved(importer)
     if interrupted:
-        busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
-        if busy:
-            # a worker is still inside CTranslate2; letting the interpreter finalise around it
-            # aborts the process ("terminate called..."). Everything is written and flushed.
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(130)
-        sys.exit(130)
+        _exit_interrupted()
     if summary.error:
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+def _inputs(paths: tuple[str, ...]) -> tuple[list[Path], int, list[str]]:
+    """The audio files the arguments name (exits when there are none), with what was skipped."""
+    files, skipped, errors = collect_paths(paths)
+    for line in errors:
+        _err(line)
+    if not files:
+        if any(not getattr(e, "usage", True) for e in errors):
+            # paths that exist but cannot be read: a failure of the input, not of the command
+            _err(f"nothing analyzed: {len(errors)} path(s) could not be read")
+            sys.exit(ExitCode.SOME_FAILED)
+        _err("no audio files found in " + " ".join(paths)
+             + (f" ({skipped} non-audio files skipped)" if skipped else ""))
+        sys.exit(ExitCode.USAGE)
+    return files, skipped, errors
+
+
+def _exit_interrupted() -> None:
+    busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
+    if busy:
+        # a worker is still inside CTranslate2; letting the interpreter finalise around it
+        # aborts the process ("terminate called..."). Everything is written and flushed.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(130)
+
+
+def _open_writer(out: Path, errors: list[str]) -> ReportWriter:
+    """``--out``: the report file, with the paths that could not be read already in it."""
+    try:
+        writer = ReportWriter(out)
+    except OSError as exc:
+        _err(f"{out}: cannot write ({exc.strerror or exc})")
+        sys.exit(ExitCode.USAGE)
+    for line in errors:  # a missing or unreadable path is a failed entry in the report too
+        where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
+        if not where:
+            where, _, problem = line.partition(": ")
+        writer.write(FileResult(Path(where), error=problem.strip()))
+    return writer
+
+
+def _leave_out_known(importer: HistoryImporter, files: list[Path], errors: list[str]) -> list[Path]:
+    """``--save``: the files not yet in the history (exits when there is nothing new)."""
+    files, known = importer.leave_out_known(files)
+    if known:
+        _err(f"skipped {known} file(s) already in the history (the same file was imported "
+             f"before); --again imports them anyway")
+    if not files:
+        click.echo(f"nothing new to import: all {known} file(s) are already in the history",
+                   err=True)
+        sys.exit(ExitCode.SOME_FAILED if errors else ExitCode.OK)
+    return files
+
+
+def _print_saved(importer: HistoryImporter) -> None:
+    also = (f"; {importer.duplicates} not added again (the same file is already in the history)"
+            if importer.duplicates else "")
+    click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
+               err=True)
 
 
 def _open_importer(settings: Settings, question: str | None, again: bool) -> HistoryImporter:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from mockmic.config import Thresholds
 from mockmic.reporting.export import collect, export_name, question_history, render
-from mockmic.store.db import DB_NAME, Store, make_private_dirs, write_private
+from mockmic.store.db import DB_NAME, Store
+from mockmic.store.files import make_private_dirs, write_private
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import numpy as np
 
 from mockmic.config import Settings
 from mockmic.pipeline.batch import FileResult
-from mockmic.store.db import Store, file_sha256
+from mockmic.store.db import Store
+from mockmic.store.files import file_sha256
 
 class HistoryImporter:
     """``batch --save``: each analyzed file becomes an ``imported`` attempt in the store, with
@@ -71,7 +72,8 @@ class HistoryImporter:
         anything fails that file is removed again, so a full disk leaves no empty FLAC behind.
         """
         from mockmic.audio.io import AudioError, decode_file
-        from mockmic.store.db import StoreError, write_private
+        from mockmic.store.db import StoreError
+        from mockmic.store.files import write_private
 
         if res.report is None:
             return None

@@ -22,7 +22,7 @@ from mockmic.practice.ports import (
     RecorderFactory,
 )
 from mockmic.questions import Question
-from mockmic.store.db import new_audio_path
+from mockmic.store.files import new_audio_path
 
 __all__ = ["FINISHED_STATUSES", "IN_PROGRESS_STATUSES", "MIN_DURATION_S", "is_finished",
            "AnswerTake", "RecordingRefused", "Stopped", "Outcome", "start_take"]

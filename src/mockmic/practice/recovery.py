@@ -43,7 +43,7 @@ def _load_16k(path: Path) -> np.ndarray:
 
 def _recover_one(store: Store, attempt: Attempt,
                  analyze: Callable[[np.ndarray], Report] | None) -> RecoveryResult:
-    from mockmic.audio.capture import repair_wav
+    from mockmic.audio.wavfile import repair_wav
 
     path = attempt.audio_path
     if path is None or not path.exists():

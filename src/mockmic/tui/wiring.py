@@ -51,7 +51,7 @@ def default_voice(settings: Settings) -> Callable[[Question], Path] | None:
 
 def default_mic_check(settings: Settings) -> Callable[[], str | None]:
     def check() -> str | None:
-        from mockmic.audio.capture import audio_backend_status
+        from mockmic.audio.devices import audio_backend_status
 
         return audio_backend_status(settings.input_device)
 
@@ -61,7 +61,7 @@ def default_mic_check(settings: Settings) -> Callable[[], str | None]:
 def rescan_microphones() -> None:
     """Ask PortAudio for the input devices again (a headset plugged in after start)."""
     try:
-        from mockmic.audio.capture import rescan_devices
+        from mockmic.audio.devices import rescan_devices
 
         rescan_devices()
     except Exception:  # noqa: BLE001 - no PortAudio: the microphone status says so
