@@ -124,11 +124,6 @@ def series_from_points(points: Iterable[AttemptPoint]) -> dict[str, list[Attempt
     return out
 
 
-def metric_values(points: list[AttemptPoint], metric: str) -> list[float]:
-    """The metric's values in order, attempts without a value left out."""
-    return [v for v in (p.value(metric) for p in points) if v is not None]
-
-
 def _window_distance(value: float, lo: float, hi: float) -> float:
     """0 inside ``[lo, hi]``, else how far outside it."""
     if value < lo:

@@ -334,10 +334,3 @@ def _has_nonfinite_source(path: Path) -> bool:
 def _ffmpeg_reason(exc: Exception) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
     return text.split(":")[0].strip().rstrip(".").lower() or "decoder error"
-
-
-def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """Write float samples as 16-bit PCM WAV (what the project generates for tests and prompts)."""
-    import soundfile as sf
-
-    sf.write(str(path), np.asarray(samples, dtype=np.float32), rate, subtype="PCM_16")

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from mockmic.config import Settings
     from mockmic.questions import Question
 
-VOICE_NAME = "en_US-joe-medium"
 SAMPLE_RATE = 16000
 """Rate of every file this module writes (mono FLAC)."""
 SENTENCE_GAP_S = 0.25
@@ -89,10 +88,6 @@ def load_voice() -> Any:
         except Exception as exc:
             raise VoiceUnavailable(f"{model}: the voice could not be loaded: {_one_line(exc)}") from None
         return _voice
-
-
-def voice_loaded() -> bool:
-    return _voice is not None
 
 
 def synthesis_count() -> int:
@@ -220,15 +215,6 @@ def question_audio(question: Question, prompts_dir: Path, cache_dir: Path) -> Pa
 def default_cache_dir(settings: Settings) -> Path:
     """``recordings/.voice_cache``: next to the user's data, outside the bundled prompts."""
     return settings.recordings / ".voice_cache"
-
-
-def prewarm() -> str | None:
-    """Load the voice now (call from a worker thread); the reason it is unavailable, or None."""
-    try:
-        load_voice()
-    except VoiceUnavailable as exc:
-        return str(exc)
-    return None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -33,7 +33,6 @@ from mockmic.tui.messages import PlaybackFailed, PlaybackStarted, ReplayLoaded
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import TranscriptFollower, when_text
 
-SEEK_S = 5.0
 TICK_S = 0.1
 LEAD_IN_S = 0.5
 """A jump lands this much before the moment, so its start is heard."""
