@@ -168,8 +168,10 @@ class MockmicApp(ReviewNavigation):
         self._broadcast_status()
 
     def _broadcast_status(self) -> None:
+        # A screen still being composed has no widgets yet: it shows the status in its own
+        # on_mount (a model or microphone report can arrive before that at start-up).
         for screen in self.screen_stack:
-            if isinstance(screen, MockmicScreen):
+            if isinstance(screen, MockmicScreen) and screen.is_mounted:
                 screen.refresh_status()
 
     def status_text(self) -> str:
