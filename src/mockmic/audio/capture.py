@@ -170,7 +170,7 @@ class _Pipeline:
                 if final:
                     break
                 continue  # the file is no longer writable: drop what still arrives
-            samples = self._convert(np.zeros(0, np.float32) if final else block, last=final)
+            samples = self._convert(np.zeros(0, np.float32) if block is None else block, last=final)
             if samples.size:
                 np.clip(samples, -1.0, 1.0, out=samples)
                 quantized = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")

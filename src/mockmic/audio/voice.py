@@ -132,7 +132,8 @@ def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndar
         return audio.astype(np.float32, copy=False)
     import soxr
 
-    return soxr.resample(audio, rate, target, quality="HQ").astype(np.float32)
+    out: np.ndarray = soxr.resample(audio, rate, target, quality="HQ").astype(np.float32)
+    return out
 
 
 def write_flac(path: Path, audio: np.ndarray, rate: int = SAMPLE_RATE) -> Path:

@@ -121,7 +121,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
             sums = summarize_question(points, thresholds=settings.thresholds)
             cells = []
             for m in METRICS:
-                vals = [p.value(m) for p in points if p.value(m) is not None]
+                vals = [v for p in points if (v := p.value(m)) is not None]
                 s = sums[m]
                 last = "" if s.last is None else f" {s.last:.0f}" if m == "wpm" else f" {s.last:.1f}"
                 cells.append(f"{sparkline(vals)}{last} {'' if s.direction == 'n/a' else s.direction}")

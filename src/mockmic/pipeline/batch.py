@@ -298,7 +298,7 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     models: dict[Any, Any] = {}
 
     if strategy == "shared":
-        def model_for(_i: int) -> Any:
+        def model_for(i: int) -> Any:
             with lock:
                 if "shared" not in models:
                     from faster_whisper import WhisperModel
@@ -331,7 +331,7 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
             self._model = model
 
         @property
-        def model(self) -> Any:  # type: ignore[override]
+        def model(self) -> Any:
             return self._model
 
     return lambda i, _n: _WorkerTranscriber(model_for(i))

@@ -1,7 +1,8 @@
 """The small interfaces the practice service works through: store, recorder, player, analysis.
 
 The real parts (:class:`mockmic.store.db.Store`, :class:`mockmic.audio.capture.SoundDeviceRecorder`,
-:class:`mockmic.audio.playback.Player`) satisfy them, and so do the fakes the tests pass in.
+:class:`mockmic.audio.playback.Player`) satisfy them, and so do the fakes the tests pass in. The
+recorder's interface is the one :mod:`mockmic.audio.capture` defines.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from mockmic.audio.capture import Recorder
 from mockmic.core import Report
 from mockmic.questions import Question
 
@@ -40,43 +42,8 @@ class AttemptLog(Protocol):
     def end_session(self, session_id: int) -> None: ...
 
 
-class TakeResult(Protocol):
-    """What a recorder hands back on stop: the audio is complete on disk."""
-
-    @property
-    def path(self) -> Path: ...
-
-    @property
-    def duration_s(self) -> float: ...
-
-    @property
-    def overflows(self) -> int: ...
-
-    @property
-    def error(self) -> str | None: ...
-
-
-class AnswerRecorder(Protocol):
-    """One recording of one answer into one file (see :mod:`mockmic.audio.capture`)."""
-
-    @property
-    def elapsed_s(self) -> float: ...
-
-    @property
-    def level(self) -> float: ...
-
-    @property
-    def level_db(self) -> float: ...
-
-    @property
-    def error(self) -> str | None: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> TakeResult: ...
-
-    def abandon(self) -> None: ...
-
+AnswerRecorder = Recorder
+"""One recording of one answer into one file (:class:`mockmic.audio.capture.Recorder`)."""
 
 ChunkCallback = Callable[[np.ndarray], None]
 
