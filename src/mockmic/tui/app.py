@@ -151,6 +151,8 @@ class MockmicApp(ReviewNavigation):
         """Attempts a crash or kill left behind: audio made valid, analyzed, marked recovered."""
         from mockmic.practice.recovery import recover_with_model, recovery_notice
 
+        if self.store is None:
+            return
         results = recover_with_model(self.store, self.settings, self.bank, self.models.transcriber)
         if results:
             self.call_from_thread(self.notify, recovery_notice(results), title="Recordings",

@@ -89,6 +89,7 @@ class AskingScreen(MockmicScreen[None]):
         if problem:
             self.post_message(QuestionSpoken(False, problem))
             return
+        assert app.player is not None  # player_problem says why there is none
         try:
             path = app.voice(self.question)
         except Exception as exc:  # noqa: BLE001 - VoiceUnavailable, or a cache folder error
@@ -157,14 +158,14 @@ class AskingScreen(MockmicScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cue", description="playing the cue")
     def play_cue(self) -> None:
-        app = self.mm
-        if player_problem(app.player) is None:
+        player = self.mm.player
+        if player is not None and player_problem(player) is None:
             try:
-                app.player.stop()
-                play_and_wait(app.player, cue_tone(), rate=16_000, cancelled=lambda: False)
+                player.stop()
+                play_and_wait(player, cue_tone(), rate=16_000, cancelled=lambda: False)
             except Exception:  # noqa: BLE001 - no cue is fine; the screen change is the cue too
                 pass
-        app.call_from_thread(self._open_recording)
+        self.app.call_from_thread(self._open_recording)
 
     def _open_recording(self) -> None:
         if self.is_current:
@@ -186,6 +187,6 @@ class AskingScreen(MockmicScreen[None]):
 
     def action_back(self) -> None:
         self.workers.cancel_group(self, "speech")
-        if player_problem(self.mm.player) is None:
+        if self.mm.player is not None and player_problem(self.mm.player) is None:
             self.mm.player.stop()
         self.mm.go_home()

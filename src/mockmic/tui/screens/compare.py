@@ -97,7 +97,8 @@ class CompareScreen(MockmicScreen[None]):
             cells = ["–" if v is None else fmt.format(v) for v in (va, vb)]
             verdict = Text("")
             if va is not None and vb is not None:
-                target = (m.second_report or m.first_report).target if (m.second_report or m.first_report) else None
+                known = m.second_report or m.first_report
+                target = known.target if known is not None else None
                 da = goal_distance(metric, va, thresholds=th, target=target)
                 db = goal_distance(metric, vb, thresholds=th, target=target)
                 delta = vb - va

@@ -277,8 +277,8 @@ class HistoryScreen(MockmicScreen[None]):
         if other is None:
             self.notify("This question has only one attempt: nothing to compare with yet.", severity="warning")
             return
-        first, second = sorted((other, int(a.id)), key=lambda i: self.data.points[i].when.timestamp()
-                               if self.data.points[i].when else 0.0)
+        first, second = sorted((other, int(a.id)),
+                               key=lambda i: w.timestamp() if (w := self.data.points[i].when) else 0.0)
         self.mm.open_compare(first, second)
 
     def action_delete(self) -> None:

@@ -274,7 +274,10 @@ class HomeScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-stats",
           description="reading attempt history")
     def load_stats(self) -> None:
-        raw = self.mm.store.question_stats()
+        store = self.mm.store
+        if store is None:
+            return
+        raw = store.question_stats()
         stats: dict[str, QuestionStat] = {}
         for qid, entry in dict(raw).items():
             stats[qid] = QuestionStat(int(entry.attempts), stats_line(entry))

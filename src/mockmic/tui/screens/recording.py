@@ -96,7 +96,7 @@ class RecordingScreen(MockmicScreen[None]):
         run = app.practice
 
         def not_saved(problem: str) -> None:
-            app.call_from_thread(app.notify, problem, severity="error")
+            self.app.call_from_thread(self.app.notify, problem, severity="error")
 
         try:
             take = start_take(self.question, store=app.store, folder=app.settings.recordings,

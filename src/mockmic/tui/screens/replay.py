@@ -95,7 +95,7 @@ class ReplayScreen(MockmicScreen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("space", "toggle", "Play/pause"),
+        Binding("space", "play_pause", "Play/pause"),
         Binding("left", "seek(-5)", "−5 s"),
         Binding("right", "seek(5)", "+5 s"),
         Binding("n", "next_moment", "Next flag"),
@@ -147,6 +147,11 @@ class ReplayScreen(MockmicScreen[None]):
     def player(self) -> SoundPlayer | None:
         return self.mm.player
 
+    def _sound(self) -> SoundPlayer:
+        """The player, once the replay plays with sound (no silent clock: it is there)."""
+        assert self.player is not None
+        return self.player
+
     # -------------------------------------------------------------- loading
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay-load", description="reading the attempt")
@@ -175,6 +180,8 @@ class ReplayScreen(MockmicScreen[None]):
             state.update(Text(message.error, style="bold red"))
             return
         a = message.attempt
+        if a is None:
+            return
         self.attempt, self.report, self.audio, self.problem = a, message.report, message.audio, message.problem
         self.duration_s = float(a.duration_s or (message.report.duration_s if message.report else 0.0) or 0.0)
         title = Text(a.question_text or a.question_id or "Free practice", style="bold")
@@ -264,7 +271,7 @@ class ReplayScreen(MockmicScreen[None]):
         self.started = True
         self.playing = True
 
-    def action_toggle(self) -> None:
+    def action_play_pause(self) -> None:
         if self.attempt is None:
             return
         if not self.playing:
@@ -272,7 +279,7 @@ class ReplayScreen(MockmicScreen[None]):
             if at >= self.duration_s - 0.1:
                 at = 0.0
             if self.clock is None and self.started:
-                self._player_call(self.player.resume, description="resuming playback")
+                self._player_call(self._sound().resume, description="resuming playback")
                 self.playing = True
             else:
                 self._play_from(at)
@@ -280,7 +287,7 @@ class ReplayScreen(MockmicScreen[None]):
         if self.clock is not None:
             self.clock.pause()
         else:
-            self._player_call(self.player.pause, description="pausing playback")
+            self._player_call(self._sound().pause, description="pausing playback")
         self.playing = False
 
     def move_to(self, at: float) -> None:
@@ -291,7 +298,7 @@ class ReplayScreen(MockmicScreen[None]):
         if self.clock is not None:
             self.clock.move_to(at)
         elif self.started:
-            self._player_call(self.player.seek_to, at, description="seeking")
+            self._player_call(self._sound().seek_to, at, description="seeking")
         self._last_pos = at
         self._show_state(at)
 
@@ -299,7 +306,7 @@ class ReplayScreen(MockmicScreen[None]):
         if self.attempt is None:
             return
         if self.clock is None and self.started:
-            self._player_call(self.player.seek, float(delta), description="seeking")
+            self._player_call(self._sound().seek, float(delta), description="seeking")
             self._show_state(max(0.0, min(self.position() + float(delta), self.duration_s)))
             return
         self.move_to(self.position() + float(delta))

@@ -196,7 +196,8 @@ class ReportScreen(MockmicScreen[None]):
         """Open the Replay screen: the transcript follows the audio, jumps to flagged moments."""
         if self.attempt_id is not None:
             if self._playing:
-                self.mm.player.stop()
+                if self.mm.player is not None:
+                    self.mm.player.stop()
                 self._playing = False
             self.workers.cancel_group(self, "replay")
             self.mm.open_replay(self.attempt_id)
@@ -264,6 +265,7 @@ class ReportScreen(MockmicScreen[None]):
         if problem:
             self.notify(f"Cannot play the recording: {problem}", severity="warning")
             return
+        assert player is not None  # player_problem says why there is none
         if self._playing:
             if self._paused:
                 player.resume()
@@ -278,8 +280,11 @@ class ReportScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
     def replay(self) -> None:
         worker = get_current_worker()
+        player, audio = self.mm.player, self.audio_path
         try:
-            play_and_wait(self.mm.player, self.audio_path, cancelled=lambda: worker.is_cancelled)
+            if player is None or audio is None:
+                raise RuntimeError("nothing to play")
+            play_and_wait(player, audio, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - a missing file or device: say so, keep going
             self.post_message(PlaybackEnded(str(exc) or type(exc).__name__))
             return
