@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from mockmic.config import Settings
 from mockmic.core import ATTEMPT_STATUSES, FINISHED_STATUSES, IN_PROGRESS_STATUSES, Report
 from mockmic.store.files import (
     DB_NAME,
@@ -141,7 +142,7 @@ class Store:
             raise
 
     @classmethod
-    def for_settings(cls, settings: Any) -> Store:
+    def for_settings(cls, settings: Settings) -> Store:
         """The store in ``settings.recordings`` (``recordings/mockmic.sqlite3``)."""
         return cls(Path(settings.recordings) / DB_NAME, tighten=True)
 

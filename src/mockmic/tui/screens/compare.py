@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -15,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
+from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.store.db import Attempt
 from mockmic.tui.messages import CompareLoaded
@@ -82,7 +82,7 @@ class CompareScreen(MockmicScreen[None]):
         self.query_one("#compare-a", Static).update(self._side(a, message.first_report, th))
         self.query_one("#compare-b", Static).update(self._side(b, message.second_report, th))
 
-    def _head(self, title: Text, a: Any, b: Any, m: CompareLoaded, th: Any) -> Table:
+    def _head(self, title: Text, a: Attempt, b: Attempt, m: CompareLoaded, th: Thresholds) -> Table:
         """The change table: each metric left → right, and whether that is closer to the goal."""
         pa, pb = attempt_point(a, m.first_report), attempt_point(b, m.second_report)
         table = Table(title=title, title_justify="left", expand=True, show_edge=False, pad_edge=False,
@@ -117,9 +117,7 @@ class CompareScreen(MockmicScreen[None]):
                            style="green" if fb < fa else "red" if fb > fa else "yellow"))
         return table
 
-    def _side(self, attempt: Any, report: Report | None, th: Any) -> Any:
-        from rich.console import Group
-
+    def _side(self, attempt: Attempt, report: Report | None, th: Thresholds) -> Group:
         head = Text()
         head.append(f"Attempt {attempt.id}", style="bold")
         head.append(f" · {when_text(attempt.started_at)} · {attempt.model or ''}\n", style="dim")
@@ -129,7 +127,7 @@ class CompareScreen(MockmicScreen[None]):
         for label, value, ok in metric_lines(report, attempt, th):
             style = "" if ok is None else ("green" if ok else "red")
             grid.add_row(label, Text(value, style=style))
-        parts: list[Any] = [head, grid, Text("")]
+        parts: list[RenderableType] = [head, grid, Text("")]
         if report is not None and report.flags:
             flags = Text()
             for fl in report.flags:
