@@ -7,6 +7,12 @@ Threads: the model load, the microphone check, the store, speech synthesis, play
 start/stop and the analysis all run in ``@work(thread=True, exit_on_error=False)`` workers. They
 talk back only through ``post_message`` (see :mod:`mockmic.tui.messages`); a single
 ``Worker.StateChanged`` handler on the app turns any worker error into a notification.
+
+The workflow itself (which question, an attempt's status, recovery, export) is the practice
+service's (:mod:`mockmic.practice`); the app runs it in workers and changes screens. Screens
+see the app as :class:`mockmic.tui.room.Room` and ask it for every screen change; the review
+side of that is :class:`mockmic.tui.reviewing.ReviewNavigation`, the real parts are in
+:mod:`mockmic.tui.wiring`.
 """
 
 from __future__ import annotations
