@@ -345,6 +345,16 @@ class _RecorderBase:
         except FileNotFoundError:
             pass
 
+    def stop(self) -> RecordingResult:
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """Stop and delete the file."""
+        if self._pipeline is None:
+            return
+        self.stop()
+        self._delete()
+
 
 class SoundDeviceRecorder(_RecorderBase):
     """Records one answer from a real input device through PortAudio.
@@ -443,12 +453,6 @@ class SoundDeviceRecorder(_RecorderBase):
         self._close_stream()
         return self._close()
 
-    def abandon(self) -> None:
-        """Stop and delete the file."""
-        if self._pipeline is None:
-            return
-        self.stop()
-        self._delete()
 
 
 class FakeRecorder(_RecorderBase):
@@ -515,8 +519,3 @@ class FakeRecorder(_RecorderBase):
             self._feeder.join()
         return self._close()
 
-    def abandon(self) -> None:
-        if self._pipeline is None:
-            return
-        self.stop()
-        self._delete()
