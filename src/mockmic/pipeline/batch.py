@@ -28,11 +28,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockmic.audio.io import AUDIO_EXTENSIONS
 from mockmic.config import Settings
 from mockmic.core import Report
+
+if TYPE_CHECKING:
+    from mockmic.pipeline.engine import Analyzer
 
 _GLOB_CHARS = set("*?[")
 
@@ -295,7 +298,7 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     models: dict[Any, Any] = {}
 
     if strategy == "shared":
-        def model_for(_i: int) -> Any:
+        def model_for(i: int) -> Any:
             with lock:
                 if "shared" not in models:
                     from faster_whisper import WhisperModel
@@ -328,10 +331,58 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
             self._model = model
 
         @property
-        def model(self) -> Any:  # type: ignore[override]
+        def model(self) -> Any:
             return self._model
 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
+
+
+def _analyze_file(analyzer: Analyzer, path: Path, target: tuple[float, float] | None) -> FileResult:
+    """One file's result: its report, or the one-line reason there is none."""
+    from mockmic.audio.io import AudioError, decode_file
+
+    start = time.monotonic()
+    res = FileResult(Path(path))
+    try:
+        decoded = decode_file(path)
+        res.audio_s = decoded.duration_s
+        res.warnings = list(decoded.warnings)
+        res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
+    except AudioError as exc:
+        res.error = exc.problem
+    except MemoryError:
+        res.error = "not enough memory to analyze this file"
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
+    res.elapsed_s = time.monotonic() - start
+    return res
+
+
+def _collect(done: queue.Queue[FileResult | BaseException | None], running: int,
+             cancel: threading.Event, on_result: Callable[[FileResult], None] | None,
+             ) -> tuple[list[FileResult], BaseException | None]:
+    """Results as the workers finish them (each ``None`` is a worker that stopped)."""
+    results: list[FileResult] = []
+    failure: BaseException | None = None
+    try:
+        while running:
+            try:
+                item = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                failure = failure or item
+                cancel.set()
+            else:
+                results.append(item)
+                if on_result is not None:
+                    on_result(item)
+    except BaseException:
+        cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
+        raise
+    return results, failure
 
 
 def analyze_paths(
@@ -355,7 +406,6 @@ def analyze_paths(
 
     Raises ``mockmic.pipeline.models.ModelError`` when the model cannot be loaded.
     """
-    from mockmic.audio.io import AudioError, decode_file
     from mockmic.pipeline.engine import Analyzer
 
     cancel = cancel or threading.Event()
@@ -366,23 +416,6 @@ def analyze_paths(
     for item in enumerate(paths):
         todo.put(item)
     done: queue.Queue[FileResult | BaseException | None] = queue.Queue()
-
-    def analyze_one(analyzer: Analyzer, path: Path) -> FileResult:
-        start = time.monotonic()
-        res = FileResult(Path(path))
-        try:
-            decoded = decode_file(path)
-            res.audio_s = decoded.duration_s
-            res.warnings = list(decoded.warnings)
-            res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
-        except AudioError as exc:
-            res.error = exc.problem
-        except MemoryError:
-            res.error = "not enough memory to analyze this file"
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
-        res.elapsed_s = time.monotonic() - start
-        return res
 
     # Models are built (and later freed) here in the calling thread: a CTranslate2 model
     # created inside a worker thread can abort the process when it is destroyed at exit
@@ -399,7 +432,7 @@ def analyze_paths(
                     break
                 if on_start is not None:
                     on_start(path)
-                done.put(analyze_one(analyzer, path))
+                done.put(_analyze_file(analyzer, path, target))
         except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
             done.put(exc)
         finally:
@@ -409,27 +442,7 @@ def analyze_paths(
                for i in range(jobs)]
     for t in threads:
         t.start()
-    results: list[FileResult] = []
-    failure: BaseException | None = None
-    running = len(threads)
-    try:
-        while running:
-            try:
-                item = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if item is None:
-                running -= 1
-            elif isinstance(item, BaseException):
-                failure = failure or item
-                cancel.set()
-            else:
-                results.append(item)
-                if on_result is not None:
-                    on_result(item)
-    except BaseException:
-        cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
-        raise
+    results, failure = _collect(done, len(threads), cancel, on_result)
     if failure is not None and not results:
         raise failure
     return BatchSummary(
