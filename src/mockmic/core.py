@@ -7,7 +7,9 @@ All times are seconds on the recording's own timeline.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 SAMPLE_RATE = 16_000
@@ -85,6 +87,47 @@ class Pause:
         return round(self.end - self.start, 3)
 
 
+FLAG_TITLES: dict[str, str] = {
+    "overlong": "Too long",
+    "too_short": "Too short",
+    "slow_start": "Slow start",
+    "rushed": "Too fast",
+    "slow": "Too slow",
+    "speeding_up": "Speeding up",
+    "filler_heavy": "Many fillers",
+    "filler_cluster": "Fillers close together",
+    "long_pause": "Long pause",
+    "choppy": "Pauses inside sentences",
+    "defensive_comparison": "Comparing with home",
+    "arguing_equivalence": "Arguing \"we did that too\"",
+    "blame_shifting": "Not my fault",
+    "equivalence_claim": "Comparing systems",
+    "unsafe_independence": "Working alone",
+}
+"""The title a user reads for each flag code (the code itself stays in the JSON)."""
+
+
+def flag_title(code: str) -> str:
+    """``speeding_up`` -> ``Speeding up``; an unknown code becomes words the same way."""
+    return FLAG_TITLES.get(code) or code.replace("_", " ").capitalize()
+
+
+STORED_DIGITS = 2
+"""Report numbers are stored (JSON, the attempt store) rounded to this many decimals."""
+
+
+def fixed(value: float, digits: int) -> str:
+    """The one rounding rule for a number a user reads: round to the stored precision
+    (:data:`STORED_DIGITS`) first, then to ``digits`` with halves rounded up (``12.5`` -> ``13``,
+    ``2.45`` -> ``2.5``). A fresh report and the same report read back from the store therefore
+    always show the same figures."""
+    if not math.isfinite(value):
+        return f"{value:.{digits}f}"
+    stored = Decimal(repr(round(float(value), STORED_DIGITS)))
+    shown = stored.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{shown + 0:.{digits}f}"
+
+
 @dataclass(frozen=True)
 class Flag:
     """Something the speaker should look at, with the threshold that fired and a tip."""
@@ -94,6 +137,11 @@ class Flag:
     message: str
     at_s: float | None = None
     tip: str | None = None
+
+    @property
+    def title(self) -> str:
+        """What a user reads instead of the code (``Speeding up``)."""
+        return flag_title(self.code)
 
 
 @dataclass(frozen=True)
@@ -176,6 +224,8 @@ class Report:
             out[key] = round(out[key], 2)
         if out["latency_s"] is not None:
             out["latency_s"] = round(out["latency_s"], 2)
+        for flag, data in zip(self.flags, out["flags"]):
+            data["title"] = flag.title
         return out
 
     @property
@@ -205,7 +255,7 @@ class Report:
                 items=[Filler(**f) for f in fl["items"]],
             ),
             pauses=[Pause(p["start"], p["end"], p["location"]) for p in data["pauses"]],
-            flags=[Flag(**f) for f in data["flags"]],
+            flags=[Flag(**{k: v for k, v in f.items() if k != "title"}) for f in data["flags"]],
             target=Target(**data["target"]),
             pace=[PacePoint(**p) for p in data.get("pace", [])],
             no_speech=data.get("no_speech", False),

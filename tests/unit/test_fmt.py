@@ -54,7 +54,7 @@ def test_a_flat_series_draws_a_middle_line(values) -> None:
 
 
 def test_metric_numbers_and_small_words() -> None:
-    assert metric_number("duration_s", 71.6) == "72"
+    assert metric_number("duration_s", 71.6) == "1:12"
     assert metric_number("wpm", 147.4) == "147"
     assert metric_number("fillers_per_min", 2.46) == "2.5"
     assert metric_number("longest_pause_s", 3.0) == "3.0"

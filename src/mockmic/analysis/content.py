@@ -25,7 +25,7 @@ RULES: tuple[ContentRule, ...] = (
             r"\bback (?:home|in my country)\b(?: we| they)?",
             r"\bwhere i come from we\b",
         ),
-        "Comparing with home ('in my country we...') can sound defensive.",
+        "Comparing with home ('in my country we...') can sound defensive to the interviewer.",
         "Reframe as learning: \"That experience taught me...\"",
     ),
     ContentRule(
@@ -47,7 +47,7 @@ RULES: tuple[ContentRule, ...] = (
             r"\b(?:the system|they|the hospital|the nurses?|the attending) (?:was|were) to blame\b",
             r"\bi was(?:n't| not) (?:the one )?(?:responsible|to blame)\b",
         ),
-        "Saying it was not your fault reads as blame-shifting.",
+        "Saying it was not your fault sounds like you are blaming others.",
         "Own the adjustment: \"Here is how I would adjust in the US context...\"",
     ),
     ContentRule(
@@ -58,7 +58,7 @@ RULES: tuple[ContentRule, ...] = (
             r"\bsame as (?:a |an )?(?:us|american|u s) (?:intern|resident|residency|doctor)\b",
             r"\b(?:equivalent|equal|the same|identical) (?:to|as) (?:a |an |the )?(?:residency|resident|intern|internship|training)(?: \w+){0,2} (?:in|at) (?:the )?(?:us|u s|states|united states|america)\b",
         ),
-        "Claiming your training equals US residency invites a stress test of the differences.",
+        "If you say your training equals US residency, the interviewer will ask about the differences.",
         "\"There is overlap in clinical exposure, but the systems are different...\"",
     ),
     ContentRule(

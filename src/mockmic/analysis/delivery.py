@@ -25,6 +25,7 @@ from mockmic.core import (
     ReportWord,
     Target,
     Word,
+    fixed,
 )
 
 EDGE_SNAP_S = 0.35
@@ -180,11 +181,11 @@ def _length_flags(duration_s: float, target: Target) -> list[Flag]:
     place = target.place(duration_s)
     if place == "over":
         return [Flag("overlong", "warning",
-                     f"Answer ran {duration_s:.0f} s, above the {target.max_s:.0f} s maximum for this question.",
+                     f"The answer lasted {fixed(duration_s, 0)} s; the most for this question is {target.max_s:g} s.",
                      round(target.max_s, 2), "Cut to one example and land the point; stop at the target.")]
     if place == "under":
         return [Flag("too_short", "info",
-                     f"Answer ran {duration_s:.0f} s, below the {target.min_s:.0f} s minimum for this question.",
+                     f"The answer lasted {fixed(duration_s, 0)} s; the least for this question is {target.min_s:g} s.",
                      None, "Add one concrete example and what you learned from it.")]
     return []
 
@@ -193,16 +194,16 @@ def _pace_flags(latency: float, wpm: float, n_lex: int, th: Thresholds) -> list[
     flags = []
     if latency > th.slow_start_s:
         flags.append(Flag("slow_start", "warning",
-                          f"First word came {latency:.1f} s after recording started (threshold {th.slow_start_s:g} s).",
+                          f"The first word came {fixed(latency, 1)} s after the recording started (limit {th.slow_start_s:g} s).",
                           0.0, "Start with a one-line headline answer, then fill in the detail."))
     if n_lex >= RATE_MIN_WORDS:
         if wpm > th.wpm_rushed:
             flags.append(Flag("rushed", "warning",
-                              f"Speaking rate {wpm:.0f} wpm is above {th.wpm_rushed:g} wpm.",
+                              f"You spoke at {fixed(wpm, 0)} wpm; more than {th.wpm_rushed:g} wpm is too fast.",
                               None, "Slow down: pause at the end of each sentence and breathe."))
         elif wpm < th.wpm_slow:
             flags.append(Flag("slow", "info",
-                              f"Speaking rate {wpm:.0f} wpm is below {th.wpm_slow:g} wpm.",
+                              f"You spoke at {fixed(wpm, 0)} wpm; less than {th.wpm_slow:g} wpm is too slow.",
                               None, "Aim for 130-160 wpm: shorter sentences, fewer restarts."))
     return flags
 
@@ -216,8 +217,9 @@ def _speeding_up_flags(mids: list[float], span: tuple[float, float], n_lex: int,
     last = _rate(sum(1 for t in mids if t >= span[1] - third), third)
     if first > 0 and last > first * (1 + th.speeding_up_ratio):
         return [Flag("speeding_up", "info",
-                     f"Last third at {last:.0f} wpm vs {first:.0f} wpm in the first third "
-                     f"(+{(last / first - 1) * 100:.0f}%, threshold +{th.speeding_up_ratio * 100:.0f}%).",
+                     f"You spoke faster at the end: {fixed(first, 0)} wpm in the first third of the answer, "
+                     f"{fixed(last, 0)} wpm in the last third (+{fixed((last / first - 1) * 100, 0)}%; "
+                     f"limit +{fixed(th.speeding_up_ratio * 100, 0)}%).",
                      round(span[1] - third, 2), "Keep the pace of your opening through the ending.")]
     return []
 
@@ -226,14 +228,14 @@ def _filler_flags(fillers: list[Filler], per_min: float, pct: float, th: Thresho
     flags = []
     n_fill = len(fillers)
     if n_fill and (pct > th.filler_percent or per_min > th.filler_per_minute):
-        why = (f"{pct:.1f}% of words (threshold {th.filler_percent:g}%)" if pct > th.filler_percent
-               else f"{per_min:.1f} per minute (threshold {th.filler_per_minute:g})")
+        why = (f"{fixed(pct, 1)}% of words (limit {th.filler_percent:g}%)" if pct > th.filler_percent
+               else f"{fixed(per_min, 1)} per minute (limit {th.filler_per_minute:g})")
         flags.append(Flag("filler_heavy", "warning", f"{n_fill} fillers: {why}.", None,
                           "Replace the filler with a silent pause; silence sounds more confident."))
     for cl in filler_clusters(fillers, count=th.filler_cluster_count, window_s=th.filler_cluster_window_s):
         flags.append(Flag("filler_cluster", "info",
-                          f"{len(cl)} fillers within {cl[-1].start - cl[0].start:.0f} s "
-                          f"(threshold {th.filler_cluster_count} in {th.filler_cluster_window_s:g} s).",
+                          f"{len(cl)} fillers within {fixed(cl[-1].start - cl[0].start, 0)} s "
+                          f"(limit {th.filler_cluster_count} in {th.filler_cluster_window_s:g} s).",
                           round(cl[0].start, 2), "Fillers bunch where you are unsure: prepare this part."))
     return flags
 
@@ -243,14 +245,15 @@ def _pause_flags(pauses: list[Pause], minutes: float, th: Thresholds) -> list[Fl
     for p in pauses:
         if p.duration_s >= th.long_pause_s:
             flags.append(Flag("long_pause", "info",
-                              f"{p.duration_s:.1f} s pause ({p.location.replace('_', ' ')}; threshold {th.long_pause_s:g} s).",
-                              p.start, "A short pause is fine; a long one mid-answer reads as losing the thread."))
+                              f"A pause of {fixed(p.duration_s, 1)} s ({p.location.replace('_', ' ')}; limit {th.long_pause_s:g} s).",
+                              p.start, "A short pause is fine; a long one in the middle of the answer sounds "
+                              "like you lost your place."))
     mid_long = [p for p in pauses if p.location == "mid_sentence" and p.duration_s >= th.choppy_pause_s]
     if minutes > 0 and len(mid_long) / max(minutes, 0.25) > th.choppy_per_minute:
         rate = len(mid_long) / max(minutes, 0.25)
         flags.append(Flag("choppy", "warning",
                           f"{len(mid_long)} mid-sentence pauses of {th.choppy_pause_s:g} s or more "
-                          f"({rate:.1f}/min, threshold {th.choppy_per_minute:g}/min).",
+                          f"({fixed(rate, 1)}/min, limit {th.choppy_per_minute:g}/min).",
                           mid_long[0].start, "Pause between sentences, not inside them: plan the sentence, then say it."))
     return flags
 

@@ -17,7 +17,8 @@ from typing import Literal
 
 from mockmic.config import Thresholds
 from mockmic.core import Report, Window
-from mockmic.reporting.fmt import seconds_range
+from mockmic.core import fixed
+from mockmic.reporting.fmt import clock, seconds_range
 
 Status = Literal["ok", "warn"]
 
@@ -31,7 +32,18 @@ def _status(good: bool) -> Status:
 
 
 def _secs(value: float) -> str:
-    return f"{value:.1f} s"
+    return f"{fixed(value, 1)} s"
+
+
+RATE_WORDS = {"slow": "too slow", "in": "in range", "fast": "too fast"}
+TRANSCRIPT_PAUSE_S = 0.5
+"""Pauses at least this long are written into the transcript (all surfaces); shorter ones are
+counted in the pause count but not marked. :func:`transcript_pauses_note` says so."""
+
+
+def transcript_pauses_note() -> str:
+    """What the transcript's pause marks show, in the words every surface uses."""
+    return f"pauses of {TRANSCRIPT_PAUSE_S:g} s or more marked"
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,8 @@ class LengthVerdict:
 
     @property
     def text(self) -> str:
-        return _secs(self.seconds)
+        """``1:09``: a length reads as m:ss on every surface (see :func:`mockmic.reporting.fmt.clock`)."""
+        return clock(self.seconds)
 
     @property
     def target(self) -> str:
@@ -84,6 +97,8 @@ class Verdict:
     """The target in full (``110–170 wpm``)."""
     short_target: str = ""
     """The same in a narrow column (``110–170``)."""
+    word: str = ""
+    """The verdict in words when it is off target (``too fast``); empty when within."""
 
     @property
     def ok(self) -> bool | None:
@@ -156,27 +171,49 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
     th = thresholds
     latency = None
     if report.latency_s is not None:
-        latency = Verdict("First word after", _secs(report.latency_s), _status(report.latency_s <= th.slow_start_s),
-                          f"≤ {th.slow_start_s:g} s", f"≤ {th.slow_start_s:g} s")
+        lat_ok = report.latency_s <= th.slow_start_s
+        latency = Verdict("First word after", _secs(report.latency_s), _status(lat_ok),
+                          f"≤ {th.slow_start_s:g} s", f"≤ {th.slow_start_s:g} s", "" if lat_ok else "slow start")
     rate_ok = th.wpm_slow <= report.wpm <= th.wpm_rushed
-    rate = Verdict("Speaking rate", f"{report.wpm:.0f} wpm", _status(rate_ok),
-                   f"{th.wpm_slow:g}–{th.wpm_rushed:g} wpm", f"{th.wpm_slow:g}–{th.wpm_rushed:g}")
+    rate_word = "" if rate_ok else RATE_WORDS["fast" if report.wpm > th.wpm_rushed else "slow"]
+    rate = Verdict("Speaking rate", f"{fixed(report.wpm, 0)} wpm", _status(rate_ok),
+                   f"{th.wpm_slow:g}–{th.wpm_rushed:g} wpm", f"{th.wpm_slow:g}–{th.wpm_rushed:g}", rate_word)
     f = report.fillers
     fillers_ok = f.per_minute <= th.filler_per_minute and f.percent_of_words <= th.filler_percent
     fillers = FillerVerdict(
         "Fillers", f"{f.count}", _status(fillers_ok),
         f"≤ {th.filler_per_minute:g}/min and ≤ {th.filler_percent:g}%",
         f"≤ {th.filler_per_minute:g}/min, {th.filler_percent:g}%",
-        count=f.count, per_minute=f"{f.per_minute:.1f}/min", percent=f"{f.percent_of_words:.1f}%")
+        "" if fillers_ok else "too many",
+        count=f.count, per_minute=f"{fixed(f.per_minute, 1)}/min", percent=f"{fixed(f.percent_of_words, 1)}%")
     mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
     pauses = PauseVerdict(pauses_label(th), f"{len(report.pauses)} ({mids} mid-sentence)",
                           count=len(report.pauses), mid_sentence=mids)
-    longest = Verdict("Longest pause", _secs(report.longest_pause_s),
-                      _status(report.longest_pause_s < th.long_pause_s),
-                      f"< {th.long_pause_s:g} s", f"< {th.long_pause_s:g} s")
+    long_ok = report.longest_pause_s < th.long_pause_s
+    longest = Verdict("Longest pause", _secs(report.longest_pause_s), _status(long_ok),
+                      f"< {th.long_pause_s:g} s", f"< {th.long_pause_s:g} s", "" if long_ok else "too long")
     return Assessment(length, SpeechVerdicts(
         words=report.word_count, latency=latency,
         speaking_time=Verdict("Speaking time", _secs(report.speaking_time_s)),
-        rate=rate, articulation=Verdict("Articulation rate", f"{report.articulation_wpm:.0f} wpm"),
+        rate=rate, articulation=Verdict("Articulation rate", f"{fixed(report.articulation_wpm, 0)} wpm"),
         fillers=fillers, pauses=pauses, longest_pause=longest,
     ))
+
+
+def pace_line(report: Report, thresholds: Thresholds) -> str:
+    """The pace curve's ends in words that say what they are: ``148 wpm in the first 15 s →
+    176 wpm in the last 15 s``. (The "Speeding up" flag compares thirds of the answer and says
+    so; the two are different spans and are labelled as such.) Empty below two points."""
+    if len(report.pace) < 2:
+        return ""
+    w = f"{thresholds.pace_window_s:g} s"
+    first, last = report.pace[0].wpm, report.pace[-1].wpm
+    return f"{fixed(first, 0)} wpm in the first {w} → {fixed(last, 0)} wpm in the last {w}"
+
+
+def pace_range(report: Report) -> str:
+    """``lowest 120, highest 180 wpm`` over the pace curve's windows; empty without a curve."""
+    if len(report.pace) < 2:
+        return ""
+    values = [p.wpm for p in report.pace]
+    return f"lowest {fixed(min(values), 0)}, highest {fixed(max(values), 0)} wpm"

@@ -1,7 +1,10 @@
 """How numbers, times and dates look on every surface: terminal, TUI, Markdown and HTML.
 
 One place decides the rounding, so an answer of 75.6 s reads ``1:16`` in the question list,
-the report, the history and the summary alike. Pure: strings out, no Textual or rich.
+the report, the history, the compare screen, the exports and the CLI alike. The rule is
+:func:`mockmic.core.fixed`: a number is rounded to the stored precision (0.01) first, then to
+the digits shown, so a fresh report and the same report read back from the store agree.
+Pure: strings out, no Textual or rich.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mockmic.analysis.trends import as_datetime
+from mockmic.core import fixed, flag_title
 
 SPARK = "▁▂▃▄▅▆▇█"
 MISSING = "–"
@@ -44,11 +48,34 @@ def clock(seconds: float | None, *, tenths: bool = False, stopwatch: bool = Fals
         return MISSING
     s = max(0.0, seconds)
     if tenths:
-        whole_text, tenth = f"{s:.1f}".split(".")  # rounded once, as printf rounds; carries into the minute
+        whole_text, tenth = fixed(s, 1).split(".")  # rounded once (see fixed); carries into the minute
         whole = int(whole_text)
         return f"{whole // 60}:{whole % 60:02d}.{tenth}"
-    whole = int(s) if stopwatch else int(s + 0.5)
+    whole = int(s) if stopwatch else int(fixed(s, 0))
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def at_time(seconds: float | None) -> str:
+    """A moment inside a recording as a user reads it: ``44.6`` -> ``"at 0:44"`` (the second it
+    falls in, as the replay clock counts); ``""`` when there is no moment."""
+    if seconds is None:
+        return ""
+    return f"at {clock(seconds, stopwatch=True)}"
+
+
+def secs(value: float) -> str:
+    """Seconds to a tenth: ``2.35`` -> ``"2.4 s"``."""
+    return f"{fixed(value, 1)} s"
+
+
+def wpm(value: float) -> str:
+    """Words per minute, whole: ``147.6`` -> ``"148 wpm"``."""
+    return f"{fixed(value, 0)} wpm"
+
+
+def title(code: str) -> str:
+    """A flag's title (``Speeding up``) for its code (``speeding_up``)."""
+    return flag_title(code)
 
 
 def when_text(value: Any, fmt: str = DATE_TIME) -> str:
@@ -72,7 +99,23 @@ METRIC_DIGITS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "longest_pause
 
 
 def metric_number(metric: str, value: float | None) -> str:
-    """A trend metric's value as the tables show it: ``72``, ``148``, ``2.5``; ``–`` when missing."""
+    """A trend metric's value as the tables show it: ``1:12`` (length), ``148``, ``2.5``; ``–``
+    when missing. Lengths read as m:ss here as on the report."""
     if value is None:
         return MISSING
-    return f"{value:.{METRIC_DIGITS.get(metric, 1)}f}"
+    if metric == "duration_s":
+        return clock(value)
+    return fixed(value, METRIC_DIGITS.get(metric, 1))
+
+
+def metric_change(metric: str, before: float, after: float) -> str:
+    """The change between two shown values, computed from the figures as shown (so ``1:09 → 0:31``
+    reads ``−0:38``, never a number the two figures do not add up to)."""
+    if metric == "duration_s":
+        a, b = int(fixed(before, 0)), int(fixed(after, 0))
+        d = b - a
+        return ("+" if d > 0 else "−" if d < 0 else "±") + clock(abs(d))
+    digits = METRIC_DIGITS.get(metric, 1)
+    d = float(fixed(after, digits)) - float(fixed(before, digits))
+    text = f"{abs(d):.{digits}f}"
+    return ("+" if d > 0 else "−" if d < 0 else "±") + text

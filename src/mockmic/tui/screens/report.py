@@ -19,8 +19,8 @@ from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.practice.review import save_review
 from mockmic.questions import Question
-from mockmic.reporting.assess import assess
-from mockmic.reporting.fmt import clock, sparkline
+from mockmic.reporting.assess import Verdict, assess, pace_line, pace_range, transcript_pauses_note
+from mockmic.reporting.fmt import at_time, clock, sparkline
 from mockmic.reporting.terminal import transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
 from mockmic.practice.playback import play_and_wait, player_problem
@@ -36,10 +36,15 @@ LENSES: tuple[tuple[str, str, str], ...] = (
 SAVE_DELAY_S = 0.8
 
 
-def _ok(good: bool | None) -> Text:
+def _ok(good: bool | None, word: str = "") -> Text:
+    """✓ within the target; off target, the verdict in words (``too fast``), never a bare mark."""
     if good is None:
         return Text("")
-    return Text("✓", style="bold green") if good else Text("!", style="bold red")
+    return Text("✓", style="bold green") if good else Text(word or "off target", style="bold red")
+
+
+def _verdict(v: Verdict | None) -> Text:
+    return _ok(v.ok if v else None, v.word if v else "")
 
 
 LENGTH_STYLE = {"under": "bold yellow", "over": "bold red"}
@@ -55,17 +60,17 @@ def metrics_table(report: Report, th: Thresholds) -> Table:
     a = assess(report, th)
     length = a.length
     verdict = _ok(True) if length.ok else Text(length.word, style=LENGTH_STYLE[length.window])
-    table.add_row("Length", clock(length.seconds), f"{clock(length.min_s)}–{clock(length.max_s)}", verdict)
+    table.add_row("Length", length.text, f"{clock(length.min_s)}–{clock(length.max_s)}", verdict)
     s = a.speech
     if s is None:
         return table
     lat = s.latency
-    table.add_row("First word", lat.text if lat else "–", lat.short_target if lat else "", _ok(lat.ok if lat else None))
-    table.add_row("Rate", s.rate.text, s.rate.short_target, _ok(s.rate.ok))
+    table.add_row("First word", lat.text if lat else "–", lat.short_target if lat else "", _verdict(lat))
+    table.add_row("Rate", s.rate.text, s.rate.short_target, _verdict(s.rate))
     f = s.fillers
-    table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _ok(f.ok))
-    table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _ok(s.longest_pause.ok))
-    table.add_row("Pauses", s.pauses.text, "", "")
+    table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _verdict(f))
+    table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _verdict(s.longest_pause))
+    table.add_row(s.pauses.label, s.pauses.text, "", "")
     table.add_row("Words", f"{s.words}", "", "")
     return table
 
@@ -82,23 +87,20 @@ def flags_text(report: Report) -> Text:
     for i, fl in enumerate(report.flags):
         if i:
             out.append("\n")
-        out.append(fl.code, style="bold red" if fl.severity == "warning" else "bold yellow")
+        out.append(fl.title, style="bold red" if fl.severity == "warning" else "bold yellow")
         if fl.at_s is not None:
-            out.append(f" @{clock(fl.at_s, tenths=True)}", style="dim")
+            out.append(f" {at_time(fl.at_s)}", style="dim")
         out.append(f"  {fl.message}")
         if fl.tip:
             out.append(f"\n   → {fl.tip}", style="italic")
     return out
 
 
-def pace_text(report: Report) -> Text:
+def pace_text(report: Report, th: Thresholds) -> Text:
     if len(report.pace) < 2:
         return Text("Too short for a pace curve.", style="dim")
-    values = [p.wpm for p in report.pace]
-    out = Text(sparkline(values), style="bold cyan")
-    out.append(f"   {values[0]:.0f} → {values[-1]:.0f} wpm  "
-               f"(min {min(values):.0f}, max {max(values):.0f}; "
-               f"{report.pace[0].t:.0f}–{report.pace[-1].t:.0f} s)", style="dim")
+    out = Text(sparkline([p.wpm for p in report.pace]), style="bold cyan")
+    out.append(f"   {pace_line(report, th)} ({pace_range(report)})", style="dim")
     return out
 
 
@@ -150,8 +152,8 @@ class ReportScreen(MockmicScreen[None]):
             yield Static("Flags", classes="section-title")
             yield Static(flags_text(self.report), id="rep-flags")
             yield Static("Pace over time", classes="section-title")
-            yield Static(pace_text(self.report), id="rep-pace")
-            yield Static(Text("Transcript  (fillers highlighted, pauses as [1.2s])"),
+            yield Static(pace_text(self.report, self.mm.settings.thresholds), id="rep-pace")
+            yield Static(Text(f"Transcript  (fillers highlighted; {transcript_pauses_note()} as [1.2s])"),
                          classes="section-title")
             yield Static(transcript_text(self.report) if self.report.words
                          else Text("(nothing transcribed)", style="dim"), id="rep-transcript")
@@ -165,7 +167,7 @@ class ReportScreen(MockmicScreen[None]):
         if self.when:
             out.append(f"{self.when} · ", style="dim")
         out.append(self.question_text, style="bold")
-        out.append(f"\nmodel {self.report.model}", style="dim")
+        out.append(f"\nSpeech-to-text model: {self.report.model} · ? explains each line", style="dim")
         if self.fresh and run is not None and run.mock and not run.has_next:
             out.append(" · last question: n shows the summary", style="bold")
         if self.recording_error:
