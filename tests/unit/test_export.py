@@ -10,6 +10,7 @@ import pytest
 from review_support import FakeAttempt, day, long_script, make_report
 
 from mockmic.reporting import charts, export
+from mockmic.reporting.fmt import clock
 from mockmic.config import Thresholds
 
 
@@ -40,18 +41,19 @@ class _Collect(HTMLParser):
 def test_markdown_single_attempt_has_metrics_flags_transcript_and_review():
     a1, _a2, _a3 = _attempts()
     md = export.to_markdown([a1])
-    assert md.startswith("# Attempt 1\n")
-    assert "## Why internal medicine? (why\\_im)" in md
+    assert md.startswith("# Practice answer: Why internal medicine?\n")  # no internal id in the title
+    assert "## Why internal medicine?\n" in md and "why\\_im" not in md
+    assert "1 attempt" not in md and "1 answer" not in md  # nothing that only counts itself
     # metrics against their targets, with the failing ones marked
     length_row = next(line for line in md.splitlines() if line.startswith("| Length |"))
-    assert f"{a1.report.duration_s:.1f} s" in length_row and "45–90 s" in length_row
+    assert clock(a1.report.duration_s) in length_row and "45–90 s" in length_row
     pause_row = next(line for line in md.splitlines() if line.startswith("| Longest pause |"))
     assert "3.5 s" in pause_row and "⚠️" in pause_row
     # flags with their tips
-    assert "**long_pause**" in md and "Tip: A short pause is fine" in md
+    assert "**Long pause**" in md and "long_pause" not in md and "Tip: A short pause is fine" in md
     # fillers bold, the long pause inline
     assert md.count("**um**") == 4
-    assert "`⏸ 3.5s`" in md
+    assert "`[3.5 s]`" in md and "⏸" not in md
     # self-review and the note, line by line
     assert "safe 3/5 · honest 4/5 · reflective 2/5 · adaptable 5/5" in md
     assert "> Too many ums at the start.\n> Slow down." in md
@@ -60,25 +62,26 @@ def test_markdown_single_attempt_has_metrics_flags_transcript_and_review():
 def test_markdown_session_has_summary_table_in_order():
     a1, a2, _ = _attempts()
     md = export.to_markdown([a1, a2], session_id="s1")
-    assert md.startswith("# Mock interview s1")
+    assert md.startswith("# Mock interview\n")
     rows = [line for line in md.splitlines() if re.match(r"\| \d \|", line)]
-    assert len(rows) == 2 and "why\\_im" in rows[0] and "tell\\_me" in rows[1]
+    assert len(rows) == 2 and "Why internal medicine?" in rows[0] and "Tell me about" in rows[1]
     assert "| 3.5 s |" in rows[0]
     assert "3.5/5" in rows[0]  # mean of the four lenses
-    assert "**defensive_comparison**" in md and "That experience taught me" in md
+    assert "**Comparing with home**" in md and "That experience taught me" in md
     assert "Not rated." in md  # a2 has no self-review
 
 
 def test_markdown_progress_section_from_history():
     a1, _a2, a3 = _attempts()
     md = export.to_markdown([a3], history={"why_im": [a1, a3]})
-    assert "Progress on this question (2 attempts)" in md
+    assert "Progress on this question: this answer and 1 earlier one" in md
     filler_row = next(line for line in md.splitlines() if line.startswith("| Fillers / min |"))
     assert "better" in filler_row
     # exporting the older attempt: the summary speaks of that attempt, not of later ones
     older = export.to_markdown([a1], history={"why_im": [a1, a3]})
     filler_row = next(line for line in older.splitlines() if line.startswith("| Fillers / min |"))
     assert "one attempt" in filler_row and "`█▁`" in filler_row
+    assert "this answer and 0 earlier ones (1 later one in the charts)" in older
     # without history there is no progress section
     assert "Progress on this question" not in export.to_markdown([a3])
 
@@ -88,7 +91,7 @@ def test_markdown_escapes_user_text():
     a2.note = "**not bold** | pipe"
     md = export.to_markdown([a2])
     assert "\\*\\*not bold\\*\\* \\| pipe" in md
-    assert "Tell me about \\<yourself\\>" in md
+    assert "Tell me about &lt;yourself> & your path" in md  # no tag opens; nothing else escaped
 
 
 def test_html_is_self_contained_and_escaped():
@@ -125,14 +128,14 @@ def test_html_charts_are_valid_svg_with_the_right_points():
     circles = dur.findall(".//s:circle", ns)
     assert len(circles) == 2
     assert [c.get("class") for c in circles] == ["pt hl", "pt"]  # this attempt is ringed
-    assert "Duration" in dur.get("aria-label")
+    assert "Length" in dur.get("aria-label")
 
 
 def test_html_transcript_marks_fillers_and_pauses():
     a1, _a2, _a3 = _attempts()
     page = export.to_html([a1])
     assert page.count('<mark class="filler" title=') == 4  # the legend's sample has no time
-    assert re.search(r'<span class="pause[^"]*"[^>]*>⏸ 3\.5s</span>', page)
+    assert re.search(r'<span class="pause[^"]*"[^>]*>3\.5 s</span>', page) and "⏸" not in page
     assert "Too many ums at the start.\nSlow down." in page
     assert "✗ outside" in page and "✓ within" in page
 
@@ -177,7 +180,7 @@ def test_thresholds_change_the_verdicts():
     strict = Thresholds(long_pause_s=10.0)
     row = next(line for line in export.to_markdown([a1], thresholds=strict).splitlines()
                if line.startswith("| Longest pause |"))
-    assert "✅" in row and "< 10 s" in row
+    assert "✅" in row and "under 10 s" in row and "\\<" not in row
 
 
 def test_render_dispatch_and_bad_format():
@@ -228,11 +231,11 @@ def test_cli_export_session_html(filled_store, tmp_path):
     res = _run("export", "--session", str(sid), "--db", str(db), "--out", str(out))
     assert res.exit_code == 0, res.output
     page = out.read_text()
-    assert page.startswith("<!DOCTYPE html>") and "Mock interview 1" in page
+    assert page.startswith("<!DOCTYPE html>") and "<h1>Mock interview, " in page
     assert "Question why_im?" in page and "Question tell_me?" in page
     assert "say less &lt;more&gt;" in page
     # the third attempt is not in the session, but it is in why_im's progress charts
-    assert "Progress on this question (2 attempts)" in page
+    assert "Progress on this question: this answer and" in page
     assert f'id="attempt-{ids[2]}"' not in page
 
 
@@ -240,7 +243,7 @@ def test_cli_export_attempts_markdown_to_stdout(filled_store):
     db, _sid, ids = filled_store
     res = _run("export", str(ids[2]), str(ids[0]), "--db", str(db), "--format", "md", "--no-history")
     assert res.exit_code == 0
-    assert res.output.startswith("# 2 attempts")
+    assert res.output.startswith("# 2 answers: Question why\\\\_im?")
     assert res.output.index(f"attempt {ids[2]} ·") < res.output.index(f"attempt {ids[0]} ·")
     assert "Progress on this question" not in res.output
 

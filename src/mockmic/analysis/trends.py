@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from mockmic.config import Thresholds
-from mockmic.core import Report, Target
+from mockmic.core import Report, Target, fixed
 
 LENSES = ("safe", "honest", "reflective", "adaptable")
 """The four self-review lenses, scored 1-5."""
@@ -26,7 +26,7 @@ METRICS = ("duration_s", "wpm", "fillers_per_min", "longest_pause_s")
 """The per-attempt numbers a trend is drawn for."""
 
 METRIC_LABELS = {
-    "duration_s": "Duration (s)",
+    "duration_s": "Length",
     "wpm": "Rate (wpm)",
     "fillers_per_min": "Fillers / min",
     "longest_pause_s": "Longest pause (s)",
@@ -88,15 +88,14 @@ def attempt_point(attempt: Any, report: Report | None = _UNSET) -> AttemptPoint:
     if report is _UNSET:
         report = getattr(attempt, "report", None)
     spoke = report if report is not None and not report.no_speech else None
-    duration = getattr(attempt, "duration_s", None)
-    if duration is None and report is not None:
-        duration = report.duration_s
+    # one definition of an answer's length: the report's (what was judged), else the recording's
+    duration = report.duration_s if report is not None else getattr(attempt, "duration_s", None)
     return AttemptPoint(
         attempt_id=getattr(attempt, "id", None),
         question_id=getattr(attempt, "question_id", None) or "",
         when=as_datetime(getattr(attempt, "started_at", None)),
         duration_s=float(duration or 0.0),
-        wpm=round(spoke.wpm, 1) if spoke else None,
+        wpm=round(spoke.wpm, 2) if spoke else None,
         fillers_per_min=round(spoke.fillers.per_minute, 2) if spoke else None,
         longest_pause_s=round(spoke.longest_pause_s, 2) if spoke else None,
         flags=len(report.flags) if report is not None else 0,
@@ -210,11 +209,15 @@ def summarize_metric(
 
 
 def _fmt(metric: str, value: float) -> str:
+    """As the report shows the same number (:func:`mockmic.core.fixed`; lengths as m:ss)."""
     if metric == "wpm":
-        return f"{value:.0f} wpm"
+        return f"{fixed(value, 0)} wpm"
     if metric == "fillers_per_min":
-        return f"{value:.1f}/min"
-    return f"{value:.1f} s"
+        return f"{fixed(value, 1)}/min"
+    if metric == "duration_s":
+        whole = int(fixed(value, 0))
+        return f"{whole // 60}:{whole % 60:02d}"
+    return f"{fixed(value, 1)} s"
 
 
 def summarize_question(points: list[AttemptPoint], *, thresholds: Thresholds | None = None) -> dict[str, TrendSummary]:

@@ -173,7 +173,7 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
     if report.latency_s is not None:
         lat_ok = report.latency_s <= th.slow_start_s
         latency = Verdict("First word after", _secs(report.latency_s), _status(lat_ok),
-                          f"≤ {th.slow_start_s:g} s", f"≤ {th.slow_start_s:g} s", "" if lat_ok else "slow start")
+                          f"at most {th.slow_start_s:g} s", f"≤ {th.slow_start_s:g} s", "" if lat_ok else "slow start")
     rate_ok = th.wpm_slow <= report.wpm <= th.wpm_rushed
     rate_word = "" if rate_ok else RATE_WORDS["fast" if report.wpm > th.wpm_rushed else "slow"]
     rate = Verdict("Speaking rate", f"{fixed(report.wpm, 0)} wpm", _status(rate_ok),
@@ -182,7 +182,7 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
     fillers_ok = f.per_minute <= th.filler_per_minute and f.percent_of_words <= th.filler_percent
     fillers = FillerVerdict(
         "Fillers", f"{f.count}", _status(fillers_ok),
-        f"≤ {th.filler_per_minute:g}/min and ≤ {th.filler_percent:g}%",
+        f"at most {th.filler_per_minute:g}/min and {th.filler_percent:g}% of words",
         f"≤ {th.filler_per_minute:g}/min, {th.filler_percent:g}%",
         "" if fillers_ok else "too many",
         count=f.count, per_minute=f"{fixed(f.per_minute, 1)}/min", percent=f"{fixed(f.percent_of_words, 1)}%")
@@ -191,7 +191,7 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
                           count=len(report.pauses), mid_sentence=mids)
     long_ok = report.longest_pause_s < th.long_pause_s
     longest = Verdict("Longest pause", _secs(report.longest_pause_s), _status(long_ok),
-                      f"< {th.long_pause_s:g} s", f"< {th.long_pause_s:g} s", "" if long_ok else "too long")
+                      f"under {th.long_pause_s:g} s", f"< {th.long_pause_s:g} s", "" if long_ok else "too long")
     return Assessment(length, SpeechVerdicts(
         words=report.word_count, latency=latency,
         speaking_time=Verdict("Speaking time", _secs(report.speaking_time_s)),

@@ -14,11 +14,12 @@ from mockmic.analysis.fillers import audio_fillers_to_show
 from mockmic.analysis.trends import LENSES, AttemptPoint, as_datetime, attempt_point, question_series
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.assess import Verdict, assess
-from mockmic.reporting.fmt import MISSING, clock, when_text
+from mockmic.core import fixed
+from mockmic.reporting.assess import TRANSCRIPT_PAUSE_S, Verdict, assess
+from mockmic.reporting.fmt import MISSING, clock, metric_number, when_text
 
-PAUSE_SHOWN_S = 0.5
-"""Pauses at least this long are written into the transcript."""
+PAUSE_SHOWN_S = TRANSCRIPT_PAUSE_S
+"""Pauses at least this long are written into the transcript (the same on every surface)."""
 SUMMARY_HEADERS = ("Length", "Rate", "Fillers/min", "Longest pause", "Flags", "Self-review")
 """Columns of the one-line-per-attempt summary of a session (after # and Question)."""
 
@@ -72,7 +73,7 @@ def transcript_tokens(report: Report, *, pause_min_s: float = PAUSE_SHOWN_S) -> 
         events.append((f.start, 1, Token("audio_filler", f.text.strip("() "), f.start)))
     for p in report.pauses:
         if p.duration_s >= pause_min_s:
-            events.append((p.start, 0, Token("pause", f"{p.duration_s:.1f}s", p.start, p.duration_s,
+            events.append((p.start, 0, Token("pause", f"{fixed(p.duration_s, 1)} s", p.start, p.duration_s,
                                              p.location == "mid_sentence")))
     events.sort(key=lambda e: (e[0], e[1]))
     return [tok for _t, _o, tok in events]
@@ -94,10 +95,9 @@ def attr(a: Any, name: str, default: Any = None) -> Any:
 
 
 def question_title(a: Any) -> str:
+    """The question as the user saw it (the internal question id is left out)."""
     text = attr(a, "question_text") or ""
     qid = attr(a, "question_id") or ""
-    if text and qid:
-        return f"{text} ({qid})"
     return text or qid or "Free practice"
 
 
@@ -110,7 +110,7 @@ def meta_items(a: Any, report: Report | None) -> list[tuple[str, str, bool]]:
     items = [("attempt ", str(attr(a, "id")), False), ("", when_text(attr(a, "started_at")), False)]
     model = attr(a, "model") or (report.model if report else "")
     if model:
-        items.append(("model ", model, False))
+        items.append(("speech-to-text model ", model, False))
     status = attr(a, "status")
     if status and status not in ("done", "analyzed"):
         items.append(("status ", status, True))
@@ -120,8 +120,11 @@ def meta_items(a: Any, report: Report | None) -> list[tuple[str, str, bool]]:
 def summary_cells(a: Any) -> tuple[AttemptPoint, list[str]]:
     """One attempt's cells under :data:`SUMMARY_HEADERS` (and its trend point)."""
     p = attempt_point(a)
-    return p, [f"{p.duration_s:.0f} s", num(p.wpm, ".0f"), num(p.fillers_per_min, ".1f"),
-               num(p.longest_pause_s, ".1f", " s"), str(p.flags), num(p.self_review_mean, ".1f", "/5")]
+    pause = metric_number("longest_pause_s", p.longest_pause_s)
+    return p, [metric_number("duration_s", p.duration_s), metric_number("wpm", p.wpm),
+               metric_number("fillers_per_min", p.fillers_per_min),
+               pause if p.longest_pause_s is None else f"{pause} s", str(p.flags),
+               num(p.self_review_mean, ".1f", "/5")]
 
 
 def history_for(a: Any, history: dict[str, list[Any]] | None) -> list[AttemptPoint]:
@@ -150,11 +153,34 @@ def date_range(attempts: Sequence[Any]) -> str:
 
 
 def default_title(attempts: Sequence[Any], session_id: Any = None) -> str:
+    """A title a reader understands: the question (one attempt), never an internal id."""
     if session_id is not None:
-        return f"Mock interview {session_id}"
+        return "Mock interview"
     if len(attempts) == 1:
-        return f"Attempt {attr(attempts[0], 'id')}"
-    return f"{len(attempts)} attempts"
+        return f"Practice answer: {question_title(attempts[0])}"
+    questions = {attr(a, "question_id") or attr(a, "question_text") for a in attempts}
+    if len(questions) == 1:
+        return f"{len(attempts)} answers: {question_title(attempts[0])}"
+    return f"{len(attempts)} practice answers"
+
+
+def heading_line(span: str, attempts: Sequence[Any]) -> str:
+    """The line under the title: the dates, and the number of answers only when it says something."""
+    parts = [span] if span else []
+    if len(attempts) > 1:
+        parts.append(f"{len(attempts)} answers")
+    return " · ".join(parts)
+
+
+def progress_heading(points: Sequence[AttemptPoint], attempt_id: Any) -> str:
+    """``Progress on this question: this answer and 2 earlier ones`` (the summary below says
+    "now vs before" over the same answers)."""
+    earlier = len(up_to(list(points), attempt_id)) - 1
+    later = len(points) - earlier - 1
+    text = f"Progress on this question: this answer and {earlier} earlier one{'s' if earlier != 1 else ''}"
+    if later:
+        text += f" ({later} later one{'s' if later != 1 else ''} in the charts)"
+    return text
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def collect(store: Any, attempt_ids: Sequence[int] = (), session_id: int | None 
         attempts = store.session_attempts(session_id)
         if not attempts:
             raise LookupError(f"session {session_id} has no attempts")
-        title = _attr(session, "title") or f"Mock interview {session_id} ({when_text(_attr(session, 'started_at'))})"
+        title = _attr(session, "title") or f"Mock interview, {when_text(_attr(session, 'started_at'))}"
         return list(attempts), title
     attempts = []
     for attempt_id in attempt_ids:

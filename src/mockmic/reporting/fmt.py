@@ -112,9 +112,8 @@ def metric_change(metric: str, before: float, after: float) -> str:
     """The change between two shown values, computed from the figures as shown (so ``1:09 → 0:31``
     reads ``−0:38``, never a number the two figures do not add up to)."""
     if metric == "duration_s":
-        a, b = int(fixed(before, 0)), int(fixed(after, 0))
-        d = b - a
-        return ("+" if d > 0 else "−" if d < 0 else "±") + clock(abs(d))
+        whole = int(fixed(after, 0)) - int(fixed(before, 0))
+        return ("+" if whole > 0 else "−" if whole < 0 else "±") + clock(abs(whole))
     digits = METRIC_DIGITS.get(metric, 1)
     d = float(fixed(after, digits)) - float(fixed(before, digits))
     text = f"{abs(d):.{digits}f}"

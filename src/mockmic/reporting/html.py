@@ -12,7 +12,8 @@ from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.reporting.charts import pace_chart, trend_charts
 from mockmic.reporting import document as doc
-from mockmic.reporting.fmt import MISSING, clock, plural
+from mockmic.reporting.assess import transcript_pauses_note
+from mockmic.reporting.fmt import MISSING, at_time, clock
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d232b;background:#fff;
@@ -27,6 +28,8 @@ th{background:#f4f6f9}.ok{color:#1b7f3b}.bad{color:#b3261e;font-weight:600}
 mark.filler{background:#ffe27a;padding:0 .15rem;border-radius:3px}
 mark.audio{background:#f2c4ff}
 .pause{font-size:.8em;color:#0b6e8a;background:#e3f4f9;padding:0 .3rem;border-radius:3px;white-space:nowrap}
+.pause::before{content:"";display:inline-block;width:.2em;height:.75em;margin-right:.3em;
+border-left:.18em solid currentColor;border-right:.18em solid currentColor}
 .pause.mid{color:#a12c00;background:#ffe6dc}
 .charts{display:flex;flex-wrap:wrap;gap:.8rem}
 svg.chart{background:#fff;border:1px solid #e7ebf0;border-radius:6px}
@@ -44,13 +47,14 @@ HTML_MARKS = {
     "word": "{text}",
     "filler": '<mark class="filler" title="{at}">{text}</mark>',
     "audio_filler": '<mark class="filler audio" title="{at}">({text})</mark>',
-    "pause": '<span class="pause" title="{at}">⏸ {text}</span>',
-    "pause_mid": '<span class="pause mid" title="{at}">⏸ {text}</span>',
+    "pause": '<span class="pause" title="{at}">{text}</span>',
+    "pause_mid": '<span class="pause mid" title="{at}">{text}</span>',
 }
 
 
 def transcript_html(report: Report) -> str:
-    """Fillers marked, audio-only fillers as (uh)/(um), pauses as ``⏸ 1.2s``; each with its moment as a tooltip."""
+    """Fillers marked, audio-only fillers as (uh)/(um), pauses as ``1.2 s`` behind a pause mark drawn in
+    CSS (no symbol font assumed); each with its moment as a tooltip."""
     return doc.marked_transcript(report, HTML_MARKS, html.escape)
 
 
@@ -58,7 +62,7 @@ def _html_report(report: Report, th: Thresholds) -> list[str]:
     e = html.escape
     out = []
     if report.no_speech:
-        out.append(f"<p><b>No speech was found in {report.duration_s:.1f} s of audio.</b></p>")
+        out.append(f"<p><b>No speech was found in {clock(report.duration_s)} of audio.</b></p>")
     out.append("<h3>Metrics</h3><table><tr><th>Metric</th><th>Value</th><th>Target</th><th></th></tr>")
     for r in doc.metric_rows(report, th):
         mark = "" if r.ok is None else ('<span class="ok">✓ within</span>' if r.ok else '<span class="bad">✗ outside</span>')
@@ -69,17 +73,18 @@ def _html_report(report: Report, th: Thresholds) -> list[str]:
         out.append('<p class="legend">Green band: the target speaking rate.</p>')
     out.append("<h3>Flags</h3>")
     for fl in report.flags:
-        at = f" at {clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
+        at = f" {at_time(fl.at_s)}" if fl.at_s is not None else ""
         tip = f'<div class="tip">Tip: {e(fl.tip)}</div>' if fl.tip else ""
-        out.append(f'<div class="flag {e(fl.severity)}"><code>{e(fl.code)}</code>{at}: {e(fl.message)}{tip}</div>')
+        out.append(f'<div class="flag {e(fl.severity)}" data-code="{e(fl.code)}"><b>{e(fl.title)}</b>{at}: '
+                   f'{e(fl.message)}{tip}</div>')
     if not report.flags:
         out.append("<p>No flags.</p>")
     if not report.no_speech:
         out.append("<h3>Transcript</h3>")
         out.append('<p class="legend"><mark class="filler">filler</mark> '
                    '<mark class="filler audio">(uh)</mark> <mark class="filler audio">(um)</mark> heard in the audio only · '
-                   '<span class="pause">⏸ pause</span> between sentences · '
-                   '<span class="pause mid">⏸ pause</span> mid-sentence</p>')
+                   f'<span class="pause">pause</span> between sentences · '
+                   f'<span class="pause mid">pause</span> mid-sentence ({e(transcript_pauses_note())})</p>')
         out.append(f'<p class="transcript">{transcript_html(report)}</p>')
     return out
 
@@ -99,7 +104,7 @@ def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, 
     out += _html_self_review(a)
     points = doc.history_for(a, history)
     if len(points) > 1:
-        out.append(f"<h3>Progress on this question ({len(points)} attempts)</h3>")
+        out.append(f"<h3>{e(doc.progress_heading(points, doc.attr(a, 'id')))}</h3>")
         out.append('<div class="charts">' + "".join(trend_charts(points, th, current=doc.attr(a, "id"))) + "</div>")
         out.append('<p class="legend">Ringed: this attempt. Green band: target range; dashed line: threshold.</p>')
         so_far = doc.up_to(points, doc.attr(a, "id"))
@@ -148,7 +153,7 @@ def html_text(export: doc.Export) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(export.title)}</title><style>{CSS}</style></head><body>",
            f"<h1>{e(export.title)}</h1>",
-           f'<p class="meta">{e(span)}{" · " if span else ""}{plural(len(attempts), "attempt")}</p>']
+           f'<p class="meta">{e(doc.heading_line(span, attempts))}</p>']
     if len(attempts) > 1:
         out += _html_summary(attempts, th)
     for i, a in enumerate(attempts, 1):

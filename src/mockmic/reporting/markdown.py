@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, AttemptPoint, summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.reporting import document as doc
-from mockmic.reporting.fmt import MISSING, clock, plural, sparkline
+from mockmic.reporting.assess import pace_line, pace_range, transcript_pauses_note
+from mockmic.reporting.fmt import MISSING, at_time, clock, sparkline
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+_MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_MD_LINE_START = re.compile(r"^([#>])", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
-    return str(text).translate(_MD_SPECIAL)
+    """Escape only what Markdown would act on, so a reader of the raw file sees ``< 3 s``, not
+    ``\\< 3 s``: emphasis, code, links and table pipes; ``<`` only where it could open an HTML
+    tag; ``#`` and ``>`` only at the start of a line."""
+    out = str(text).translate(_MD_SPECIAL)
+    out = _MD_TAG.sub("&lt;", out)
+    return _MD_LINE_START.sub(r"\\\1", out)
 
 
 MD_MARKS = {
     "word": "{text}", "filler": "**{text}**", "audio_filler": "**({text})**",
-    "pause": "`⏸ {text}`", "pause_mid": "`⏸ {text} mid-sentence`",
+    "pause": "`[{text}]`", "pause_mid": "`[{text} mid-sentence]`",
 }
 
 
 def transcript_markdown(report: Report) -> str:
-    """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``⏸ 1.2s``."""
+    """Fillers in bold, audio-only fillers as ``**(uh)**`` or ``**(um)**``, pauses as ``[1.2 s]``
+    (plain characters: no symbol font assumed)."""
     return doc.marked_transcript(report, MD_MARKS, md_escape)
 
 
 def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
     out = []
     if report.no_speech:
-        out += [f"No speech was found in {report.duration_s:.1f} s of audio.", ""]
+        out += [f"No speech was found in {clock(report.duration_s)} of audio.", ""]
     out += ["| Metric | Value | Target | |", "|---|---|---|---|"]
     for r in doc.metric_rows(report, th):
         mark = "" if r.ok is None else ("✅" if r.ok else "⚠️")
@@ -39,12 +49,11 @@ def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
     out.append("")
     if len(report.pace) > 1:
         wpms = [p.wpm for p in report.pace]
-        out += [f"Pace over time: `{sparkline(wpms)}` {wpms[0]:.0f} → {wpms[-1]:.0f} wpm "
-                f"(min {min(wpms):.0f}, max {max(wpms):.0f})", ""]
+        out += [f"Pace over time: `{sparkline(wpms)}` {pace_line(report, th)} ({pace_range(report)})", ""]
     out += [f"{h}# Flags", ""]
     for fl in report.flags:
-        at = f" at {clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
-        out.append(f"- **{fl.code}**{at}: {md_escape(fl.message)}")
+        at = f" {at_time(fl.at_s)}" if fl.at_s is not None else ""
+        out.append(f"- **{md_escape(fl.title)}**{at}: {md_escape(fl.message)}")
         if fl.tip:
             out.append(f"  - Tip: {md_escape(fl.tip)}")
     if not report.flags:
@@ -52,7 +61,8 @@ def _md_report(report: Report, th: Thresholds, h: str) -> list[str]:
     out.append("")
     if not report.no_speech:
         out += [f"{h}# Transcript", "",
-                "_Fillers in bold; (uh), (um) = heard in the audio only; ⏸ = silent pause._", "",
+                f"_Fillers in bold; (uh), (um) = heard in the audio only; [1.2 s] = a silent pause "
+                f"({transcript_pauses_note()})._", "",
                 transcript_markdown(report), ""]
     return out
 
@@ -71,7 +81,7 @@ def _md_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, le
     out += _md_self_review(a, h)
     points = doc.history_for(a, history)
     if len(points) > 1:
-        out += [f"{h}# Progress on this question ({len(points)} attempts)", ""]
+        out += [f"{h}# {doc.progress_heading(points, doc.attr(a, 'id'))}", ""]
         out += _md_trend_table(points, th, doc.attr(a, "id"))
     return out
 
@@ -102,8 +112,8 @@ def markdown_text(export: doc.Export) -> str:
     """Markdown for one attempt or a set (e.g. a mock-interview session) of them."""
     attempts = export.attempts
     out = [f"# {md_escape(export.title)}", ""]
-    if export.span:
-        out += [f"{export.span} · {plural(len(attempts), 'attempt')} · made by mockmic", ""]
+    line = doc.heading_line(export.span, attempts)
+    out += [f"{line} · made by mockmic" if line else "Made by mockmic", ""]
     if len(attempts) > 1:
         out += ["## Summary", "", "| # | Question | " + " | ".join(doc.SUMMARY_HEADERS) + " |",
                 "|---" * (len(doc.SUMMARY_HEADERS) + 2) + "|"]

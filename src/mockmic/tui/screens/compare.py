@@ -16,7 +16,7 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.fmt import metric_number, when_text
+from mockmic.reporting.fmt import at_time, metric_change, metric_number, when_text
 from mockmic.store.db import Attempt
 from mockmic.tui.messages import CompareLoaded
 from mockmic.tui.screens.base import MockmicScreen
@@ -101,8 +101,7 @@ class CompareScreen(MockmicScreen[None]):
                 target = known.target if known is not None else None
                 da = goal_distance(metric, va, thresholds=th, target=target)
                 db = goal_distance(metric, vb, thresholds=th, target=target)
-                delta = vb - va
-                change = ("+" if delta > 0 else "") + metric_number(metric, delta)
+                change = metric_change(metric, va, vb)
                 if abs(db - da) < 1e-9:
                     verdict = Text(f"{change}  same", style="yellow" if da else "green")
                 elif db < da:
@@ -131,7 +130,8 @@ class CompareScreen(MockmicScreen[None]):
         if report is not None and report.flags:
             flags = Text()
             for fl in report.flags:
-                flags.append(f"• {fl.code}", style="bold red" if fl.severity == "warning" else "bold yellow")
+                at = f" {at_time(fl.at_s)}" if fl.at_s is not None else ""
+                flags.append(f"• {fl.title}{at}", style="bold red" if fl.severity == "warning" else "bold yellow")
                 flags.append(f": {fl.message}\n")
                 if fl.tip:
                     flags.append(f"  → {fl.tip}\n", style="dim")

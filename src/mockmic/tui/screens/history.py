@@ -22,7 +22,7 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import group_by_day
 from mockmic.core import is_finished
 from mockmic.practice.review import HistoryData, load_history
-from mockmic.reporting.fmt import clock, when_text
+from mockmic.reporting.fmt import at_time, clock, metric_number, when_text
 from mockmic.store.db import Attempt
 from mockmic.tui.messages import HistoryLoaded
 from mockmic.tui.screens.base import MockmicScreen
@@ -115,9 +115,9 @@ class HistoryScreen(MockmicScreen[None]):
             Text(mark + when_text(a.started_at, "%m-%d %H:%M"), style="bold cyan" if mark.strip() else ""),
             question,
             clock(p.duration_s),
-            "–" if p.wpm is None else f"{p.wpm:.0f}",
-            "–" if p.fillers_per_min is None else f"{p.fillers_per_min:.1f}",
-            "–" if p.longest_pause_s is None else f"{p.longest_pause_s:.1f}s",
+            metric_number("wpm", p.wpm),
+            metric_number("fillers_per_min", p.fillers_per_min),
+            "–" if p.longest_pause_s is None else f"{metric_number('longest_pause_s', p.longest_pause_s)}s",
             flag_cell,
         )
 
@@ -219,8 +219,8 @@ class HistoryScreen(MockmicScreen[None]):
             out.append(f"No report{': ' + reason if reason else ''}.\n", style="yellow")
         else:
             for fl in report.flags:
-                at = f" @{clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
-                out.append(f"• {fl.code}{at}", style="bold red" if fl.severity == "warning" else "bold yellow")
+                at = f" {at_time(fl.at_s)}" if fl.at_s is not None else ""
+                out.append(f"• {fl.title}{at}", style="bold red" if fl.severity == "warning" else "bold yellow")
                 out.append(f": {fl.message}\n")
             if not report.flags:
                 out.append("No flags.\n", style="green")

@@ -13,6 +13,7 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.practice.session import Run
 from mockmic.reporting.assess import assess_length
+from mockmic.core import fixed
 from mockmic.reporting.fmt import clock
 
 
@@ -51,9 +52,9 @@ class SummaryScreen(MockmicScreen[None]):
                 q.text if len(q.text) <= width else q.text[: width - 1] + "…",
                 Text(clock(report.duration_s), style="green" if in_window else "red"),
                 f"{t.min_s:g}–{t.max_s:g}s",
-                "–" if report.no_speech else f"{report.wpm:.0f}",
+                "–" if report.no_speech else fixed(report.wpm, 0),
                 str(report.fillers.count),
-                " ".join(dict.fromkeys(f.code for f in report.flags)) or "–",
+                ", ".join(dict.fromkeys(f.title for f in report.flags)) or "–",
                 key=str(i - 1),
             )
         table.focus()
@@ -77,7 +78,7 @@ class SummaryScreen(MockmicScreen[None]):
         codes: dict[str, int] = {}
         for r in results:
             for f in r.flags:
-                codes[f.code] = codes.get(f.code, 0) + 1
+                codes[f.title] = codes.get(f.title, 0) + 1
         if codes:
             common = sorted(codes.items(), key=lambda kv: -kv[1])[:3]
             out.append("\nMost frequent flags: " + ", ".join(f"{c} ×{n}" for c, n in common))

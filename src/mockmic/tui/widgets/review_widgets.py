@@ -14,8 +14,8 @@ from textual.widgets import Static
 from mockmic.analysis.trends import LENSES, METRIC_LABELS, METRICS, AttemptPoint, summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.assess import assess
-from mockmic.reporting.fmt import metric_number, sparkline
+from mockmic.reporting.assess import TRANSCRIPT_PAUSE_S, assess
+from mockmic.reporting.fmt import clock, metric_number, sparkline
 
 SPARK_W = 10
 """The trend sparklines show the last this many attempts (the pane is 46 columns wide)."""
@@ -62,7 +62,7 @@ def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, titl
 def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) -> list[tuple[str, str, bool | None]]:
     """(label, value, within target) for the compare table; None = no target."""
     if report is None:
-        return [("Length", f"{getattr(attempt, 'duration_s', 0) or 0:.1f} s", None)]
+        return [("Length", clock(getattr(attempt, "duration_s", 0) or 0), None)]
     a = assess(report, thresholds)
     rows: list[tuple[str, str, bool | None]] = [
         ("Length", f"{a.length.text} (target {a.length.short_target})", a.length.ok)]
@@ -76,13 +76,14 @@ def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) ->
         ("Fillers", f"{s.fillers.count} ({s.fillers.per_minute})", s.fillers.ok),
         (s.pauses.label, str(s.pauses.count), None),
         ("Longest pause", s.longest_pause.text, s.longest_pause.ok),
-        ("Flags", ", ".join(dict.fromkeys(f.code for f in report.flags)) or "none", not report.flags),
+        ("Flags", ", ".join(dict.fromkeys(f.title for f in report.flags)) or "none", not report.flags),
         ("Self-review", review_text(attempt), None),
     ]
     return rows
 
 
-def transcript_renderable(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
+def transcript_renderable(report: Report, *, current: int | None = None,
+                          pause_min_s: float = TRANSCRIPT_PAUSE_S) -> Text:
     """The replay transcript: :func:`mockmic.reporting.terminal.transcript_text` with word ``current`` lit."""
     from mockmic.reporting.terminal import transcript_text
 
