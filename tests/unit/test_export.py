@@ -243,7 +243,7 @@ def test_cli_export_attempts_markdown_to_stdout(filled_store):
     db, _sid, ids = filled_store
     res = _run("export", str(ids[2]), str(ids[0]), "--db", str(db), "--format", "md", "--no-history")
     assert res.exit_code == 0
-    assert res.output.startswith("# 2 answers: Question why\\\\_im?")
+    assert res.output.startswith("# 2 answers: Question why\\_im?")
     assert res.output.index(f"attempt {ids[2]} ·") < res.output.index(f"attempt {ids[0]} ·")
     assert "Progress on this question" not in res.output
 
