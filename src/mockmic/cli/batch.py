@@ -20,7 +20,9 @@ import click
 
 from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
-from mockmic.config import Settings
+from mockmic.config import Settings, Thresholds
+from mockmic.core import fixed
+from mockmic.reporting.fmt import at_time, clock, secs
 from mockmic.practice.importer import HistoryImporter
 
 OUT_FORMATS = (".csv", ".jsonl", ".md")
@@ -55,11 +57,44 @@ def result_row(res: FileResult) -> dict[str, Any]:
     }
 
 
+def markdown_section(res: FileResult, thresholds: Thresholds | None = None) -> str:
+    """One file of ``batch --out x.md``: a heading, a narrow two-column table, then the flags
+    with their plain titles (readable at any width, unlike one wide row per file)."""
+    from mockmic.reporting.assess import assess
+    from mockmic.reporting.markdown import md_escape
+
+    out = [f"\n## {md_escape(res.path.name)}\n", f"`{md_escape(str(res.path))}`\n"]
+    r = res.report
+    if r is None:
+        return "".join(out) + f"\n**Not analyzed:** {md_escape(res.error or 'unknown error')}\n"
+    a = assess(r, thresholds or Thresholds())
+    rows = [("Length", f"{a.length.text} (target {a.length.target}, {a.length.word})")]
+    if a.speech is None:
+        rows.append(("Speech", "none found"))
+    else:
+        s = a.speech
+        rows += [("First word after", s.latency.text if s.latency else "–"),
+                 ("Speaking rate", s.rate.text + (f", {s.rate.word}" if s.rate.word else "")),
+                 ("Words", str(s.words)),
+                 ("Fillers", f"{s.fillers.count} ({s.fillers.per_minute}, {s.fillers.percent} of words)"),
+                 (s.pauses.label, s.pauses.text),
+                 ("Longest pause", s.longest_pause.text)]
+    out.append("\n| | |\n|---|---|\n")
+    out += [f"| {name} | {md_escape(value)} |\n" for name, value in rows]
+    if r.flags:
+        out.append("\n")
+        for fl in r.flags:
+            at = f" {at_time(fl.at_s)}" if fl.at_s is not None else ""
+            out.append(f"- **{md_escape(fl.title)}**{at}: {md_escape(fl.message)}\n")
+    return "".join(out)
+
+
 class ReportWriter:
     """Writes results to ``--out`` as they arrive and flushes after each one."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, thresholds: Thresholds | None = None) -> None:
         self.path = path
+        self.thresholds = thresholds
         self.kind = path.suffix.lower()
         # transcripts of someone's answers: readable by its owner only
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -69,9 +104,7 @@ class ReportWriter:
             self._csv = csv.DictWriter(self.fh, fieldnames=CSV_FIELDS, extrasaction="ignore")
             self._csv.writeheader()
         elif self.kind == ".md":
-            self.fh.write("# mockmic batch report\n\n")
-            self.fh.write("| " + " | ".join(CSV_FIELDS) + " |\n")
-            self.fh.write("|" + "---|" * len(CSV_FIELDS) + "\n")
+            self.fh.write("# mockmic batch report\n\nOne section per file, in the order they finished.\n")
         self.fh.flush()
 
     def write(self, res: FileResult) -> None:
@@ -80,9 +113,7 @@ class ReportWriter:
         elif self._csv is not None:
             self._csv.writerow(result_row(res))
         else:
-            row = result_row(res)
-            cells = [str(row.get(k, "")).replace("|", "\\|").replace("\n", " ") for k in CSV_FIELDS]
-            self.fh.write("| " + " | ".join(cells) + " |\n")
+            self.fh.write(markdown_section(res, self.thresholds))
         self.fh.flush()
 
     def close(self) -> None:
@@ -107,6 +138,9 @@ class Progress:
         self._estimate = {p: e or mean for p, e in zip(paths, est)}
         self.total_audio = sum(self._estimate.values())
         self._progress_s = 0.0
+        self._inflight: dict[Path, float] = {}
+        """Seconds transcribed so far of each file being analyzed (told by the workers)."""
+        self._lock = threading.Lock()
         if not fancy:
             return
         from rich.console import Console
@@ -136,9 +170,20 @@ class Progress:
         return f"{self.files_done}/{self.total_files} files"
 
     def _minutes(self) -> str:
-        return f"{self.audio_done / 60:.1f} audio min"
+        return f"{(self.audio_done + sum(self._inflight.values())) / 60:.1f} audio min"
+
+    def partial(self, path: Path, done_s: float, total_s: float) -> None:
+        """A worker's news about the file it is transcribing: the bar moves from the first
+        file's first chunk, not only when a whole file is done. Called from worker threads."""
+        with self._lock:
+            self._inflight[path] = min(done_s, total_s)
+            completed = min(self.total_audio, self._progress_s + sum(self._inflight.values()))
+            if self._bar is not None:
+                self._bar.update(self._task, completed=completed, minutes=self._minutes())
 
     def update(self, res: FileResult) -> None:
+        with self._lock:
+            self._inflight.pop(res.path, None)
         self.files_done += 1
         self.audio_done += res.audio_s
         done = min(self.total_audio, self._completed(res))
@@ -174,17 +219,17 @@ def summary_table(summary: BatchSummary) -> Any:
     from rich.table import Table
 
     table = Table(title="mockmic batch", show_lines=False)
-    for col, justify in (("file", "left"), ("duration", "right"), ("wpm", "right"),
+    for col, justify in (("file", "left"), ("length", "right"), ("wpm", "right"),
                          ("fillers/min", "right"), ("longest pause", "right"), ("flags", "left")):
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for res in sorted(summary.analyzed, key=lambda r: str(r.path)):
         r = res.report
         assert r is not None
         if r.no_speech:
-            table.add_row(str(res.path), f"{r.duration_s:.1f} s", "-", "-", "-", "no speech found")
+            table.add_row(str(res.path), clock(r.duration_s), "-", "-", "-", "no speech found")
             continue
-        table.add_row(str(res.path), f"{r.duration_s:.1f} s", f"{r.wpm:.0f}", f"{r.fillers.per_minute:.1f}",
-                      f"{r.longest_pause_s:.1f} s", ", ".join(f.code for f in r.flags) or "-")
+        table.add_row(str(res.path), clock(r.duration_s), fixed(r.wpm, 0), fixed(r.fillers.per_minute, 1),
+                      secs(r.longest_pause_s), ", ".join(dict.fromkeys(f.title for f in r.flags)) or "-")
     return table
 
 
@@ -216,7 +261,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     files, skipped, errors = _inputs(paths)
     from mockmic.pipeline.models import ModelError
 
-    writer = _open_writer(out, errors) if out is not None else None
+    writer = _open_writer(out, errors, settings.thresholds) if out is not None else None
     importer = _open_importer(settings, question, again) if save else None
     if importer is not None:
         files = _leave_out_known(importer, files, errors)
@@ -240,7 +285,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     summary: BatchSummary | None = None
     try:
         summary = analyze_paths(files, settings, jobs=jobs, target=window, on_result=on_result,
-                                cancel=cancel, strategy=parallel)
+                                on_progress=progress.partial, cancel=cancel, strategy=parallel)
     except ModelError as exc:
         progress.stop()
         if writer is not None:
@@ -297,10 +342,10 @@ def _exit_interrupted() -> None:
     sys.exit(130)
 
 
-def _open_writer(out: Path, errors: list[str]) -> ReportWriter:
+def _open_writer(out: Path, errors: list[str], thresholds: Thresholds | None = None) -> ReportWriter:
     """``--out``: the report file, with the paths that could not be read already in it."""
     try:
-        writer = ReportWriter(out)
+        writer = ReportWriter(out, thresholds)
     except OSError as exc:
         _err(f"{out}: cannot write ({exc.strerror or exc})")
         sys.exit(ExitCode.USAGE)

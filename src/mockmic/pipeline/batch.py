@@ -337,17 +337,25 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
 
 
-def _analyze_file(analyzer: Analyzer, path: Path, target: tuple[float, float] | None) -> FileResult:
+ProgressCallback = Callable[[Path, float, float], None]
+"""``on_progress(path, seconds_done, seconds_total)``: a file's transcription so far (worker thread)."""
+
+
+def _analyze_file(analyzer: Analyzer, path: Path, target: tuple[float, float] | None,
+                  on_progress: ProgressCallback | None = None) -> FileResult:
     """One file's result: its report, or the one-line reason there is none."""
     from mockmic.audio.io import AudioError, decode_file
 
     start = time.monotonic()
     res = FileResult(Path(path))
+    tick = None if on_progress is None else (lambda done, total: on_progress(res.path, done, total))
     try:
         decoded = decode_file(path)
         res.audio_s = decoded.duration_s
         res.warnings = list(decoded.warnings)
-        res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
+        if tick is not None:
+            tick(0.0, decoded.duration_s)
+        res.report = analyzer.analyze(decoded.samples, file=str(path), target=target, on_progress=tick)
     except AudioError as exc:
         res.error = exc.problem
     except MemoryError:
@@ -393,6 +401,7 @@ def analyze_paths(
     target: tuple[float, float] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     on_start: Callable[[Path], None] | None = None,
+    on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     transcriber_factory: TranscriberFactory | None = None,
     strategy: str = "shared",
@@ -400,7 +409,7 @@ def analyze_paths(
     """Analyze ``paths`` on ``jobs`` worker threads.
 
     ``on_result`` is called in the calling thread for each file as soon as it is done (completion
-    order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
+    order); ``on_progress`` in the worker's thread after each transcribed chunk of a file. Setting ``cancel`` stops handing out files; files already being analyzed finish,
     and their results are still delivered. A file that cannot be decoded or analyzed becomes a
     failed :class:`FileResult` and the batch goes on.
 
@@ -432,7 +441,7 @@ def analyze_paths(
                     break
                 if on_start is not None:
                     on_start(path)
-                done.put(_analyze_file(analyzer, path, target))
+                done.put(_analyze_file(analyzer, path, target, on_progress))
         except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
             done.put(exc)
         finally:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,8 @@ class Analysis:
 
 
 def transcribe_chunks(
-    transcriber: Transcriber, audio: np.ndarray, scan: SpeechScan, rules: ChunkRules
+    transcriber: Transcriber, audio: np.ndarray, scan: SpeechScan, rules: ChunkRules,
+    on_progress: Callable[[float, float], None] | None = None,
 ) -> Transcript:
     """Transcribe chunk by chunk, cut at pauses by :mod:`mockmic.analysis.chunks`.
 
@@ -39,10 +41,15 @@ def transcribe_chunks(
     to write clean text and drop the fillers (``bench/filler_decode.py``). Short chunks also keep
     memory small for recordings of any length (Whisper's feature extractor would hold a whole
     2-hour input several times over, ~5 GB).
+
+    ``on_progress(seconds_done, seconds_total)`` is told after each chunk (in this thread).
     """
     words: list[Word] = []
+    total = len(audio) / SAMPLE_RATE
     for a, b in plan(scan.stretches, len(audio), scan.probs, rules):
         words.extend(transcriber.transcribe(audio[a:b], offset=a / SAMPLE_RATE).words)
+        if on_progress is not None:
+            on_progress(b / SAMPLE_RATE, total)
     return Transcript(words=words, model=transcriber.name)
 
 
@@ -63,11 +70,13 @@ class Analyzer:
         target: tuple[float, float] | None = None,
         transcript: Transcript | None = None,
         speech: list[Interval] | None = None,
+        on_progress: Callable[[float, float], None] | None = None,
     ) -> Report:
         """Analyze 16 kHz mono float32 samples.
 
         ``transcript`` and ``speech`` may be passed when they were already computed (the live
         recorder transcribes while the user speaks); otherwise they are computed here.
+        ``on_progress(seconds_done, seconds_total)`` follows the transcription chunk by chunk.
         """
         from mockmic.pipeline.vad import has_speech
 
@@ -84,7 +93,7 @@ class Analyzer:
             return self._empty(file, duration, tgt)
         if transcript is None:
             assert scan is not None
-            transcript = transcribe_chunks(self.transcriber, audio, scan, self.chunk_rules)
+            transcript = transcribe_chunks(self.transcriber, audio, scan, self.chunk_rules, on_progress)
         # one sound, one filler: copies Whisper stacked on the same instant go
         stacked = stacked_hesitations(transcript.words)
         words = [w for k, w in enumerate(transcript.words) if k not in stacked]
