@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+
 
 from mockmic.cli.common import ExitCode, _err, _settings
 from mockmic.store.db import Store
@@ -91,13 +94,12 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
 def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | None, limit: int,
                 db: Path | None, trends: bool) -> None:
     """Past attempts, newest first: id, time, question, length, rate, fillers, longest pause, flags."""
-    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from mockmic.analysis.trends import METRICS, question_series, summarize_question
     from mockmic.core import is_finished
-    from mockmic.reporting.fmt import metric_number, sparkline, when_text
+    from mockmic.reporting.fmt import metric_number, sparkline
 
     settings = _settings(ctx)
     store = open_store(ctx, db)
@@ -125,25 +127,65 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
                 s = sums[m]
                 last = "" if s.last is None else f" {metric_number(m, s.last)}"
                 cells.append(f"{sparkline(vals)}{last} {'' if s.direction == 'n/a' else s.direction}")
-            table.add_row(qid or "(free)", str(len(points)), *cells)
+            text = next((x.question_text for x in finished if (x.question_id or "") == qid and x.question_text), "")
+            table.add_row(_shorten(text or qid or "Free practice", QUESTION_CHARS[0]), str(len(points)), *cells)
         console.print(table)
         return
+    console.print(attempts_table(attempts, limit, wide=console.width >= WIDE_HISTORY))
+
+
+WIDE_HISTORY = 100
+"""From this many columns on, ``mockmic history`` also shows the self-review scores."""
+QUESTION_CHARS = (28, 60)
+"""Questions longer than this (narrow, wide terminal) are cut with "…" in ``mockmic history``:
+about two lines of the question column."""
+
+
+def _shorten(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars - 1].rstrip(" ,;:") + "…"
+
+
+def attempts_table(attempts: list[Any], limit: int, *, wide: bool) -> Any:
+    """``mockmic history``: one row per attempt with the question's text (not its id), the
+    numbers as the report shows them, and each flag's plain title on its own line (so a title
+    never breaks in the middle at 80 columns)."""
+    from rich import box
+    from rich.table import Table
+
+    from mockmic.analysis.trends import attempt_point
+    from mockmic.core import flag_title
+    from mockmic.reporting.document import question_title
+    from mockmic.reporting.fmt import metric_number, when_text
+
     table = Table(title=f"Attempts (newest first, up to {limit})", title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False)
-    for name, kw in (("ID", {"justify": "right"}), ("When", {}), ("Question", {"overflow": "fold", "min_width": 12}),
-                     ("Len", {"justify": "right"}), ("wpm", {"justify": "right"}),
-                     ("Fil/m", {"justify": "right"}), ("Pause", {"justify": "right"}),
-                     ("Review", {}), ("Flags", {"overflow": "fold", "min_width": 10})):
-        table.add_column(name, no_wrap=name not in ("Question", "Flags"), **kw)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Question", min_width=12, ratio=1)
+    for name in ("Len", "wpm", "Fil/m", "Pause"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if wide:
+        table.add_column("Review", no_wrap=True)
+    rows = []
     for a in attempts:
-        review = list(a.review.values())
-        table.add_row(
-            str(a.id), when_text(a.started_at, "%m-%d %H:%M"), a.question_id or "(free)",
-            f"{a.duration_s:.0f}s" if a.duration_s is not None else "–",
-            f"{a.wpm:.0f}" if a.wpm is not None else "–",
-            f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "–",
-            f"{a.longest_pause_s:.1f}s" if a.longest_pause_s is not None else "–",
-            "/".join("–" if v is None else str(v) for v in review) if any(v is not None for v in review) else "–",
-            " ".join(([f"[{a.status}]"] if a.status != "done" else []) + a.flags) or "–",
-        )
-    console.print(table)
+        report = a.report
+        p = attempt_point(a, report)
+        text = _shorten(question_title(a), QUESTION_CHARS[wide])
+        titles = ([f.title for f in report.flags] if report is not None else [flag_title(c) for c in a.flags])
+        flags = ([f"[{a.status}]"] if a.status != "done" else []) + list(dict.fromkeys(titles))
+        pause = metric_number("longest_pause_s", p.longest_pause_s)
+        cells = [str(a.id), when_text(a.started_at, "%m-%d %H:%M"), text,
+                 metric_number("duration_s", p.duration_s) if a.duration_s is not None or report else "–",
+                 metric_number("wpm", p.wpm), metric_number("fillers_per_min", p.fillers_per_min),
+                 pause if p.longest_pause_s is None else pause + "s"]
+        if wide:
+            review = list(a.review.values())
+            cells.append("/".join("–" if v is None else str(v) for v in review)
+                         if any(v is not None for v in review) else "–")
+        cells.append("\n".join(flags) or "–")
+        rows.append(cells)
+    # as wide as the longest title shown: a title is never broken inside
+    table.add_column("Flags", no_wrap=True, min_width=max(len(line) for r in rows for line in r[-1].split("\n")))
+    for cells in rows:
+        table.add_row(*cells)
+    return table
