@@ -111,7 +111,8 @@ def test_attempt_life_cycle_round_trips_the_report(tmp_path: Path) -> None:
     report = make_report()
     store.finish_attempt(aid, report, duration_s=12.5, overflows=2)
     done = store.get(aid)
-    assert done.status == "done" and done.duration_s == 12.5 and done.overflows == 2
+    # one length per attempt: the report's, not the capture's frame count passed in
+    assert done.status == "done" and done.duration_s == report.duration_s != 12.5 and done.overflows == 2
     assert done.model == "test-model" and done.word_count == report.word_count
     assert done.report.to_json() == report.to_json()
     assert [w.text for w in done.words] == [w.text for w in report.words]
@@ -248,7 +249,9 @@ def test_recovery_repairs_the_audio_analyzes_it_and_marks_it_recovered(tmp_path:
 
     def analyze(samples: np.ndarray) -> Report:
         seen.append(len(samples))
-        return make_report()
+        report = make_report()
+        report.duration_s = len(samples) / 16000  # a report's length is its audio's
+        return report
 
     results = {r.attempt_id: r for r in recover_interrupted(store, analyze)}
     assert set(results) == {killed, analyzing, missing}

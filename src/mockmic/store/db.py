@@ -279,8 +279,9 @@ class Store:
         values: dict[str, Any] = {"status": status}
         if report is not None:
             values.update(_report_values(report))
-            if duration_s is None:
-                duration_s = report.duration_s
+            # one length per attempt: the one its report judged (the capture's own count of
+            # frames can differ by a few ms, which showed as 1:08 here and 1:09 on the report)
+            duration_s = report.duration_s
         if duration_s is not None:
             values["duration_s"] = float(duration_s)
         if overflows is not None:
