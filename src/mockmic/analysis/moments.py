@@ -59,7 +59,7 @@ def flagged_moments(report: Report, *, long_pause_s: float = 3.0) -> list[Moment
         if fl.code == "filler_cluster":
             out.append(Moment(fl.at_s, "filler_cluster", fl.message))
         elif fl.code in CONTENT_CODES:
-            out.append(Moment(fl.at_s, "content", f"{fl.code}: {fl.message}"))
+            out.append(Moment(fl.at_s, "content", f"{fl.title}: {fl.message}"))
     order = {"filler_cluster": 0, "content": 1, "long_pause": 2, "filler": 3}
     out.sort(key=lambda m: (m.t, order[m.kind]))
     return out

@@ -55,7 +55,9 @@ def _dt(text: str | None) -> datetime | None:
 
 
 def _flags_text(report: Report) -> str:
-    return ",".join(dict.fromkeys(flag.code for flag in report.flags))
+    """Every flag's code, repeats kept: the count read from here (the question list's "2 flags")
+    is the report's own count, as the history and the exports show it."""
+    return ",".join(flag.code for flag in report.flags)
 
 
 def _report_values(report: Report) -> dict[str, Any]:

@@ -137,4 +137,5 @@ class ReviewNavigation(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # a screen may name a topic to open with (the report: what each line means)
+            self.push_screen(HelpScreen(topic=getattr(self.screen, "help_topic", None)))

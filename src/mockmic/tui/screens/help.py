@@ -27,6 +27,7 @@ HELP = """\
 | asking | `Esc` | back to the questions |
 | recording | `Space` | stop: the report follows |
 | recording | `Esc` | discard this answer (asks first) |
+| report | `?` | what each line of the report means |
 | report | `p` | replay the answer (again: pause / resume) |
 | report | `r` | retry the same question |
 | report | `n` | next question (in a mock interview: the next one, then the summary) |
@@ -49,12 +50,40 @@ read the filler count as a lower bound.
 """
 
 
+REPORT_HELP = """\
+# The report, line by line
+
+| line | what it means |
+|---|---|
+| **Length** | How long the recording is, from when it started to when you stopped it, as minutes:seconds. The target is the time window for this question. |
+| **First word** | Seconds from the start of the recording to your first word. A short wait is fine; a long one sounds unsure. |
+| **Rate** | Speaking rate: words per minute while you speak, from your first word to your last. Fillers (um, uh, like) are not counted as words. "too fast" or "too slow" means it is outside the target. |
+| **Articulation rate** | (in exports and the terminal report) words per minute with the silent pauses taken out: how fast you speak when you do speak. |
+| **Fillers** | Number of fillers · fillers per minute · share of all words. Whisper often leaves out "um" and "uh", so take this number as the smallest possible count. |
+| **Longest pause** | The longest silence inside the answer. |
+| **Pauses ≥ 0.25 s** | Every silence of at least that length inside the answer (a setting), and how many came in the middle of a sentence. The transcript marks only the longer ones (0.5 s or more) as [1.2s]; mid-sentence ones in red. |
+| **Words** | Words counted for the rate (fillers not counted). |
+| **Speech-to-text model** | The Whisper model that wrote the transcript (for example "base"). A bigger model makes fewer mistakes but is slower. Change it in the settings (`s` on the question list). |
+| **Flags** | Something to look at, with the time in the recording ("at 0:44") and a tip. |
+| **Pace over time** | Words per minute in a sliding window (15 s wide): the first window's rate → the last window's. The "Speeding up" flag compares the first third of the answer with the last third, so its numbers can differ. |
+| **Self-review: do I sound…** | Your own score from 1 to 5 on four questions: Safe (would a program trust me with patients?), Honest (did I say what really happened?), Reflective (did I say what I learned?), Adaptable (did I show I can adjust to a new system?). Press `Tab`, then `1`–`5`. |
+
+"""
+"""What each line of the report means, shown first when ``?`` is pressed on the report."""
+
+TOPICS = {"report": REPORT_HELP}
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
+    def __init__(self, topic: str | None = None) -> None:
+        super().__init__()
+        self.topic = topic
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(HELP)
+            yield Markdown(TOPICS.get(self.topic or "", "") + HELP)
 
     def action_close(self) -> None:
         self.dismiss(None)

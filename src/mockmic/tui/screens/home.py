@@ -19,6 +19,7 @@ from mockmic.store.db import QuestionStats
 from mockmic.questions import CATEGORY_LABELS, Question
 from mockmic.tui.messages import QuestionStat, StoreLoaded
 from mockmic.reporting.assess import assess_length
+from mockmic.core import fixed
 from mockmic.reporting.fmt import clock, plural, when_text
 
 
@@ -39,7 +40,7 @@ def stats_line(entry: QuestionStats) -> str:
     if entry.last_duration_s is not None:
         parts.append(clock(entry.last_duration_s))
     if entry.last_wpm:
-        parts.append(f"{entry.last_wpm:.0f} wpm")
+        parts.append(f"{fixed(entry.last_wpm, 0)} wpm")
     n = len(entry.last_flags)
     parts.append(plural(n, "flag") if n else "no flags")
     return " · ".join(parts)

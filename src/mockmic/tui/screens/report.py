@@ -107,6 +107,9 @@ def pace_text(report: Report, th: Thresholds) -> Text:
 class ReportScreen(MockmicScreen[None]):
     """The report of one attempt: just recorded (``fresh``) or opened from the history."""
 
+    help_topic = "report"
+    """``?`` (the app's help) opens with what each line of the report means."""
+
     BINDINGS = [
         Binding("p", "replay", "Replay"),
         Binding("t", "follow", "Replay + transcript"),
