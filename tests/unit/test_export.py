@@ -269,8 +269,16 @@ def test_cli_history_table_and_trends(filled_store):
     lines = res.output.splitlines()
     rows = [line.split() for line in lines if line.strip() and line.split()[0].isdigit()]
     assert [int(r[0]) for r in rows] == sorted(ids, reverse=True)
-    assert "3/4/2/5" in res.output and "long_pa" in res.output
+    # question text, not ids; flag titles whole on their line at 80 columns
+    assert "Question why_im?" in res.output and "Long pause" in res.output and "long_pause" not in res.output
+    assert all(len(line) <= 80 for line in lines)
+    from click.testing import CliRunner
+
+    from mockmic.cli import cli
+
+    wide = CliRunner().invoke(cli, ["history", "--db", str(db)], env={"COLUMNS": "120"})
+    assert "3/4/2/5" in wide.output  # the self-review column when there is room
     res = _run("history", "--db", str(db), "--question", "tell_me")
-    assert "why_im" not in res.output and "tell_me" in res.output
+    assert "why_im" not in res.output and "Question tell_me?" in res.output
     res = _run("history", "--db", str(db), "--trends")
-    assert "why_im" in res.output and "better" in res.output  # fewer fillers the second time
+    assert "why_im?" in res.output and "better" in res.output  # the text (wrapped); fewer fillers the second time
