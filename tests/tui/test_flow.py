@@ -78,7 +78,8 @@ async def test_practise_one_question_end_to_end_with_fakes(make: Any, store: Any
         assert 12.0 < report.duration_s < 14.0
         codes = {f.code for f in report.flags}
         assert "defensive_comparison" in codes and "too_short" in codes
-        assert "defensive_comparison" in text_of(app, "#rep-flags")
+        flags = text_of(app, "#rep-flags")
+        assert "Comparing with home at 0:" in flags and "defensive_comparison" not in flags and "@" not in flags
         assert "in my country" in text_of(app, "#rep-transcript")
         # saved: a row from the start of recording, finished with the report, audio on disk
         attempt = store.get(report_screen.attempt_id)

@@ -174,7 +174,7 @@ async def test_compare_shows_both_attempts(make: Any, filled: list[int]) -> None
         left = _plain(screen.query_one("#compare-a", Static).content, app)
         right = _plain(screen.query_one("#compare-b", Static).content, app)
         assert f"Attempt {a0}" in left and f"Attempt {a1}" in right
-        assert "long_pause" in left and "long_pause" not in right
+        assert "Long pause" in left and "Long pause" not in right and "long_pause" not in left
         assert "Too many ums at the start." in left
         assert left.count("um") > right.count("um")
         head = screen.query_one("#compare-head", Static).content
@@ -548,7 +548,7 @@ async def test_palette_entries_open_history_and_export(make: Any, filled: list[i
         await pilot.press("E")  # shift+e: Markdown export of the highlighted attempt
         await _settle(pilot, app)
     md = (settings.recordings / "exports" / f"attempt-{filled[1]}.md").read_text()
-    assert md.startswith("# Attempt ") and "Progress on this question (2 attempts)" in md
+    assert md.startswith("# Practice answer: ") and "Progress on this question: this answer and 1 earlier one" in md
 
 
 @pytest.mark.asyncio
