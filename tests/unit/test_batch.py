@@ -139,3 +139,44 @@ def test_writer_flushes_each_result(tmp_path: Path, kind: str) -> None:
         (row,) = csv.DictReader(text.splitlines())
         assert row["status"] == "failed"
     w.close()
+
+
+def test_progress_is_told_per_chunk_before_the_first_file_is_done(tmp_path: Path) -> None:
+    """The batch bar moves from the first file's decoding on (issue 14): ``on_progress`` reports
+    (path, seconds transcribed, seconds in the file) from the worker before the result arrives."""
+    files = [speechy(tmp_path / f"g{i}.wav") for i in range(2)]
+    events: list[tuple[str, object]] = []
+    lock = threading.Lock()
+
+    def on_progress(path: Path, done: float, total: float) -> None:
+        with lock:
+            events.append(("progress", (path.name, done, total)))
+
+    def on_result(res: FileResult) -> None:
+        with lock:
+            events.append(("result", res.path.name))
+
+    analyze_paths(files, Settings(), jobs=1, on_result=on_result, on_progress=on_progress,
+                  transcriber_factory=lambda i, n: Canned())
+    first_result = next(i for i, (kind, _v) in enumerate(events) if kind == "result")
+    before = [v for kind, v in events[:first_result] if kind == "progress"]
+    assert before and all(name == "g0.wav" for name, _d, _t in before)  # type: ignore[misc]
+    dones = [d for _n, d, _t in before]  # type: ignore[misc]
+    total = before[0][2]  # type: ignore[index]
+    assert dones[0] == 0.0 and dones == sorted(dones) and dones[-1] > 0 and total > 0
+
+
+def test_markdown_report_is_one_readable_section_per_file(tmp_path: Path) -> None:
+    from review_support import long_script, make_report
+
+    report = make_report(long_script(3, fillers=2, pause=3.2))
+    out = tmp_path / "r.md"
+    w = ReportWriter(out)
+    w.write(FileResult(tmp_path / "answers" / "why.wav", report=report, audio_s=report.duration_s))
+    w.write(FileResult(tmp_path / "bad.wav", error="not a readable audio file"))
+    w.close()
+    text = out.read_text(encoding="utf-8")
+    assert "## why.wav" in text and "## bad.wav" in text and "**Not analyzed:** not a readable audio file" in text
+    assert "| Speaking rate |" in text and "| Pauses ≥ 0.25 s |" in text
+    assert "**Long pause** at 0:" in text and "long_pause" not in text
+    assert max(len(line) for line in text.splitlines()) < 120  # no raw wide table
