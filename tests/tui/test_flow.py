@@ -81,6 +81,13 @@ async def test_practise_one_question_end_to_end_with_fakes(make: Any, store: Any
         flags = text_of(app, "#rep-flags")
         assert "Comparing with home at 0:" in flags and "defensive_comparison" not in flags and "@" not in flags
         assert "in my country" in text_of(app, "#rep-transcript")
+        # ? on the report: the help opens with what each line of the report means
+        await pilot.press("question_mark")
+        await until(pilot, lambda: shown(app, HelpScreen), what="help over the report")
+        assert app.screen.text.startswith("# The report, line by line")
+        assert "Articulation rate" in app.screen.text and "Speech-to-text model" in app.screen.text
+        await pilot.press("escape")
+        await until(pilot, lambda: shown(app, ReportScreen), what="back to the report")
         # saved: a row from the start of recording, finished with the report, audio on disk
         attempt = store.get(report_screen.attempt_id)
         assert attempt.status == "done" and attempt.question_id == first.id

@@ -80,10 +80,12 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, topic: str | None = None) -> None:
         super().__init__()
         self.topic = topic
+        self.text = TOPICS.get(topic or "", "") + HELP
+        """The topic first (if any), then every key."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(TOPICS.get(self.topic or "", "") + HELP)
+            yield Markdown(self.text)
 
     def action_close(self) -> None:
         self.dismiss(None)
