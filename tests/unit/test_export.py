@@ -42,7 +42,7 @@ def test_markdown_single_attempt_has_metrics_flags_transcript_and_review():
     a1, _a2, _a3 = _attempts()
     md = export.to_markdown([a1])
     assert md.startswith("# Practice answer: Why internal medicine?\n")  # no internal id in the title
-    assert "## Why internal medicine?\n" in md and "why\\_im" not in md
+    assert "## Why internal medicine?\n" in md and "why_im" not in md and "why\\_im" not in md
     assert "1 attempt" not in md and "1 answer" not in md  # nothing that only counts itself
     # metrics against their targets, with the failing ones marked
     length_row = next(line for line in md.splitlines() if line.startswith("| Length |"))
@@ -92,6 +92,11 @@ def test_markdown_escapes_user_text():
     md = export.to_markdown([a2])
     assert "\\*\\*not bold\\*\\* \\| pipe" in md
     assert "Tell me about &lt;yourself> & your path" in md  # no tag opens; nothing else escaped
+    from mockmic.reporting.markdown import md_escape
+
+    assert md_escape("why_im < 3 s") == "why_im < 3 s"  # nothing that Markdown would act on
+    assert md_escape("_x_ *y* [z] # n") == "\\_x\\_ \\*y\\* \\[z\\] # n"
+    assert md_escape("# title\n> quote") == "\\# title\n\\> quote"
 
 
 def test_html_is_self_contained_and_escaped():
@@ -243,7 +248,7 @@ def test_cli_export_attempts_markdown_to_stdout(filled_store):
     db, _sid, ids = filled_store
     res = _run("export", str(ids[2]), str(ids[0]), "--db", str(db), "--format", "md", "--no-history")
     assert res.exit_code == 0
-    assert res.output.startswith("# 2 answers: Question why\\_im?")
+    assert res.output.startswith("# 2 answers: Question why_im?")
     assert res.output.index(f"attempt {ids[2]} ·") < res.output.index(f"attempt {ids[0]} ·")
     assert "Progress on this question" not in res.output
 

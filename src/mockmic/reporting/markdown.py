@@ -12,7 +12,9 @@ from mockmic.reporting import document as doc
 from mockmic.reporting.assess import pace_line, pace_range, transcript_pauses_note
 from mockmic.reporting.fmt import MISSING, at_time, clock, sparkline
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]|"})
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+"""An underscore inside a word (``why_im``) emphasises nothing in CommonMark: left as it is."""
 _MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_LINE_START = re.compile(r"^([#>])", re.MULTILINE)
 
@@ -21,7 +23,7 @@ def md_escape(text: str) -> str:
     """Escape only what Markdown would act on, so a reader of the raw file sees ``< 3 s``, not
     ``\\< 3 s``: emphasis, code, links and table pipes; ``<`` only where it could open an HTML
     tag; ``#`` and ``>`` only at the start of a line."""
-    out = str(text).translate(_MD_SPECIAL)
+    out = _MD_UNDERSCORE.sub(r"\\_", str(text).translate(_MD_SPECIAL))
     out = _MD_TAG.sub("&lt;", out)
     return _MD_LINE_START.sub(r"\\\1", out)
 
