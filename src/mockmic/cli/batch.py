@@ -197,12 +197,16 @@ def summary_table(summary: BatchSummary) -> Any:
               help="Import each analyzed file into the practice history (audio copied into recordings/).")
 @click.option("--again", is_flag=True,
               help="With --save: import files even when the same file is already in the history.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here.")
+@click.option("--send", type=click.Choice(["auto", "paths", "bytes"]), default="auto", show_default=True,
+              help="With --scheduler: how files reach the workers (auto: paths for local:N, else bytes).")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
 def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
-          parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
+          scheduler: str | None, send: str, parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
           no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
@@ -269,8 +273,8 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = analyze_paths(files, settings, jobs=jobs, target=window, on_result=on_result,
-                                cancel=cancel, strategy=parallel)
+        summary = _run(files, settings, scheduler, send, jobs=jobs, target=window,
+                       on_result=on_result, cancel=cancel, strategy=parallel)
     except ModelError as exc:
         progress.stop()
         if writer is not None:
@@ -308,6 +312,24 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+def _run(files: list[Path], settings: Any, scheduler: str | None, send: str, **kw: Any) -> BatchSummary:
+    """Local worker threads, or the Dask cluster at ``scheduler`` (same results, same callback)."""
+    if scheduler is None:
+        return analyze_paths(files, settings, **kw)
+    try:
+        from mockmic.pipeline.cluster import ClusterError, analyze_on_cluster
+    except ImportError:
+        _err("--scheduler needs the 'distributed' package: pip install 'mockmic[cluster]'")
+        sys.exit(ExitCode.USAGE)
+    kw.pop("jobs", None)
+    kw.pop("strategy", None)
+    try:
+        return analyze_on_cluster(files, settings, address=scheduler, send=send, **kw)
+    except ClusterError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
 
 
 class HistoryImporter:

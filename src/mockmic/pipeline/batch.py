@@ -334,6 +334,36 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
 
 
+
+def analyze_one(analyzer: Any, path: Path, target: tuple[float, float] | None, *,
+                source: Path | None = None) -> FileResult:
+    """Decode and analyze one file into a :class:`FileResult`; never raises for a bad file.
+
+    ``source`` is where the bytes are read when they are not at ``path`` (a cluster worker that
+    was sent the file's bytes writes them to a temporary file); the result names ``path``.
+    """
+    from mockmic.audio.io import AudioError, decode_file
+    from mockmic.pipeline.models import ModelError
+
+    start = time.monotonic()
+    res = FileResult(Path(path))
+    try:
+        decoded = decode_file(source or path)
+        res.audio_s = decoded.duration_s
+        res.warnings = list(decoded.warnings)
+        res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
+    except AudioError as exc:
+        res.error = exc.problem
+    except MemoryError:
+        res.error = "not enough memory to analyze this file"
+    except ModelError:  # no model: the whole batch stops, not one row
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
+    res.elapsed_s = time.monotonic() - start
+    return res
+
+
 def analyze_paths(
     paths: Sequence[Path],
     settings: Settings,
@@ -355,7 +385,6 @@ def analyze_paths(
 
     Raises ``mockmic.pipeline.models.ModelError`` when the model cannot be loaded.
     """
-    from mockmic.audio.io import AudioError, decode_file
     from mockmic.pipeline.engine import Analyzer
 
     cancel = cancel or threading.Event()
@@ -366,23 +395,6 @@ def analyze_paths(
     for item in enumerate(paths):
         todo.put(item)
     done: queue.Queue[FileResult | BaseException | None] = queue.Queue()
-
-    def analyze_one(analyzer: Analyzer, path: Path) -> FileResult:
-        start = time.monotonic()
-        res = FileResult(Path(path))
-        try:
-            decoded = decode_file(path)
-            res.audio_s = decoded.duration_s
-            res.warnings = list(decoded.warnings)
-            res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
-        except AudioError as exc:
-            res.error = exc.problem
-        except MemoryError:
-            res.error = "not enough memory to analyze this file"
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
-        res.elapsed_s = time.monotonic() - start
-        return res
 
     # Models are built (and later freed) here in the calling thread: a CTranslate2 model
     # created inside a worker thread can abort the process when it is destroyed at exit
@@ -399,7 +411,7 @@ def analyze_paths(
                     break
                 if on_start is not None:
                     on_start(path)
-                done.put(analyze_one(analyzer, path))
+                done.put(analyze_one(analyzer, path, target))
         except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
             done.put(exc)
         finally:
