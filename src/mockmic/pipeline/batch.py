@@ -277,6 +277,33 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     return unique, skipped, list(dict.fromkeys(errors))
 
 
+def default_jobs() -> int:
+    """``--jobs`` when not given: one worker per core, at most 2.
+
+    One CTranslate2 thread per worker: decoding with beam 5 keeps a second intra-op thread
+    mostly idle (on 2 cores one chunk took 40.4 s wall single-threaded against 36.5 s with two
+    threads), so two files at once use the cores better than one file on two threads.
+    More than 2 workers would cost a model replica each for little more speed.
+    """
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+CHUNKINGS = ("live", "long")
+"""How ``batch`` cuts recordings for Whisper: ``live`` as the practice room and ``analyze`` do
+(5-20 s pieces, identical reports); ``long`` pieces of 20-29 s, also cut inside pauses: about
+half the Whisper passes, but different words and fillers (see the README)."""
+
+
+def chunk_rules(chunking: str) -> Any:
+    from mockmic.analysis.chunks import ChunkRules
+
+    if chunking == "live":
+        return ChunkRules()
+    if chunking == "long":
+        return ChunkRules.seconds(min_chunk=20.0, max_chunk=29.0)
+    raise ValueError(f"unknown chunking {chunking!r}: expected one of {CHUNKINGS}")
+
+
 TranscriberFactory = Callable[[int, int], Any]
 """``factory(worker_index, jobs) -> Transcriber``."""
 
@@ -375,8 +402,9 @@ def analyze_paths(
     cancel: threading.Event | None = None,
     transcriber_factory: TranscriberFactory | None = None,
     strategy: str = "shared",
+    chunking: str = "live",
 ) -> BatchSummary:
-    """Analyze ``paths`` on ``jobs`` worker threads.
+    """Analyze ``paths`` on ``jobs`` worker threads (``chunking``: see :data:`CHUNKINGS`).
 
     ``on_result`` is called in the calling thread for each file as soon as it is done (completion
     order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
@@ -399,7 +427,8 @@ def analyze_paths(
     # Models are built (and later freed) here in the calling thread: a CTranslate2 model
     # created inside a worker thread can abort the process when it is destroyed at exit
     # (faster-whisper issue #480, seen here with --jobs 2).
-    analyzers = [Analyzer(settings, factory(i, jobs)) for i in range(jobs)]
+    rules = chunk_rules(chunking)
+    analyzers = [Analyzer(settings, factory(i, jobs), rules) for i in range(jobs)]
 
     def worker(index: int) -> None:
         try:
