@@ -217,9 +217,9 @@ def summary_table(summary: BatchSummary) -> Any:
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
-          scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
-          no_filler_prompt: bool) -> None:
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int | None, out: Path | None, save: bool,
+          again: bool, scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None,
+          target: str | None, question: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
     Exit status: 0 all analyzed, 1 some failed, 2 usage error, 130 interrupted.
@@ -242,18 +242,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
 
     from mockmic.pipeline.models import ModelError
 
-    writer: ReportWriter | None = None
-    if out is not None:
-        try:
-            writer = ReportWriter(out)
-        except OSError as exc:
-            _err(f"{out}: cannot write ({exc.strerror or exc})")
-            sys.exit(ExitCode.USAGE)
-        for line in errors:  # a missing or unreadable path is a failed entry in the report too
-            where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
-            if not where:
-                where, _, problem = line.partition(": ")
-            writer.write(FileResult(Path(where), error=problem.strip()))
+    writer = _open_writer(out, errors) if out is not None else None
 
     importer = HistoryImporter.open(settings, question, again=again) if save else None
     known = 0
@@ -288,10 +277,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         summary = _run(files, settings, scheduler, send, jobs=jobs or default_jobs(), target=window,
                        on_result=on_result, cancel=cancel, strategy=parallel, chunking=chunking)
     except ModelError as exc:
-        progress.stop()
-        if writer is not None:
-            writer.close()
-        _err(str(exc))
+        _err(str(exc))  # the finally below stops the bar and closes the report first
         sys.exit(ExitCode.USAGE)
     except KeyboardInterrupt:
         cancel.set()
@@ -311,6 +297,24 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
                 if importer.duplicates else "")
         click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
                    err=True)
+    _exit(summary, errors, interrupted)
+
+
+def _open_writer(out: Path, errors: list[str]) -> ReportWriter:
+    try:
+        writer = ReportWriter(out)
+    except OSError as exc:
+        _err(f"{out}: cannot write ({exc.strerror or exc})")
+        sys.exit(ExitCode.USAGE)
+    for line in errors:  # a missing or unreadable path is a failed entry in the report too
+        where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
+        if not where:
+            where, _, problem = line.partition(": ")
+        writer.write(FileResult(Path(where), error=problem.strip()))
+    return writer
+
+
+def _exit(summary: BatchSummary, errors: list[str], interrupted: bool) -> None:
     if interrupted:
         busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
         if busy:

@@ -450,9 +450,24 @@ def analyze_paths(
                for i in range(jobs)]
     for t in threads:
         t.start()
+    results, failure = _collect(done, len(threads), cancel, on_result)
+    if failure is not None and not results:
+        raise failure
+    return BatchSummary(
+        results=results,
+        total_files=len(paths),
+        cancelled=cancel.is_set() and len(results) < len(paths),
+        elapsed_s=time.monotonic() - t0,
+        error=str(failure) if failure is not None else None,
+    )
+
+
+
+def _collect(done: queue.Queue[Any], running: int, cancel: threading.Event,
+             on_result: Callable[[FileResult], None] | None) -> tuple[list[FileResult], BaseException | None]:
+    """Hand results to ``on_result`` in this thread until every worker has said it is done."""
     results: list[FileResult] = []
     failure: BaseException | None = None
-    running = len(threads)
     try:
         while running:
             try:
@@ -471,16 +486,7 @@ def analyze_paths(
     except BaseException:
         cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
         raise
-    if failure is not None and not results:
-        raise failure
-    return BatchSummary(
-        results=results,
-        total_files=len(paths),
-        cancelled=cancel.is_set() and len(results) < len(paths),
-        elapsed_s=time.monotonic() - t0,
-        error=str(failure) if failure is not None else None,
-    )
-
+    return results, failure
 
 def probe_duration(path: Path) -> float | None:
     """The length a file declares in its header (fast, no decoding); None when unknown."""
