@@ -207,7 +207,8 @@ def summary_table(summary: BatchSummary) -> Any:
 @click.option("--again", is_flag=True,
               help="With --save: import files even when the same file is already in the history.")
 @click.option("--scheduler", metavar="ADDRESS",
-              help="Run on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here.")
+              help="Run on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+                   "(the cluster's workers replace --jobs).")
 @click.option("--send", type=click.Choice(["auto", "paths", "bytes"]), default="auto", show_default=True,
               help="With --scheduler: how files reach the workers (auto: paths for local:N, else bytes).")
 @click.option("--chunks", "chunking", type=click.Choice(CHUNKINGS), default="live", show_default=True,
