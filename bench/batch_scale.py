@@ -17,7 +17,9 @@ Every way runs in a child process. CPU time is user+sys of the child and everyth
 for (``os.wait4``); peak memory is the largest sum of resident memory over the child and its
 descendants, sampled every 50 ms with psutil (pages shared between processes count once per
 process, so a tree's figure is an upper bound). Other work on the machine slows wall times:
-the load average is printed, and every ratio comes from the same run.
+the load average is printed, and every ratio comes from the same run. On a shared machine the
+CPU-time ratio is the steadier figure: wall time also measures what the neighbours did, and a
+process with more threads gets a larger share of busy cores.
 
     .venv/bin/python bench/batch_scale.py                         # the project's 22 answers, base
     .venv/bin/python bench/batch_scale.py --files ../shared/data/speech/filler_clips --model tiny.en
@@ -158,6 +160,7 @@ def main() -> None:
     ap.add_argument("--model", default="base")
     ap.add_argument("--ways", default=",".join(WAYS))
     ap.add_argument("--files", nargs="*", type=Path, help="audio files or folders (default: the project's answers)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N files")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -167,6 +170,8 @@ def main() -> None:
     files: list[Path] = []
     for f in a.files or default_files():
         files.extend(sorted(p for p in f.rglob("*") if p.suffix in (".flac", ".wav")) if f.is_dir() else [f])
+    if a.limit:
+        files = files[: a.limit]
     import soundfile as sf
 
     audio_min = sum(sf.info(str(f)).duration for f in files) / 60
@@ -181,11 +186,12 @@ def main() -> None:
             r = results[way]
             print(f"  ran {way:<8} wall {r['wall']:6.1f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
         base = results.get("plain")
-        print(f"\n| way | wall s | CPU s | peak MB (tree) | throughput vs plain loop |")
-        print("|---|---|---|---|---|")
+        print("\n| way | wall s | CPU s | peak MB (tree) | throughput vs plain loop (wall) | CPU per file vs plain |")
+        print("|---|---|---|---|---|---|")
         for way, r in results.items():
             ratio = f"{base['wall'] / r['wall']:.2f}x" if base else "-"
-            print(f"| {way} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['mem']:.0f} | {ratio} |")
+            cpu = f"{r['cpu'] / base['cpu']:.2f}x" if base else "-"
+            print(f"| {way} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['mem']:.0f} | {ratio} | {cpu} |")
         rows = {w: load_rows(outs[w]) for w in ways if w != "plain"}
         ref_way = "jobs1" if "jobs1" in rows else next(iter(rows), None)
         print(f"\nreport differences against {ref_way} (words, fillers, pauses, flags per file):")
