@@ -8,8 +8,8 @@ Ways (``--ways``, comma-separated, in this order by default):
 
 * ``plain``   -- a plain script: ``WhisperModel`` loaded once (int8, faster-whisper's defaults
   otherwise: beam 5, 30 s windows, earlier text carried), ``word_timestamps=True``, each file;
-* ``jobs1``   -- ``mockmic batch --jobs 1`` (what ``mockmic analyze`` does, one file at a time);
-* ``default`` -- ``mockmic batch`` with its default ``--jobs``;
+* ``default`` -- ``mockmic batch`` with its default ``--jobs`` (1: what ``mockmic analyze`` does);
+* ``jobs2``   -- ``mockmic batch --jobs 2`` (two files at once, one Whisper thread each);
 * ``long``    -- ``mockmic batch --chunks long`` (20-29 s pieces: fewer Whisper passes);
 * ``local2``  -- ``mockmic batch --scheduler local:2`` (a Dask LocalCluster of 2 worker processes).
 
@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 PY = sys.executable
-WAYS = ("plain", "jobs1", "default", "long", "local2")
+WAYS = ("plain", "default", "jobs2", "long", "local2")
 
 
 def default_files() -> list[Path]:
@@ -119,7 +119,7 @@ def run_way(way: str, a: argparse.Namespace, files: list[Path], out: Path) -> di
     names = [str(f) for f in files]
     if way == "plain":
         return spawn([PY, __file__, "--child", "plain", "--model", a.model, *names])
-    extra = {"jobs1": ["--jobs", "1"], "default": [], "long": ["--chunks", "long"],
+    extra = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"], "default": [], "long": ["--chunks", "long"],
              "local2": ["--scheduler", "local:2"]}[way]
     return spawn([PY, "-m", "mockmic", "batch", *names, "--model", a.model, "--out", str(out), *extra])
 
@@ -193,7 +193,7 @@ def main() -> None:
             cpu = f"{r['cpu'] / base['cpu']:.2f}x" if base else "-"
             print(f"| {way} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['mem']:.0f} | {ratio} | {cpu} |")
         rows = {w: load_rows(outs[w]) for w in ways if w != "plain"}
-        ref_way = "jobs1" if "jobs1" in rows else next(iter(rows), None)
+        ref_way = "default" if "default" in rows else next(iter(rows), None)
         print(f"\nreport differences against {ref_way} (words, fillers, pauses, flags per file):")
         for way, got in rows.items():
             if way == ref_way:

@@ -152,10 +152,3 @@ def test_long_chunks_make_fewer_whisper_calls_than_live() -> None:
         calls[chunking] = fake.calls
     assert 1 < calls["long"] < calls["live"]  # 59 s: 3 pieces of 20-29 s against 9 of 5-20 s
 
-
-def test_default_jobs_is_one_per_core_at_most_two(monkeypatch) -> None:
-    from mockmic.pipeline import batch as B
-
-    for cores, want in ((1, 1), (2, 2), (8, 2), (None, 1)):
-        monkeypatch.setattr(B.os, "cpu_count", lambda c=cores: c)
-        assert B.default_jobs() == want

@@ -25,7 +25,6 @@ from mockmic.pipeline.batch import (
     FileResult,
     analyze_paths,
     collect_paths,
-    default_jobs,
     probe_duration,
 )
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
@@ -197,9 +196,9 @@ def summary_table(summary: BatchSummary) -> Any:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Files analyzed in parallel (one model, a CTranslate2 worker per job); "
-                   "default: one per core, at most 2.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Files analyzed in parallel (one model, a CTranslate2 worker per job; each job "
+                   "adds ~100 MB).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
 @click.option("--save", is_flag=True,
@@ -218,7 +217,7 @@ def summary_table(summary: BatchSummary) -> Any:
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int | None, out: Path | None, save: bool,
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool,
           again: bool, scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None,
           target: str | None, question: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
@@ -275,7 +274,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int | None, out: Pat
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = _run(files, settings, scheduler, send, jobs=jobs or default_jobs(), target=window,
+        summary = _run(files, settings, scheduler, send, jobs=jobs, target=window,
                        on_result=on_result, cancel=cancel, strategy=parallel, chunking=chunking)
     except ModelError as exc:
         _err(str(exc))  # the finally below stops the bar and closes the report first

@@ -277,17 +277,6 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     return unique, skipped, list(dict.fromkeys(errors))
 
 
-def default_jobs() -> int:
-    """``--jobs`` when not given: one worker per core, at most 2.
-
-    One CTranslate2 thread per worker: decoding with beam 5 keeps a second intra-op thread
-    mostly idle (on 2 cores one chunk took 40.4 s wall single-threaded against 36.5 s with two
-    threads), so two files at once use the cores better than one file on two threads.
-    More than 2 workers would cost a model replica each for little more speed.
-    """
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 CHUNKINGS = ("live", "long")
 """How ``batch`` cuts recordings for Whisper: ``live`` as the practice room and ``analyze`` do
 (5-20 s pieces, identical reports); ``long`` pieces of 20-29 s, also cut inside pauses: about
