@@ -199,7 +199,8 @@ def main() -> None:
             if way == ref_way:
                 continue
             diff = differences(rows[ref_way], got)
-            print(f"  {way}: {len(got)} rows, {len(diff)} difference(s)")
+            files_differing = len({line.split(":", 1)[0] for line in diff})
+            print(f"  {way}: {len(got)} rows, {len(diff)} difference(s) in {files_differing} file(s)")
             for line in diff[:20]:
                 print(f"    {line[:300]}")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
