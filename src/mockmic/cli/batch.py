@@ -27,6 +27,7 @@ from mockmic.pipeline.batch import (
     collect_paths,
     probe_duration,
 )
+from mockmic.pipeline.models import ModelError
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
 
 OUT_FORMATS = (".csv", ".jsonl", ".md")
@@ -239,8 +240,6 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         _err("no audio files found in " + " ".join(paths)
              + (f" ({skipped} non-audio files skipped)" if skipped else ""))
         sys.exit(ExitCode.USAGE)
-
-    from mockmic.pipeline.models import ModelError
 
     writer = _open_writer(out, errors) if out is not None else None
 
