@@ -16,6 +16,7 @@ FillerKind = Literal["hesitation", "discourse"]
 FillerSource = Literal["transcript", "audio"]
 PauseLocation = Literal["mid_sentence", "between_sentences"]
 Severity = Literal["info", "warning"]
+Window = Literal["under", "in", "over"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,14 @@ class Target:
 
     min_s: float
     max_s: float
+
+    def place(self, seconds: float) -> Window:
+        """Where an answer of ``seconds`` falls: ``under``, ``in`` (bounds included) or ``over``."""
+        if seconds < self.min_s:
+            return "under"
+        if seconds > self.max_s:
+            return "over"
+        return "in"
 
 
 @dataclass(frozen=True)
@@ -201,3 +210,20 @@ class Report:
             pace=[PacePoint(**p) for p in data.get("pace", [])],
             no_speech=data.get("no_speech", False),
         )
+
+
+# ---------------------------------------------------------------------------- attempt statuses
+# The one definition of an attempt's lifecycle states: the store persists them, the practice
+# service (mockmic.practice.lifecycle) is the only code that moves an attempt between them, and
+# every front end asks ``is_finished`` instead of listing them again.
+
+ATTEMPT_STATUSES = ("recording", "analyzing", "done", "recovered", "failed", "imported")
+FINISHED_STATUSES = ("done", "recovered", "imported")
+"""Statuses of attempts that have a result to show (recorded here, recovered after a crash, or
+imported by ``mockmic batch --save``)."""
+IN_PROGRESS_STATUSES = ("recording", "analyzing")
+
+
+def is_finished(status: str | None) -> bool:
+    """Whether an attempt with this status has a result to show."""
+    return status in FINISHED_STATUSES

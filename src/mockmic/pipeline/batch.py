@@ -28,11 +28,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockmic.audio.io import AUDIO_EXTENSIONS
 from mockmic.config import Settings
 from mockmic.core import Report
+
+if TYPE_CHECKING:
+    from mockmic.pipeline.engine import Analyzer
 
 _GLOB_CHARS = set("*?[")
 
@@ -311,7 +314,7 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     models: dict[Any, Any] = {}
 
     if strategy == "shared":
-        def model_for(_i: int) -> Any:
+        def model_for(i: int) -> Any:
             with lock:
                 if "shared" not in models:
                     from faster_whisper import WhisperModel
@@ -344,14 +347,11 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
             self._model = model
 
         @property
-        def model(self) -> Any:  # type: ignore[override]
+        def model(self) -> Any:
             return self._model
 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
-
-
-
-def analyze_one(analyzer: Any, path: Path, target: tuple[float, float] | None, *,
+def analyze_one(analyzer: Analyzer, path: Path, target: tuple[float, float] | None, *,
                 source: Path | None = None) -> FileResult:
     """Decode and analyze one file into a :class:`FileResult`; never raises for a bad file.
 
@@ -378,6 +378,33 @@ def analyze_one(analyzer: Any, path: Path, target: tuple[float, float] | None, *
         res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
     res.elapsed_s = time.monotonic() - start
     return res
+
+
+def _collect(done: queue.Queue[FileResult | BaseException | None], running: int,
+             cancel: threading.Event, on_result: Callable[[FileResult], None] | None,
+             ) -> tuple[list[FileResult], BaseException | None]:
+    """Results as the workers finish them (each ``None`` is a worker that stopped)."""
+    results: list[FileResult] = []
+    failure: BaseException | None = None
+    try:
+        while running:
+            try:
+                item = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                failure = failure or item
+                cancel.set()
+            else:
+                results.append(item)
+                if on_result is not None:
+                    on_result(item)
+    except BaseException:
+        cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
+        raise
+    return results, failure
 
 
 def analyze_paths(
@@ -450,32 +477,6 @@ def analyze_paths(
         error=str(failure) if failure is not None else None,
     )
 
-
-
-def _collect(done: queue.Queue[Any], running: int, cancel: threading.Event,
-             on_result: Callable[[FileResult], None] | None) -> tuple[list[FileResult], BaseException | None]:
-    """Hand results to ``on_result`` in this thread until every worker has said it is done."""
-    results: list[FileResult] = []
-    failure: BaseException | None = None
-    try:
-        while running:
-            try:
-                item = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if item is None:
-                running -= 1
-            elif isinstance(item, BaseException):
-                failure = failure or item
-                cancel.set()
-            else:
-                results.append(item)
-                if on_result is not None:
-                    on_result(item)
-    except BaseException:
-        cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
-        raise
-    return results, failure
 
 def probe_duration(path: Path) -> float | None:
     """The length a file declares in its header (fast, no decoding); None when unknown."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,15 +17,15 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
+from mockmic.practice.review import save_review
 from mockmic.questions import Question
-from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
+from mockmic.reporting.assess import assess
+from mockmic.reporting.fmt import clock, sparkline
+from mockmic.reporting.terminal import transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
-from mockmic.tui.pacing import clock_text
-from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.widgets.rating import LensRating
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 LENSES: tuple[tuple[str, str, str], ...] = (
     ("safe", "Safe", "Would a program director trust me with patients on night one?"),
@@ -37,41 +36,37 @@ LENSES: tuple[tuple[str, str, str], ...] = (
 SAVE_DELAY_S = 0.8
 
 
-def _ok(good: bool) -> Text:
+def _ok(good: bool | None) -> Text:
+    if good is None:
+        return Text("")
     return Text("✓", style="bold green") if good else Text("!", style="bold red")
 
 
+LENGTH_STYLE = {"under": "bold yellow", "over": "bold red"}
+
+
 def metrics_table(report: Report, th: Thresholds) -> Table:
-    """The report's numbers next to the targets they are judged against."""
+    """The report's numbers next to the targets they are judged against (see :func:`assess`)."""
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
     table.add_column("", style="bold", no_wrap=True)
     table.add_column("you", no_wrap=True)
     table.add_column("target", style="dim", no_wrap=True)
     table.add_column("", no_wrap=True)
-    t = report.target
-    d = report.duration_s
-    verdict = _ok(t.min_s <= d <= t.max_s)
-    if d > t.max_s:
-        verdict = Text("too long", style="bold red")
-    elif d < t.min_s:
-        verdict = Text("too short", style="bold yellow")
-    table.add_row("Length", clock_text(d), f"{clock_text(t.min_s)}–{clock_text(t.max_s)}", verdict)
-    if report.no_speech:
+    a = assess(report, th)
+    length = a.length
+    verdict = _ok(True) if length.ok else Text(length.word, style=LENGTH_STYLE[length.window])
+    table.add_row("Length", clock(length.seconds), f"{clock(length.min_s)}–{clock(length.max_s)}", verdict)
+    s = a.speech
+    if s is None:
         return table
-    lat = report.latency_s
-    table.add_row("First word", f"{lat:.1f} s" if lat is not None else "–",
-                  f"≤ {th.slow_start_s:g} s", _ok(lat is None or lat <= th.slow_start_s))
-    table.add_row("Rate", f"{report.wpm:.0f} wpm", f"{th.wpm_slow:g}–{th.wpm_rushed:g}",
-                  _ok(th.wpm_slow <= report.wpm <= th.wpm_rushed))
-    f = report.fillers
-    table.add_row("Fillers", f"{f.count} · {f.per_minute:.1f}/min · {f.percent_of_words:.1f}%",
-                  f"≤ {th.filler_per_minute:g}/min, {th.filler_percent:g}%",
-                  _ok(f.per_minute <= th.filler_per_minute and f.percent_of_words <= th.filler_percent))
-    mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
-    table.add_row("Longest pause", f"{report.longest_pause_s:.1f} s",
-                  f"< {th.long_pause_s:g} s", _ok(report.longest_pause_s < th.long_pause_s))
-    table.add_row("Pauses", f"{len(report.pauses)} ({mids} mid-sentence)", "", "")
-    table.add_row("Words", f"{report.word_count}", "", "")
+    lat = s.latency
+    table.add_row("First word", lat.text if lat else "–", lat.short_target if lat else "", _ok(lat.ok if lat else None))
+    table.add_row("Rate", s.rate.text, s.rate.short_target, _ok(s.rate.ok))
+    f = s.fillers
+    table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _ok(f.ok))
+    table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _ok(s.longest_pause.ok))
+    table.add_row("Pauses", s.pauses.text, "", "")
+    table.add_row("Words", f"{s.words}", "", "")
     return table
 
 
@@ -89,7 +84,7 @@ def flags_text(report: Report) -> Text:
             out.append("\n")
         out.append(fl.code, style="bold red" if fl.severity == "warning" else "bold yellow")
         if fl.at_s is not None:
-            out.append(f" @{fmt_time(fl.at_s)}", style="dim")
+            out.append(f" @{clock(fl.at_s, tenths=True)}", style="dim")
         out.append(f"  {fl.message}")
         if fl.tip:
             out.append(f"\n   → {fl.tip}", style="italic")
@@ -139,10 +134,6 @@ class ReportScreen(MockmicScreen[None]):
         self._dirty = False
         self._playing = False
         self._paused = False
-
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -200,20 +191,19 @@ class ReportScreen(MockmicScreen[None]):
 
     def action_follow(self) -> None:
         """Open the Replay screen: the transcript follows the audio, jumps to flagged moments."""
-        from mockmic.tui.screens.history import open_replay
-
         if self.attempt_id is not None:
             if self._playing:
-                self.mm.player.stop()
+                if self.mm.player is not None:
+                    self.mm.player.stop()
                 self._playing = False
             self.workers.cancel_group(self, "replay")
-            open_replay(self.app, self.attempt_id)
+            self.mm.open_replay(self.attempt_id)
 
     # ------------------------------------------------------------------ self-review
 
     @on(LensRating.Changed)
     @on(Input.Changed, "#note")
-    def _review_changed(self, event: Any) -> None:
+    def _review_changed(self, event: LensRating.Changed | Input.Changed) -> None:
         if isinstance(event, LensRating.Changed):
             self.review[event.rating.lens] = event.value
         else:
@@ -241,8 +231,8 @@ class ReportScreen(MockmicScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="review", description="saving the self-review")
     def _write_review(self, attempt_id: int, scores: dict[str, int | None], note: str) -> None:
-        self.mm.store.save_review(attempt_id, scores["safe"], scores["honest"],
-                                  scores["reflective"], scores["adaptable"], note or None)
+        if self.mm.store is not None:
+            save_review(self.mm.store, attempt_id, scores, note)
         self.post_message(ReviewSaved(attempt_id))
 
     def on_review_saved(self, message: ReviewSaved) -> None:
@@ -260,8 +250,7 @@ class ReportScreen(MockmicScreen[None]):
             self._dirty = False
             scores, note = self._review_values()
             try:
-                self.mm.store.save_review(self.attempt_id, scores["safe"], scores["honest"],
-                                          scores["reflective"], scores["adaptable"], note or None)
+                save_review(self.mm.store, self.attempt_id, scores, note)
             except Exception:  # noqa: BLE001 - closing: nothing left to show an error on
                 pass
 
@@ -273,6 +262,7 @@ class ReportScreen(MockmicScreen[None]):
         if problem:
             self.notify(f"Cannot play the recording: {problem}", severity="warning")
             return
+        assert player is not None  # player_problem says why there is none
         if self._playing:
             if self._paused:
                 player.resume()
@@ -287,8 +277,11 @@ class ReportScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
     def replay(self) -> None:
         worker = get_current_worker()
+        player, audio = self.mm.player, self.audio_path
         try:
-            play_and_wait(self.mm.player, self.audio_path, cancelled=lambda: worker.is_cancelled)
+            if player is None or audio is None:
+                raise RuntimeError("nothing to play")
+            play_and_wait(player, audio, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - a missing file or device: say so, keep going
             self.post_message(PlaybackEnded(str(exc) or type(exc).__name__))
             return
@@ -333,31 +326,3 @@ class ReportScreen(MockmicScreen[None]):
             self.mm.go_home()
         else:
             self.app.pop_screen()
-
-
-def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
-    """Open the report of a stored attempt (read in a worker)."""
-    _load_attempt(app, attempt_id)
-
-
-@work(thread=True, exit_on_error=False, group="open-attempt", description="opening the attempt")
-def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
-    from mockmic.tui.screens.home import attempt_time
-
-    attempt = app.store.get(attempt_id) if app.store is not None else None
-    if attempt is None:
-        app.call_from_thread(app.notify, f"attempt {attempt_id} not found", severity="warning")
-        return
-    report = attempt.report
-    if report is None:
-        why = attempt.error or f"status {attempt.status}"
-        app.call_from_thread(app.notify, f"This attempt has no report: {why}", severity="warning")
-        return
-    question = app.bank.get(attempt.question_id) if attempt.question_id else None
-    screen = ReportScreen(
-        question, report, attempt_id=attempt.id,
-        audio_path=str(attempt.audio_path) if attempt.audio_path else None,
-        overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
-        review=attempt.review, note=attempt.note, when=attempt_time(attempt.started_at),
-    )
-    app.call_from_thread(app.push_screen, screen)
