@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -84,7 +84,7 @@ def _analyze_task(path: str, data: bytes | None, target: tuple[float, float] | N
     """One file on a worker: the result names the client's ``path`` whatever was read."""
     from mockmic.pipeline.models import ModelError
 
-    plugin = get_worker().plugins[PLUGIN_NAME]
+    plugin = cast(AnalyzerPlugin, get_worker().plugins[PLUGIN_NAME])
     if plugin.analyzer is None:
         raise ModelError(plugin.error or "the worker has no model")
     if data is None:
@@ -190,7 +190,7 @@ def _stream(client: Client, paths: list[Path], target: tuple[float, float] | Non
     run = uuid.uuid4().hex[:8]
     window = max(2, 2 * sum(client.nthreads().values()))
     pending = iter(enumerate(paths))
-    owner: dict[str, Path] = {}
+    owner: dict[Any, Path] = {}
     stream = as_completed()
 
     def submit_next() -> bool:
