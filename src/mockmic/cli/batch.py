@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -232,18 +233,7 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
-
-    def on_result(res: FileResult) -> None:
-        got.append(res)
-        if writer is not None:
-            writer.write(res)
-        for w in res.warnings:
-            _err(f"{res.path}: {w}")
-        if importer is not None and res.report is not None:
-            problem = importer.add(res)
-            if problem:
-                _err(problem)
-        progress.update(res)
+    on_result = _result_handler(got, writer, importer, progress)
 
     interrupted = False
     summary: BatchSummary | None = None
@@ -277,6 +267,26 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+def _result_handler(got: list[FileResult], writer: ReportWriter | None,
+                    importer: HistoryImporter | None, progress: Progress) -> Callable[[FileResult], None]:
+    """What happens to each result as it arrives (in the calling thread): the report file, the
+    history, the progress bar."""
+
+    def on_result(res: FileResult) -> None:
+        got.append(res)
+        if writer is not None:
+            writer.write(res)
+        for w in res.warnings:
+            _err(f"{res.path}: {w}")
+        if importer is not None and res.report is not None:
+            problem = importer.add(res)
+            if problem:
+                _err(problem)
+        progress.update(res)
+
+    return on_result
 
 
 def _run(files: list[Path], settings: Settings, scheduler: str | None, send: str,
