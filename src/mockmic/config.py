@@ -66,10 +66,10 @@ class Thresholds:
     """...which fires when there are more than this many per minute."""
     flat_window_s: float = 10.0
     """Pitch variety is judged over windows of this length (Hincks 2005 used 10 s)."""
-    flat_range_st: float = 3.0
+    flat_range_st: float = 3.5
     """``monotone`` when, over ``flat_window_s``, the pitch's 10th-90th percentile range stays
     below this many semitones (Hincks & Edlund 2009; see the README's metric table)."""
-    flat_min_voiced_s: float = 3.0
+    flat_min_voiced_s: float = 2.0
     """A window is judged only when it holds at least this much voiced speech."""
     trailing_drop_db: float = 6.0
     """A sentence trails off when its last part is this many dB below its body..."""

@@ -32,7 +32,7 @@ from mockmic.core import (
     Word,
 )
 
-VOICED_APERIODICITY = 0.3
+VOICED_APERIODICITY = 0.35
 """Frames whose YIN aperiodicity is above this are not voiced (breath, hiss, consonants)."""
 LEVEL_FLOOR_DB = 35.0
 """Frames more than this below the speech level are silence inside the VAD's intervals."""
@@ -96,28 +96,33 @@ def _spread(st: np.ndarray) -> tuple[float, float]:
     return float(p90 - p10), float(np.sqrt(np.mean(st * st)))
 
 
-def flat_stretches(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[FlatStretch]:
-    """Windows of ``flat_window_s`` whose pitch range stays below ``flat_range_st``, merged.
+def window_ranges(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[tuple[float, float, float]]:
+    """(start, end, 10th-90th percentile range) of every judged window of ``flat_window_s``.
 
-    ``times``/``st`` are the voiced frames (semitones about the median). A window needs
-    ``flat_min_voiced_s`` of voiced frames to be judged.
+    ``times``/``st`` are the voiced frames (semitones about the median). Windows start every
+    second; one needs ``flat_min_voiced_s`` of voiced frames to be judged. An answer about one
+    window long (80% of it or more) is judged whole.
     """
     if not len(times):
         return []
     need = th.flat_min_voiced_s / FRAME_S
     starts = np.arange(float(times[0]), float(times[-1]) - th.flat_window_s + 1e-6, WINDOW_STEP_S)
     if not len(starts) and float(times[-1] - times[0]) >= 0.8 * th.flat_window_s:
-        starts = np.array([float(times[0])])  # about one window long: judge it whole
-    found: list[tuple[float, float, float]] = []
+        starts = np.array([float(times[0])])
+    out: list[tuple[float, float, float]] = []
     for a in starts:
         i, j = np.searchsorted(times, [a, a + th.flat_window_s])
-        if j - i < need:
-            continue
-        rng, _ = _spread(st[i:j])
-        if rng < th.flat_range_st:
-            found.append((float(a), float(min(a + th.flat_window_s, times[-1])), rng))
+        if j - i >= need:
+            out.append((float(a), float(min(a + th.flat_window_s, times[-1])), _spread(st[i:j])[0]))
+    return out
+
+
+def flat_stretches(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[FlatStretch]:
+    """The windows whose pitch range stays below ``flat_range_st``, overlapping ones merged."""
     merged: list[FlatStretch] = []
-    for a, b, rng in found:
+    for a, b, rng in window_ranges(times, st, th):
+        if rng >= th.flat_range_st:
+            continue
         if merged and a <= merged[-1].end:
             last = merged[-1]
             merged[-1] = FlatStretch(last.start, round(b, 2), min(last.range_st, round(rng, 2)))
