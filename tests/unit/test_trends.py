@@ -155,3 +155,27 @@ def test_word_index_at():
     assert word_index_at(w, w[2].end + 1.0) == 2  # inside the pause the last word stays current
     assert word_index_at(w, w[3].start + 0.1) == 3
     assert word_index_at([], 3.0) is None
+
+
+def test_pitch_spread_trend_counts_variety_up_to_a_natural_spread():
+    from mockmic.analysis.trends import VARIETY_MARGIN_ST
+
+    th = Thresholds()
+    good = th.flat_range_st + VARIETY_MARGIN_ST
+    assert goal_distance("pitch_spread_st", good + 3, thresholds=th) == 0
+    assert goal_distance("pitch_spread_st", good - 2, thresholds=th) == pytest.approx(2)
+
+
+def test_attempt_point_takes_the_pitch_spread_from_the_report():
+    from dataclasses import replace
+
+    from mockmic.analysis.trends import attempt_point
+    from mockmic.core import VoiceSummary
+
+    voice = VoiceSummary(voiced_s=20.0, median_hz=120.0, spread_st=5.123, std_st=2.0, flat_stretches=[],
+                         contour=[], speech_dbfs=-25.0, sentences=[], trailing_share=None)
+    report = make_report("I led the team through a hard night on the ward and learned to ask early.")
+    with_voice = FakeAttempt(1, "q", "Q?", day(1), replace(report, voice=voice))
+    without = FakeAttempt(2, "q", "Q?", day(2), report)
+    assert attempt_point(with_voice).pitch_spread_st == 5.12
+    assert attempt_point(without).pitch_spread_st is None
