@@ -179,3 +179,20 @@ def test_attempt_point_takes_the_pitch_spread_from_the_report():
     without = FakeAttempt(2, "q", "Q?", day(2), report)
     assert attempt_point(with_voice).pitch_spread_st == 5.12
     assert attempt_point(without).pitch_spread_st is None
+
+
+def test_replay_marks_flat_pitch_and_fading_sentence_ends():
+    from dataclasses import replace
+
+    from mockmic.core import FlatStretch, SentenceLevel, VoiceSummary
+
+    voice = VoiceSummary(voiced_s=20.0, median_hz=120.0, spread_st=2.0, std_st=0.8,
+                         flat_stretches=[FlatStretch(2.0, 14.0, 1.2)], contour=[], speech_dbfs=-25.0,
+                         sentences=[SentenceLevel(1.0, 4.0, 0.0, 9.0), SentenceLevel(5.0, 8.0, 0.0, 2.0)],
+                         trailing_share=0.5)
+    report = replace(make_report("I led the team through a hard night on the ward."), voice=voice)
+    marks = [(m.t, m.label) for m in flagged_moments(report) if m.kind == "voice"]
+    assert marks == [(1.0, "sentence fades: its end is 9 dB quieter"),
+                     (2.0, "flat pitch 0:02–0:14 (within 1.2 semitones)")]
+    assert [m for m in flagged_moments(report, trailing_drop_db=10.0) if m.kind == "voice"][0].t == 2.0
+    assert not [m for m in flagged_moments(replace(report, voice=None)) if m.kind == "voice"]
