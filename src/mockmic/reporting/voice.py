@@ -1,0 +1,130 @@
+"""How the voice sounded, for every front end: the report lines and the pitch contour plot.
+
+Pure: a :class:`~mockmic.core.Report` and :class:`~mockmic.config.Thresholds` in, plain strings
+and frozen dataclasses out. The terminal report, the TUI report screen and the Markdown/HTML
+exports render :func:`voice_lines`; the HTML export embeds :func:`contour_svg`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from mockmic.config import Thresholds
+from mockmic.core import ContourPoint, Report, VoiceSummary
+
+GAP_S = 0.6
+"""Contour points further apart than this are not joined (unvoiced stretch, pause)."""
+SPAN_ST = 12.0
+"""The plot shows an octave either side of the median; points outside are clipped."""
+
+
+@dataclass(frozen=True)
+class VoiceLine:
+    """One line of the report: what was measured, the target, and whether it was met."""
+
+    label: str
+    text: str
+    target: str
+    ok: bool | None
+
+
+def _clock(t: float) -> str:
+    whole = int(max(0.0, t) + 0.5)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def trailing_count(v: VoiceSummary, th: Thresholds) -> int:
+    return sum(1 for s in v.sentences if s.end_drop_db > th.trailing_drop_db)
+
+
+def voice_lines(report: Report, th: Thresholds) -> list[VoiceLine]:
+    """``Vocal variety`` and ``Loudness`` lines (none without a voice summary)."""
+    v = report.voice
+    if v is None or report.no_speech:
+        return []
+    out: list[VoiceLine] = []
+    if v.spread_st is not None:
+        text = f"{v.spread_st:.1f} semitones (10–90%), SD {v.std_st:.1f}"
+        if v.flat_stretches:
+            flat = min(v.flat_stretches, key=lambda s: s.range_st)
+            text += f"; flat {_clock(flat.start)}–{_clock(flat.end)}"
+        out.append(VoiceLine("Vocal variety", text,
+                             f"no {th.flat_window_s:g} s within {th.flat_range_st:g} st",
+                             not v.flat_stretches))
+    if v.speech_dbfs is not None:
+        text = f"{v.speech_dbfs:.0f} dBFS"
+        judged = v.trailing_share is not None
+        if v.sentences:
+            text += f"; {trailing_count(v, th)} of {len(v.sentences)} sentence ends fade"
+        quiet = v.speech_dbfs < th.too_quiet_dbfs
+        trailing = judged and (v.trailing_share or 0.0) > th.trailing_share
+        out.append(VoiceLine("Loudness", text,
+                             f"≥ {th.too_quiet_dbfs:g} dBFS; ends fade > {th.trailing_drop_db:g} dB "
+                             f"in ≤ {th.trailing_share * 100:.0f}%",
+                             not (quiet or trailing)))
+    return out
+
+
+def _segments(points: list[ContourPoint]) -> list[list[ContourPoint]]:
+    runs: list[list[ContourPoint]] = []
+    for p in points:
+        if runs and p.t - runs[-1][-1].t <= GAP_S:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+def contour_svg(report: Report, *, width: int = 640, height: int = 170) -> str:
+    """The pitch contour as an inline SVG: semitones about the median over the recording, flat
+    stretches shaded. Empty when there is nothing voiced to draw."""
+    v = report.voice
+    if v is None or not v.contour or report.duration_s <= 0:
+        return ""
+    e = html.escape
+    left, right, top, bottom = 44, 10, 26, 24
+    pw, ph = width - left - right, height - top - bottom
+
+    def x(t: float) -> float:
+        return round(left + pw * min(max(t / report.duration_s, 0.0), 1.0), 1)
+
+    def y(st: float) -> float:
+        return round(top + ph * (SPAN_ST - min(max(st, -SPAN_ST), SPAN_ST)) / (2 * SPAN_ST), 1)
+
+    title = f"Pitch over time (semitones about your median, {v.median_hz:g} Hz)"
+    parts = [f'<svg class="chart contour" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{e(title)}</title>",
+             f'<text x="{left}" y="16" class="ttl">{e(title)}</text>']
+    for s in v.flat_stretches:
+        parts.append(f'<rect class="flat" x="{x(s.start)}" y="{top}" width="{round(x(s.end) - x(s.start), 1)}" '
+                     f'height="{ph}"><title>{e(f"flat {_clock(s.start)}–{_clock(s.end)}: within {s.range_st:.1f} semitones")}'
+                     "</title></rect>")
+    for st in (-SPAN_ST, -6.0, 0.0, 6.0, SPAN_ST):
+        cls = "axis zero" if st == 0 else "axis"
+        parts.append(f'<line class="{cls}" x1="{left}" x2="{left + pw}" y1="{y(st)}" y2="{y(st)}"/>')
+        parts.append(f'<text class="tick" x="{left - 4}" y="{y(st) + 4}" text-anchor="end">{st:+g}</text>')
+    steps = max(1, int(report.duration_s // 4 // 15 + 1)) * 15  # a tick every 15, 30, ... s
+    t = 0.0
+    while t <= report.duration_s + 1e-6:
+        parts.append(f'<text class="tick" x="{x(t)}" y="{height - 6}" text-anchor="middle">{_clock(t)}</text>')
+        t += steps
+    for run in _segments(v.contour):
+        pts = " ".join(f"{x(p.t)},{y(p.st)}" for p in run)
+        if len(run) == 1:
+            parts.append(f'<circle class="pitch" cx="{x(run[0].t)}" cy="{y(run[0].st)}" r="1.5"/>')
+        else:
+            parts.append(f'<polyline class="pitch" fill="none" points="{pts}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+CONTOUR_CSS = (".contour .pitch{stroke:#3465a4;stroke-width:1.5}.contour circle.pitch{fill:#3465a4}"
+               ".contour .flat{fill:#f5c211;opacity:.25}.contour .axis{stroke:#ddd}"
+               ".contour .zero{stroke:#999}.contour .tick{font-size:10px;fill:#666}"
+               ".contour .ttl{font-size:12px;font-weight:bold}")
+"""Styles for :func:`contour_svg` (the HTML export adds them to its stylesheet)."""
+
+LEGEND = ("0 = your median pitch; +12 = an octave higher. Shaded: 10 s or more where the "
+          "pitch stayed flat.")
