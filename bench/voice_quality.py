@@ -4,7 +4,8 @@ stop -> report for the 120 s answer with and without it.
 1. CPU time (process time, so other users of the machine do not count) per minute of audio for
    each pitch tracker considered, on the Piper answer of bench/answer_audio.py, the trackers
    taking turns so that a busy spell hits them alike: mockmic's own YIN frames
-   (``analysis/pitch.py``, what the live session runs while recording), the summary at stop
+   (``analysis/pitch.py``, fed in 0.1 s blocks as the live session does while recording, and in
+   one pass as for a file), the summary at stop
    (``analysis/voice.py``), ``librosa.yin`` and ``librosa.pyin`` (same 20 ms hop, 60-400 Hz),
    and Praat through ``parselmouth`` when it is installed (it is GPL-licensed; mockmic is MIT and
    does not depend on it).
@@ -54,7 +55,7 @@ def stand_in_words(speech) -> list:
 def trackers(audio: np.ndarray) -> dict:
     import librosa
 
-    from mockmic.analysis.pitch import pitch_frames
+    from mockmic.analysis.pitch import PitchTracker, pitch_frames
     from mockmic.analysis.voice import summarise
     from mockmic.config import Thresholds
     from mockmic.pipeline.vad import scan_speech
@@ -63,8 +64,15 @@ def trackers(audio: np.ndarray) -> dict:
     frames = pitch_frames(audio)
     words = stand_in_words(speech)
     x = audio.astype(np.float32)
+    def live() -> None:  # as the live session does: 0.1 s blocks in, whole groups measured
+        tracker = PitchTracker()
+        for n in range(1600, len(audio) + 1600, 1600):
+            tracker.push(audio, min(n, len(audio)))
+        tracker.push(audio, len(audio), final=True)
+
     out = {
-        "mockmic pitch frames (while recording)": lambda: pitch_frames(audio),
+        "mockmic pitch frames (while recording)": live,
+        "mockmic pitch frames (whole file)": lambda: pitch_frames(audio),
         "mockmic summary (at stop)": lambda: summarise(frames, speech, words, Thresholds()),
         "librosa.yin": lambda: librosa.yin(x, fmin=60, fmax=400, sr=SR, frame_length=1024, hop_length=320),
         "librosa.pyin": lambda: librosa.pyin(x, fmin=60, fmax=400, sr=SR, frame_length=1024, hop_length=320),

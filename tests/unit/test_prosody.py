@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from mockmic.analysis.pitch import PitchTracker, frame_count, pitch_frames
+from mockmic.analysis.pitch import GROUP, PitchTracker, frame_count, pitch_frames
 from mockmic.analysis.voice import summarise, voice_flags, with_voice
 from mockmic.config import Thresholds
 from mockmic.core import Interval, Report, Word
@@ -67,11 +67,13 @@ def test_noise_is_not_voiced() -> None:
 
 
 def test_tracker_gives_the_same_frames_however_the_audio_arrives() -> None:
-    audio = voice(contour("varied", 6.0))
+    audio = voice(contour("varied", 31.0))  # more than 512 frames
     whole_file = pitch_frames(audio)
     tracker = PitchTracker()
-    for n in (100, 1023, 1024, 5000, 5001, 33333, len(audio)):
+    for n in (100, 1023, 1024, 5000, 5001, 33333, 40000, 70000):
         tracker.push(audio, n)
+    assert tracker.frames_done % GROUP == 0  # whole groups only, until the end
+    tracker.push(audio, len(audio), final=True)
     live = tracker.frames()
     assert len(live) == len(whole_file) == frame_count(len(audio))
     for k in ("times", "f0", "aperiodicity", "level_db"):

@@ -255,7 +255,7 @@ class LiveSession:
         words = list(self._words)
         t_tail = time.perf_counter()
         transcript = Transcript(words=words, model=getattr(self.transcriber, "name", ""))
-        self._pitch.push(audio, self._len)
+        self._pitch.push(audio, self._len, final=True)
         report = self.analyzer.analyze(
             audio, file=file, target=self.target, transcript=transcript, speech=speech,
             pitch=self._pitch.frames(),
