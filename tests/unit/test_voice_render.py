@@ -60,3 +60,29 @@ def test_contour_plot_is_svg_with_the_contour_and_flat_stretches() -> None:
     assert "118.5 Hz" in root.find(f"{ns}title").text
     xs = [float(p.split(",")[0]) for p in lines[0].get("points").split()]
     assert xs == sorted(xs)
+
+
+def test_exports_show_the_voice_lines_and_the_html_plots_the_contour() -> None:
+    from review_support import FakeAttempt, day
+
+    from mockmic.reporting import export
+
+    r = report(flat_stretches=[FlatStretch(2.0, 14.0, 1.4)])
+    attempt = FakeAttempt(1, "q", "Tell me about yourself.", day(1), r)
+    page = export.to_html([attempt])
+    assert page.count('class="chart contour"') == 1 and "Vocal variety" in page
+    md = export.to_markdown([attempt])
+    assert "| Vocal variety |" in md and "flat 0:02–0:14" in md and "| Loudness |" in md
+    plain = export.to_html([FakeAttempt(2, "q", "Q", day(2), replace(r, voice=None))])
+    assert 'class="chart contour"' not in plain and "Vocal variety" not in plain
+
+
+def test_terminal_report_has_the_voice_lines() -> None:
+    from rich.console import Console
+
+    from mockmic.reporting.terminal import print_report
+
+    console = Console(record=True, width=120)
+    print_report(report(speech_dbfs=-47.0), console, thresholds=TH)
+    text = console.export_text()
+    assert "Vocal variety" in text and "5.4 semitones" in text and "-47 dBFS" in text

@@ -22,7 +22,7 @@ from mockmic.core import Report, Target
 LENSES = ("safe", "honest", "reflective", "adaptable")
 """The four self-review lenses, scored 1-5."""
 
-METRICS = ("duration_s", "wpm", "fillers_per_min", "longest_pause_s")
+METRICS = ("duration_s", "wpm", "fillers_per_min", "longest_pause_s", "pitch_spread_st")
 """The per-attempt numbers a trend is drawn for."""
 
 METRIC_LABELS = {

@@ -56,7 +56,7 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], model: str | None, targ
         if as_json:
             click.echo(json.dumps(result.report.to_json(), ensure_ascii=False))
         else:
-            print_report(result.report)
+            print_report(result.report, thresholds=settings.thresholds)
     sys.exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
 
 

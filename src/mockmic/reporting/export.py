@@ -27,6 +27,8 @@ from mockmic.analysis.trends import (
 )
 from mockmic.analysis.fillers import audio_fillers_to_show
 from mockmic.config import Thresholds
+from mockmic.reporting.voice import CONTOUR_CSS, contour_svg, voice_lines
+from mockmic.reporting.voice import LEGEND as VOICE_LEGEND
 from mockmic.core import Report
 
 Format = Literal["md", "html"]
@@ -94,6 +96,7 @@ def metric_rows(report: Report, thresholds: Thresholds) -> list[MetricRow]:
     rows.append(MetricRow("Pauses ≥ 0.25 s", f"{len(report.pauses)} ({mids} mid-sentence)", "", None))
     rows.append(MetricRow("Longest pause", f"{report.longest_pause_s:.1f} s", f"< {th.long_pause_s:g} s",
                           report.longest_pause_s < th.long_pause_s))
+    rows += [MetricRow(line.label, line.text, line.target, line.ok) for line in voice_lines(report, th)]
     return rows
 
 
@@ -432,6 +435,8 @@ def _metric_guides(metric: str, th: Thresholds, points: list[AttemptPoint]) -> d
         return {"limit": th.filler_per_minute}
     if metric == "longest_pause_s":
         return {"limit": th.long_pause_s}
+    if metric == "pitch_spread_st":
+        return {"limit": th.flat_range_st}
     return {}
 
 
@@ -527,6 +532,9 @@ def _html_attempt(a: Any, th: Thresholds, history: dict[str, list[Any]] | None, 
         if report.pace:
             out.append('<div class="charts">' + pace_chart(report, th) + "</div>")
             out.append('<p class="legend">Green band: the target speaking rate.</p>')
+        contour = contour_svg(report)
+        if contour:
+            out.append(f'<div class="charts">{contour}</div><p class="legend">{e(VOICE_LEGEND)}</p>')
         out.append("<h3>Flags</h3>")
         if report.flags:
             for fl in report.flags:
@@ -602,7 +610,7 @@ def to_html(
     span = _date_range(attempts)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
+           f"<title>{e(title)}</title><style>{CSS}{CONTOUR_CSS}</style></head><body>",
            f"<h1>{e(title)}</h1>",
            f'<p class="meta">{e(span)}{" · " if span else ""}{len(attempts)} attempt{"s" if len(attempts) != 1 else ""}</p>']
     if len(attempts) > 1:

@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from mockmic.analysis.fillers import audio_fillers_to_show
+from mockmic.config import Thresholds
 from mockmic.core import Report
+from mockmic.reporting.voice import voice_lines
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -51,7 +53,7 @@ def transcript_text(report: Report, *, current: int | None = None, pause_min_s: 
     return out
 
 
-def report_renderable(report: Report) -> Panel:
+def report_renderable(report: Report, thresholds: Thresholds | None = None) -> Panel:
     if report.no_speech:
         body = Text(f"No speech found ({report.duration_s:.1f} s of audio). Check the microphone.",
                     style="bold yellow")
@@ -76,6 +78,8 @@ def report_renderable(report: Report) -> Panel:
     metrics.add_row("Fillers", f"{f.count}  ({f.per_minute:.1f}/min, {f.percent_of_words:.1f}% of words){': ' + by if by else ''}{extra}")
     mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
     metrics.add_row("Pauses ≥0.25 s", f"{len(report.pauses)} ({mids} mid-sentence), longest {report.longest_pause_s:.1f} s")
+    for line in voice_lines(report, thresholds or Thresholds()):
+        metrics.add_row(line.label, Text(line.text, style="" if line.ok else "yellow"))
 
     flags = Table(show_header=False, box=None, padding=(0, 1))
     for fl in report.flags:
@@ -92,5 +96,5 @@ def report_renderable(report: Report) -> Panel:
     return Panel(Group(*parts), title=f"{report.file}  [{report.model}]", border_style="blue")
 
 
-def print_report(report: Report, console: Console | None = None) -> None:
-    (console or Console()).print(report_renderable(report))
+def print_report(report: Report, console: Console | None = None, thresholds: Thresholds | None = None) -> None:
+    (console or Console()).print(report_renderable(report, thresholds))

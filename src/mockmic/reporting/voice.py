@@ -27,6 +27,9 @@ class VoiceLine:
     text: str
     target: str
     ok: bool | None
+    short: str = ""
+    """The value for a narrow column (the TUI's report screen)."""
+    short_target: str = ""
 
 
 def _clock(t: float) -> str:
@@ -46,23 +49,27 @@ def voice_lines(report: Report, th: Thresholds) -> list[VoiceLine]:
     out: list[VoiceLine] = []
     if v.spread_st is not None:
         text = f"{v.spread_st:.1f} semitones (10–90%), SD {v.std_st:.1f}"
+        short = f"{v.spread_st:.1f} st"
         if v.flat_stretches:
             flat = min(v.flat_stretches, key=lambda s: s.range_st)
             text += f"; flat {_clock(flat.start)}–{_clock(flat.end)}"
+            short += f", flat at {_clock(flat.start)}"
         out.append(VoiceLine("Vocal variety", text,
                              f"no {th.flat_window_s:g} s within {th.flat_range_st:g} st",
-                             not v.flat_stretches))
+                             not v.flat_stretches, short, f"≥ {th.flat_range_st:g} st per {th.flat_window_s:g} s"))
     if v.speech_dbfs is not None:
         text = f"{v.speech_dbfs:.0f} dBFS"
+        short = text
         judged = v.trailing_share is not None
         if v.sentences:
             text += f"; {trailing_count(v, th)} of {len(v.sentences)} sentence ends fade"
+            short += f", {trailing_count(v, th)}/{len(v.sentences)} ends fade"
         quiet = v.speech_dbfs < th.too_quiet_dbfs
         trailing = judged and (v.trailing_share or 0.0) > th.trailing_share
         out.append(VoiceLine("Loudness", text,
                              f"≥ {th.too_quiet_dbfs:g} dBFS; ends fade > {th.trailing_drop_db:g} dB "
                              f"in ≤ {th.trailing_share * 100:.0f}%",
-                             not (quiet or trailing)))
+                             not (quiet or trailing), short, f"≥ {th.too_quiet_dbfs:g} dBFS"))
     return out
 
 

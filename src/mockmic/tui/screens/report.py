@@ -20,6 +20,7 @@ from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.questions import Question
 from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
+from mockmic.reporting.voice import voice_lines
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
 from mockmic.tui.pacing import clock_text
 from mockmic.tui.services import play_and_wait, player_problem
@@ -72,6 +73,8 @@ def metrics_table(report: Report, th: Thresholds) -> Table:
                   f"< {th.long_pause_s:g} s", _ok(report.longest_pause_s < th.long_pause_s))
     table.add_row("Pauses", f"{len(report.pauses)} ({mids} mid-sentence)", "", "")
     table.add_row("Words", f"{report.word_count}", "", "")
+    for line in voice_lines(report, th):
+        table.add_row(line.label, line.short, line.short_target, "" if line.ok is None else _ok(line.ok))
     return table
 
 
