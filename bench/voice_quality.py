@@ -119,7 +119,7 @@ def voice_off():
     saved = (engine.with_voice, engine.pitch_frames, pitch.PitchTracker.push)
     engine.with_voice = lambda report, *a, **k: report
     engine.pitch_frames = lambda audio: None
-    pitch.PitchTracker.push = lambda self, buf, n: None
+    pitch.PitchTracker.push = lambda self, buf, n, **kw: None
     try:
         yield
     finally:
