@@ -96,25 +96,42 @@ def _spread(st: np.ndarray) -> tuple[float, float]:
     return float(p90 - p10), float(np.sqrt(np.mean(st * st)))
 
 
+def _row_percentile(rows: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
+    """``np.percentile(row[:count], q)`` (linear) of each sorted row, all rows at once."""
+    pos = q / 100.0 * (counts - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, counts - 1)
+    r = np.arange(len(rows))
+    return rows[r, lo] + (pos - lo) * (rows[r, hi] - rows[r, lo])
+
+
 def window_ranges(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[tuple[float, float, float]]:
     """(start, end, 10th-90th percentile range) of every judged window of ``flat_window_s``.
 
     ``times``/``st`` are the voiced frames (semitones about the median). Windows start every
     second; one needs ``flat_min_voiced_s`` of voiced frames to be judged. An answer about one
-    window long (80% of it or more) is judged whole.
+    window long (80% of it or more) is judged whole. All windows are sorted in one numpy call.
     """
     if not len(times):
         return []
-    need = th.flat_min_voiced_s / FRAME_S
+    need = max(1, int(np.ceil(th.flat_min_voiced_s / FRAME_S)))
     starts = np.arange(float(times[0]), float(times[-1]) - th.flat_window_s + 1e-6, WINDOW_STEP_S)
     if not len(starts) and float(times[-1] - times[0]) >= 0.8 * th.flat_window_s:
         starts = np.array([float(times[0])])
-    out: list[tuple[float, float, float]] = []
-    for a in starts:
-        i, j = np.searchsorted(times, [a, a + th.flat_window_s])
-        if j - i >= need:
-            out.append((float(a), float(min(a + th.flat_window_s, times[-1])), _spread(st[i:j])[0]))
-    return out
+    lo = np.searchsorted(times, starts)
+    hi = np.searchsorted(times, starts + th.flat_window_s)
+    keep = hi - lo >= need
+    starts, lo, hi = starts[keep], lo[keep], hi[keep]
+    if not len(starts):
+        return []
+    counts = hi - lo
+    cols = np.arange(int(counts.max()))
+    idx = lo[:, None] + cols[None, :]
+    rows = np.where(cols[None, :] < counts[:, None], st[np.minimum(idx, len(st) - 1)], np.inf)
+    rows.sort(axis=1)
+    ranges = _row_percentile(rows, counts, 90) - _row_percentile(rows, counts, 10)
+    ends = np.minimum(starts + th.flat_window_s, float(times[-1]))
+    return [(float(a), float(b), float(r)) for a, b, r in zip(starts, ends, ranges)]
 
 
 def flat_stretches(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[FlatStretch]:
@@ -136,9 +153,13 @@ def contour(times: np.ndarray, st: np.ndarray, bin_s: float = CONTOUR_BIN_S) -> 
     if not len(times):
         return []
     bins = np.floor(times / bin_s).astype(np.int64)
-    cuts = np.flatnonzero(np.diff(bins)) + 1
-    return [ContourPoint(round((float(b[0]) + 0.5) * bin_s, 2), round(float(np.median(s)), 2))
-            for b, s in zip(np.split(bins, cuts), np.split(st, cuts))]
+    order = np.lexsort((st, bins))  # by bin, then by value: each bin's values sorted
+    values = st[order]
+    first = np.flatnonzero(np.r_[True, np.diff(bins[order]) != 0])
+    counts = np.diff(np.r_[first, len(values)])
+    med = 0.5 * (values[first + (counts - 1) // 2] + values[first + counts // 2])
+    return [ContourPoint(round((float(b) + 0.5) * bin_s, 2), round(float(m), 2))
+            for b, m in zip(bins[order][first], med)]
 
 
 def sentence_spans(words: list[Word]) -> list[tuple[float, float]]:
