@@ -144,32 +144,49 @@ def data_home() -> Path:
     return Path(xdg) / "mockmic"
 
 
-def parse_target(text: str) -> tuple[float, float]:
-    """Parse ``"60-90"`` into ``(60.0, 90.0)``."""
-    try:
-        lo, hi = (float(part) for part in text.replace("–", "-").split("-", 1))
-    except ValueError:
-        raise ConfigError(f"target {text!r}: expected MIN-MAX in seconds, e.g. 60-90") from None
-    return check_target(lo, hi, repr(text))
+WINDOW_FORMAT = "expected MIN-MAX or [MIN, MAX] in seconds, e.g. 60-90"
 
 
-def check_target(lo: float, hi: float, shown: str) -> tuple[float, float]:
-    """A length window in seconds: finite, MIN >= 0 and MIN below MAX (``nan``/``inf`` refused)."""
+def parse_window(value: Any, *, max_s: float | None = None) -> tuple[float, float]:
+    """The one reader of an answer-length window, wherever it is written: ``"60-90"`` (or
+    ``"60–90"``) on the command line, in the settings or in a question file, or ``[60, 90]`` in
+    TOML. Seconds must be finite, MIN >= 0 and MIN below MAX (and MAX at most ``max_s``).
+
+    Raises:
+        ConfigError: the reason alone; callers say where the value came from.
+    """
+    if isinstance(value, str):
+        parts = value.replace("–", "-").split("-")
+        try:
+            lo, hi = (float(p) for p in parts)
+        except ValueError:
+            raise ConfigError(WINDOW_FORMAT) from None
+    elif (isinstance(value, (list, tuple)) and len(value) == 2
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        lo, hi = float(value[0]), float(value[1])
+    else:
+        raise ConfigError(WINDOW_FORMAT)
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ConfigError(f"target {shown}: seconds must be finite numbers")
-    if not 0 <= lo < hi:
-        raise ConfigError(f"target {shown}: MIN must be below MAX")
+        raise ConfigError("seconds must be finite numbers")
+    if lo < 0:
+        raise ConfigError("seconds must not be negative")
+    if lo >= hi:
+        raise ConfigError("MIN must be below MAX")
+    if max_s is not None and hi > max_s:
+        raise ConfigError(f"MAX above {max_s:g} s")
     return lo, hi
 
 
-def _target_pair(value: Any, where: str) -> tuple[float, float]:
-    if (not isinstance(value, (list, tuple)) or len(value) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        raise ConfigError(f"{where}: default_target must be \"MIN-MAX\" or [MIN, MAX] in seconds")
+def parse_target(text: str) -> tuple[float, float]:
+    """``--target "60-90"`` -> ``(60.0, 90.0)``; a :class:`ConfigError` naming the value otherwise."""
     try:
-        return check_target(float(value[0]), float(value[1]), repr(list(value)))
+        return parse_window(text)
     except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        raise ConfigError(f"target {text!r}: {exc}") from None
+
+
+BELOW_FULL_SCALE = frozenset({"too_quiet_dbfs"})
+"""Levels in dB relative to full scale: at most 0 (every other number is at least 0)."""
 
 
 def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
@@ -181,13 +198,30 @@ def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
         current = getattr(obj, key)
         if isinstance(current, bool) or current is None:
             changes[key] = value
-        elif isinstance(current, (int, float)) and not isinstance(value, (int, float)):
+        elif isinstance(current, (int, float)) and (not isinstance(value, (int, float)) or isinstance(value, bool)):
             raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
+        elif key in BELOW_FULL_SCALE and not (math.isfinite(value) and value <= 0):
+            raise ConfigError(f"{where}: {key} is in dB below full scale: a finite number of at most 0, not {value!r}")
+        elif (isinstance(current, (int, float)) and key not in BELOW_FULL_SCALE
+              and not (math.isfinite(value) and value >= 0)):
+            raise ConfigError(f"{where}: {key} must be a finite number of at least 0, not {value!r}")
+        elif isinstance(current, int) and value != int(value):
+            raise ConfigError(f"{where}: {key} must be a whole number, not {value!r}")
+        elif isinstance(current, int):
+            changes[key] = int(value)
         elif isinstance(current, float):
             changes[key] = float(value)
         else:
             changes[key] = value
     return replace(obj, **changes)
+
+
+def settings_path(path: Path | None = None) -> Path:
+    """The settings file: ``path`` if given, else ``MOCKMIC_CONFIG``, else ``mockmic.toml`` in the data home."""
+    if path is not None:
+        return path
+    env = os.environ.get("MOCKMIC_CONFIG")
+    return Path(env) if env else data_home() / "mockmic.toml"
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
@@ -196,12 +230,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     ``overrides`` keys are ``Settings`` fields, or ``thresholds``/``transcription`` dicts.
     """
     settings = Settings()
-    if path is None:
-        env = os.environ.get("MOCKMIC_CONFIG")
-        path = Path(env) if env else settings.home / "mockmic.toml"
-        explicit = bool(env)
-    else:
-        explicit = True
+    explicit = path is not None or bool(os.environ.get("MOCKMIC_CONFIG"))
+    path = settings_path(path)
     if path.is_file():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -229,7 +259,10 @@ def _apply(settings: Settings, raw: dict[str, Any], where: str) -> Settings:
             changes[name] = Path(paths[key]).expanduser()
     if "default_target" in raw:
         value = raw.pop("default_target")
-        changes["default_target"] = parse_target(value) if isinstance(value, str) else _target_pair(value, where)
+        try:
+            changes["default_target"] = parse_window(value)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: default_target {value!r}: {exc}") from None
     for key in ("recordings_dir", "models_dir", "prompts_dir", "home"):
         if key in raw and raw[key] is not None:
             changes[key] = Path(raw.pop(key)).expanduser()
@@ -241,3 +274,79 @@ def _apply(settings: Settings, raw: dict[str, Any], where: str) -> Settings:
     if raw:
         raise ConfigError(f"{where}: unknown setting {sorted(raw)[0]!r}")
     return replace(settings, **changes)
+
+
+THRESHOLD_HELP: dict[str, tuple[str, str]] = {
+    "slow_start_s": ("Slow start after (s)", "a long silence before the first word reads as unprepared"),
+    "wpm_rushed": ("Rushed above (words/min)", "Read.ai: 130-175 wpm; Microsoft Speaker Coach: 100-165 wpm"),
+    "wpm_slow": ("Slow below (words/min)", "Microsoft Speaker Coach: 100-165 wpm"),
+    "pace_window_s": ("Pace window (s)", "width of the sliding window for pace over time"),
+    "pace_step_s": ("Pace step (s)", "step of the sliding window"),
+    "speeding_up_ratio": ("Speeding up by (share)", "last third faster than the first by this share"),
+    "filler_percent": ("Many fillers above (% of words)", "Read.ai: fewer than 4% filler words"),
+    "filler_per_minute": ("Many fillers above (per min)", "about one every 10 s"),
+    "filler_cluster_count": ("Filler cluster: count", "this many fillers close together"),
+    "filler_cluster_window_s": ("Filler cluster: within (s)", "the window for a cluster"),
+    "min_pause_s": ("Shortest pause (s)", "fluency research counts silent pauses from 200-300 ms"),
+    "long_pause_s": ("Long pause from (s)", "a silence of 3 s reads as lost"),
+    "choppy_pause_s": ("Mid-sentence pause from (s)", "pauses inside clauses drive perceived disfluency"),
+    "choppy_per_minute": ("Choppy above (per min)", "mid-sentence pauses per minute"),
+    "flat_window_s": ("Monotone: window (s)", "pitch variety is judged over stretches of this length"),
+    "flat_range_st": ("Monotone below (semitones)", "10th-90th percentile pitch range in a window; set by "
+                      "measurement on natural and flattened speech (README)"),
+    "flat_min_voiced_s": ("Monotone: voiced speech needed (s)", "a window is judged with this much voiced speech"),
+    "trailing_drop_db": ("Trailing off: end quieter by (dB)", "a sentence's last quarter against the rest"),
+    "trailing_share": ("Trailing off: share of sentences", "flag when more than this share of sentences fade"),
+    "too_quiet_dbfs": ("Too quiet below (dBFS)", "14 dB under the -26 dBov nominal speech level of ITU-T P.56"),
+}
+"""A plain label and where the default comes from, per threshold (PRODUCT.md); the settings screen
+shows them. A threshold missing here is shown by its name."""
+
+
+def save_settings(path: Path, changes: dict[str, Any]) -> Settings:
+    """Merge ``changes`` (the settings-file layout: ``thresholds``/``transcription`` tables and
+    top-level keys; None removes a key, so its default applies) into the TOML file at ``path``,
+    keeping every other key in it, and write it
+    atomically (readable by the user only). The result is checked by reading it as the next start
+    will; an invalid result raises :class:`ConfigError` and leaves the file as it was.
+    """
+    import tomli_w
+
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove it first") from None
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            table = dict(raw.get(key, {}))
+            for name, item in value.items():
+                if item is None:
+                    table.pop(name, None)
+                else:
+                    table[name] = item
+            if table:
+                raw[key] = table
+            else:
+                raw.pop(key, None)
+        elif value is None:
+            raw.pop(key, None)
+        else:
+            raw[key] = value
+    checked = _apply(Settings(), raw, str(path))
+    text = tomli_w.dumps(raw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("# mockmic settings (written by the settings screen; every key is optional)\n")
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return checked

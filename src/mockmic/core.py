@@ -16,6 +16,7 @@ FillerKind = Literal["hesitation", "discourse"]
 FillerSource = Literal["transcript", "audio"]
 PauseLocation = Literal["mid_sentence", "between_sentences"]
 Severity = Literal["info", "warning"]
+Window = Literal["under", "in", "over"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,14 @@ class Target:
 
     min_s: float
     max_s: float
+
+    def place(self, seconds: float) -> Window:
+        """Where an answer of ``seconds`` falls: ``under``, ``in`` (bounds included) or ``over``."""
+        if seconds < self.min_s:
+            return "under"
+        if seconds > self.max_s:
+            return "over"
+        return "in"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ Pure: no Textual, no audio.
 from __future__ import annotations
 
 import bisect
-import math
 import random as _random
 import re
 import sys
@@ -29,6 +28,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mockmic.config import ConfigError, parse_window
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -378,9 +379,10 @@ def _make_question(path: Path, line: int, item: Any, lines: list[str], headers: 
         return None
 
     if "target" in item:
-        target = _parse_target(item["target"])
-        if isinstance(target, str):
-            errors.append(f"{at('target')}: question {qid!r}: bad target {item['target']!r}: {target}; skipped")
+        try:
+            target = parse_window(item["target"], max_s=MAX_TARGET_S)
+        except ConfigError as exc:
+            errors.append(f"{at('target')}: question {qid!r}: bad target {item['target']!r}: {exc}; skipped")
             return None
     else:
         target = DEFAULT_TARGETS[cat]
@@ -410,31 +412,4 @@ def _make_question(path: Path, line: int, item: Any, lines: list[str], headers: 
         structure=structure.strip(), tips=tuple(t.strip() for t in tips_raw if t.strip()),
         source_file=path, user=user, specialty=specialty.strip(), line=line,
     )
-
-
-def _parse_target(value: Any) -> tuple[float, float] | str:
-    """``[60, 90]`` or ``"60-90"`` → ``(60.0, 90.0)``; a reason string when it is not usable."""
-    if isinstance(value, str):
-        parts = value.replace("–", "-").split("-")
-        if len(parts) != 2:
-            return "expected [MIN, MAX] in seconds, e.g. [60, 90]"
-        try:
-            nums = [float(p) for p in parts]
-        except ValueError:
-            return "expected [MIN, MAX] in seconds, e.g. [60, 90]"
-    elif isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        nums = [float(v) for v in value]
-    else:
-        return "expected [MIN, MAX] in seconds, e.g. [60, 90]"
-    lo, hi = nums
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "seconds must be finite numbers"
-    if lo < 0 or hi <= 0:
-        return "seconds must be positive"
-    if lo >= hi:
-        return "MIN must be below MAX"
-    if hi > MAX_TARGET_S:
-        return f"MAX above {MAX_TARGET_S:g} s"
-    return (lo, hi)
 

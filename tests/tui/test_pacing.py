@@ -7,7 +7,6 @@ import pytest
 
 from mockmic.tui.pacing import (
     SilenceWatch,
-    clock_text,
     cue_tone,
     nearing_margin,
     reading_time_s,
@@ -39,15 +38,6 @@ def test_nearing_margin_never_swallows_the_window() -> None:
     for lo, hi in [(45, 60), (60, 90), (90, 120), (10, 12), (0, 600)]:
         m = nearing_margin(lo, hi)
         assert 0 < m <= (hi - lo) / 2
-
-
-def test_clock_text() -> None:
-    assert clock_text(0) == "0:00"
-    assert clock_text(12.99) == "0:13"
-    assert clock_text(12.99, stopwatch=True) == "0:12"
-    assert clock_text(75.4) == "1:15"
-    assert clock_text(3599.6) == "60:00"
-    assert clock_text(-3) == "0:00"
 
 
 def test_silence_watch_needs_three_quiet_seconds() -> None:

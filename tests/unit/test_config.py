@@ -31,3 +31,58 @@ def test_bad_toml_names_file(tmp_path: Path):
     cfg.write_text("[thresholds]\nwpm_fast = 3\n")
     with pytest.raises(ConfigError, match="unknown setting 'wpm_fast'"):
         load_settings(cfg)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1.0", "true"])
+def test_a_threshold_that_is_not_a_finite_non_negative_number_is_refused(tmp_path: Path, value: str) -> None:
+    from mockmic.config import ConfigError, load_settings
+
+    path = tmp_path / "mockmic.toml"
+    path.write_text(f"[thresholds]\nlong_pause_s = {value}\n")
+    with pytest.raises(ConfigError, match="long_pause_s"):
+        load_settings(path)
+
+
+def test_a_fractional_count_is_refused(tmp_path: Path) -> None:
+    from mockmic.config import ConfigError, load_settings
+
+    path = tmp_path / "mockmic.toml"
+    path.write_text("[thresholds]\nfiller_cluster_count = 2.5\n")
+    with pytest.raises(ConfigError, match="whole number"):
+        load_settings(path)
+
+
+def test_save_settings_keeps_other_keys_and_never_writes_an_invalid_file(tmp_path: Path) -> None:
+    from mockmic.config import ConfigError, load_settings, save_settings
+
+    path = tmp_path / "mockmic.toml"
+    path.write_text('[paths]\nrecordings = "~/answers"\n[thresholds]\nwpm_slow = 100\n')
+    save_settings(path, {"thresholds": {"wpm_rushed": 180.0, "wpm_slow": None}, "start_recording": "space"})
+    loaded = load_settings(path)
+    assert loaded.thresholds.wpm_rushed == 180.0
+    assert loaded.thresholds.wpm_slow == 110.0  # None: back to the default
+    assert loaded.recordings == Path("~/answers").expanduser()
+    assert loaded.start_recording == "space"
+    before = path.read_bytes()
+    with pytest.raises(ConfigError, match="long_pause_s"):
+        save_settings(path, {"thresholds": {"long_pause_s": float("nan")}})
+    with pytest.raises(ConfigError, match="unknown setting"):
+        save_settings(path, {"thresholds": {"no_such_threshold": 1.0}})
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_speech_level_threshold_is_below_full_scale(tmp_path) -> None:
+    import pytest
+
+    from mockmic.config import ConfigError, load_settings
+
+    path = tmp_path / "mockmic.toml"
+    path.write_text("[thresholds]\ntoo_quiet_dbfs = -45\n")
+    assert load_settings(path).thresholds.too_quiet_dbfs == -45.0
+    path.write_text("[thresholds]\ntoo_quiet_dbfs = 3\n")
+    with pytest.raises(ConfigError, match="too_quiet_dbfs"):
+        load_settings(path)
+    path.write_text("[thresholds]\nflat_range_st = -1\n")
+    with pytest.raises(ConfigError, match="at least 0"):
+        load_settings(path)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from review_support import FakeAttempt, day, long_script, make_report
 
-from mockmic.reporting import export
+from mockmic.reporting import charts, export
 from mockmic.config import Thresholds
 
 
@@ -138,7 +138,7 @@ def test_html_transcript_marks_fillers_and_pauses():
 
 
 def test_svg_chart_geometry():
-    svg = export.svg_line_chart([0, 10, 20], [100, 200, 150], title="t", band=(110, 170))
+    svg = charts.svg_line_chart([0, 10, 20], [100, 200, 150], title="t", band=(110, 170))
     root = ET.fromstring(svg)
     ns = {"s": "http://www.w3.org/2000/svg"}
     pts = [(float(c.get("cx")), float(c.get("cy"))) for c in root.findall(".//s:circle", ns)]
@@ -155,8 +155,8 @@ def test_svg_chart_geometry():
 
 
 def test_empty_and_single_point_charts():
-    assert "no data" in export.svg_line_chart([], [], title="x")
-    one = ET.fromstring(export.svg_line_chart([1], [5.0], title="x"))
+    assert "no data" in charts.svg_line_chart([], [], title="x")
+    one = ET.fromstring(charts.svg_line_chart([1], [5.0], title="x"))
     assert len(one.findall(".//{http://www.w3.org/2000/svg}circle")) == 1
     assert one.find(".//{http://www.w3.org/2000/svg}polyline") is None
 
@@ -190,13 +190,7 @@ def test_render_dispatch_and_bad_format():
 
 @pytest.mark.parametrize("span,step", [(10, 2.5), (100, 25), (7, 2), (0.9, 0.25), (0, 1.0)])
 def test_nice_step(span, step):
-    assert export.nice_step(span) == step
-
-
-def test_sparkline():
-    assert export.sparkline([]) == ""
-    assert export.sparkline([1, 2, 3]) == "▁▅█"
-    assert export.sparkline([4, 4]) == "▄▄"
+    assert charts.nice_step(span) == step
 
 
 # ----------------------------------------------------------------------------- the CLI, on a real store

@@ -31,8 +31,13 @@ def words(texts: list[str]) -> list[Word]:
 
 def test_fillers_recited_or_repeated_are_a_loop_and_so_is_a_repeated_word() -> None:
     assert find_loop(words(["Uh,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm."])) == (1, 9)
-    # "ah, ah, ah, ah" over breaths: taken for a loop (a real run of four "uh"s is lost with it)
-    assert find_loop(words(["So", "ah,", "ah,", "ah,", "ah,", "Montreal"])) == (1, 5)
+    # four "uh"s, each with its own time, are a speaker's; copies packed into an instant or
+    # closer together than a voice can make them are the decoder's
+    assert find_loop(words(["So", "uh,", "uh,", "uh,", "uh,", "Montreal"])) is None
+    stacked = [Word("So", 0.0, 0.3)] + [Word("ah,", 1.0, 1.0)] * 2 + [Word("ah,", 1.0, 1.4)] * 2
+    assert find_loop(stacked) == (1, 5)
+    crammed = [Word("So", 0.0, 0.3)] + [Word("uh,", 1.0 + 0.1 * k, 1.08 + 0.1 * k) for k in range(5)]
+    assert find_loop(crammed) == (1, 6)
     assert find_loop(words(["So", "uh,", "uh,", "uh,", "Montreal"])) is None  # three is speech
     assert find_loop(words(["the", "time,", "time,", "time,", "time,", "then"])) == (1, 5)
     # a loop that mixes words and fillers is still a loop

@@ -9,7 +9,8 @@ from review_support import make_report
 
 from mockmic.config import Thresholds
 from mockmic.core import ContourPoint, FlatStretch, SentenceLevel, VoiceSummary
-from mockmic.reporting.voice import contour_svg, voice_lines
+from mockmic.reporting.assess import assess
+from mockmic.reporting.voice import contour_svg
 
 TH = Thresholds()
 
@@ -29,6 +30,11 @@ def summary(**kw) -> VoiceSummary:
 def report(**kw):
     return replace(make_report("I led the team through a hard night on the ward and learned a lot."),
                    voice=summary(**kw))
+
+
+def voice_lines(r, th):
+    a = assess(r, th)
+    return [] if a.speech is None else list(a.speech.voice)
 
 
 def test_lively_clear_voice_meets_both_targets() -> None:
@@ -84,5 +90,8 @@ def test_terminal_report_has_the_voice_lines() -> None:
 
     console = Console(record=True, width=120)
     print_report(report(speech_dbfs=-47.0), console, thresholds=TH)
+    assert "-47 dBFS" in console.export_text()
+    console = Console(record=True, width=120)
+    print_report(report(), console, thresholds=TH)
     text = console.export_text()
-    assert "Vocal variety" in text and "5.4 semitones" in text and "-47 dBFS" in text
+    assert "Vocal variety" in text and "5.4 semitones" in text and "-24 dBFS" in text

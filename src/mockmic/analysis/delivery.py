@@ -20,6 +20,7 @@ from mockmic.core import (
     Interval,
     PacePoint,
     Pause,
+    PauseLocation,
     Report,
     ReportWord,
     Target,
@@ -86,7 +87,7 @@ def silent_pauses(
     return pauses
 
 
-def _location(words: list[Word], start: float, end: float) -> str:
+def _location(words: list[Word], start: float, end: float) -> PauseLocation:
     mid = (start + end) / 2
     before = [w for w in words if (w.start + w.end) / 2 < mid]
     if not before:
@@ -175,6 +176,85 @@ def _filler_type(f: Filler) -> str:
     return text
 
 
+def _length_flags(duration_s: float, target: Target) -> list[Flag]:
+    place = target.place(duration_s)
+    if place == "over":
+        return [Flag("overlong", "warning",
+                     f"Answer ran {duration_s:.0f} s, above the {target.max_s:.0f} s maximum for this question.",
+                     round(target.max_s, 2), "Cut to one example and land the point; stop at the target.")]
+    if place == "under":
+        return [Flag("too_short", "info",
+                     f"Answer ran {duration_s:.0f} s, below the {target.min_s:.0f} s minimum for this question.",
+                     None, "Add one concrete example and what you learned from it.")]
+    return []
+
+
+def _pace_flags(latency: float, wpm: float, n_lex: int, th: Thresholds) -> list[Flag]:
+    flags = []
+    if latency > th.slow_start_s:
+        flags.append(Flag("slow_start", "warning",
+                          f"First word came {latency:.1f} s after recording started (threshold {th.slow_start_s:g} s).",
+                          0.0, "Start with a one-line headline answer, then fill in the detail."))
+    if n_lex >= RATE_MIN_WORDS:
+        if wpm > th.wpm_rushed:
+            flags.append(Flag("rushed", "warning",
+                              f"Speaking rate {wpm:.0f} wpm is above {th.wpm_rushed:g} wpm.",
+                              None, "Slow down: pause at the end of each sentence and breathe."))
+        elif wpm < th.wpm_slow:
+            flags.append(Flag("slow", "info",
+                              f"Speaking rate {wpm:.0f} wpm is below {th.wpm_slow:g} wpm.",
+                              None, "Aim for 130-160 wpm: shorter sentences, fewer restarts."))
+    return flags
+
+
+def _speeding_up_flags(mids: list[float], span: tuple[float, float], n_lex: int, th: Thresholds) -> list[Flag]:
+    speaking = span[1] - span[0]
+    if speaking < SPEEDING_UP_MIN_S or n_lex < RATE_MIN_WORDS:
+        return []
+    third = speaking / 3
+    first = _rate(sum(1 for t in mids if t < span[0] + third), third)
+    last = _rate(sum(1 for t in mids if t >= span[1] - third), third)
+    if first > 0 and last > first * (1 + th.speeding_up_ratio):
+        return [Flag("speeding_up", "info",
+                     f"Last third at {last:.0f} wpm vs {first:.0f} wpm in the first third "
+                     f"(+{(last / first - 1) * 100:.0f}%, threshold +{th.speeding_up_ratio * 100:.0f}%).",
+                     round(span[1] - third, 2), "Keep the pace of your opening through the ending.")]
+    return []
+
+
+def _filler_flags(fillers: list[Filler], per_min: float, pct: float, th: Thresholds) -> list[Flag]:
+    flags = []
+    n_fill = len(fillers)
+    if n_fill and (pct > th.filler_percent or per_min > th.filler_per_minute):
+        why = (f"{pct:.1f}% of words (threshold {th.filler_percent:g}%)" if pct > th.filler_percent
+               else f"{per_min:.1f} per minute (threshold {th.filler_per_minute:g})")
+        flags.append(Flag("filler_heavy", "warning", f"{n_fill} fillers: {why}.", None,
+                          "Replace the filler with a silent pause; silence sounds more confident."))
+    for cl in filler_clusters(fillers, count=th.filler_cluster_count, window_s=th.filler_cluster_window_s):
+        flags.append(Flag("filler_cluster", "info",
+                          f"{len(cl)} fillers within {cl[-1].start - cl[0].start:.0f} s "
+                          f"(threshold {th.filler_cluster_count} in {th.filler_cluster_window_s:g} s).",
+                          round(cl[0].start, 2), "Fillers bunch where you are unsure: prepare this part."))
+    return flags
+
+
+def _pause_flags(pauses: list[Pause], minutes: float, th: Thresholds) -> list[Flag]:
+    flags = []
+    for p in pauses:
+        if p.duration_s >= th.long_pause_s:
+            flags.append(Flag("long_pause", "info",
+                              f"{p.duration_s:.1f} s pause ({p.location.replace('_', ' ')}; threshold {th.long_pause_s:g} s).",
+                              p.start, "A short pause is fine; a long one mid-answer reads as losing the thread."))
+    mid_long = [p for p in pauses if p.location == "mid_sentence" and p.duration_s >= th.choppy_pause_s]
+    if minutes > 0 and len(mid_long) / max(minutes, 0.25) > th.choppy_per_minute:
+        rate = len(mid_long) / max(minutes, 0.25)
+        flags.append(Flag("choppy", "warning",
+                          f"{len(mid_long)} mid-sentence pauses of {th.choppy_pause_s:g} s or more "
+                          f"({rate:.1f}/min, threshold {th.choppy_per_minute:g}/min).",
+                          mid_long[0].start, "Pause between sentences, not inside them: plan the sentence, then say it."))
+    return flags
+
+
 def build_report(
     *,
     file: str,
@@ -195,16 +275,7 @@ def build_report(
         ReportWord(w.text, round(w.start, 3), round(w.end, 3), i in filler_word_indices or is_hesitation(w.text))
         for i, w in enumerate(words)
     ]
-    flags: list[Flag] = []
-
-    if duration_s > target.max_s:
-        flags.append(Flag("overlong", "warning",
-                          f"Answer ran {duration_s:.0f} s, above the {target.max_s:.0f} s maximum for this question.",
-                          round(target.max_s, 2), "Cut to one example and land the point; stop at the target."))
-    elif duration_s < target.min_s:
-        flags.append(Flag("too_short", "info",
-                          f"Answer ran {duration_s:.0f} s, below the {target.min_s:.0f} s minimum for this question.",
-                          None, "Add one concrete example and what you learned from it."))
+    flags = _length_flags(duration_s, target)
 
     span = speaking_span(words, [f for f in fillers if f.source == "audio"], speech)
     if span is None:
@@ -222,58 +293,17 @@ def build_report(
     wpm = _rate(n_lex, speaking)
     artic = _rate(n_lex, speaking - silent)
 
-    if latency > th.slow_start_s:
-        flags.append(Flag("slow_start", "warning",
-                          f"First word came {latency:.1f} s after recording started (threshold {th.slow_start_s:g} s).",
-                          0.0, "Start with a one-line headline answer, then fill in the detail."))
-    if n_lex >= RATE_MIN_WORDS:
-        if wpm > th.wpm_rushed:
-            flags.append(Flag("rushed", "warning",
-                              f"Speaking rate {wpm:.0f} wpm is above {th.wpm_rushed:g} wpm.",
-                              None, "Slow down: pause at the end of each sentence and breathe."))
-        elif wpm < th.wpm_slow:
-            flags.append(Flag("slow", "info",
-                              f"Speaking rate {wpm:.0f} wpm is below {th.wpm_slow:g} wpm.",
-                              None, "Aim for 130-160 wpm: shorter sentences, fewer restarts."))
-
+    flags += _pace_flags(latency, wpm, n_lex, th)
     mids = [(w.start + w.end) / 2 for w in lexical]
     pace = pace_curve(mids, span, window_s=th.pace_window_s, step_s=th.pace_step_s)
-    if speaking >= SPEEDING_UP_MIN_S and n_lex >= RATE_MIN_WORDS:
-        third = speaking / 3
-        first = _rate(sum(1 for t in mids if t < span[0] + third), third)
-        last = _rate(sum(1 for t in mids if t >= span[1] - third), third)
-        if first > 0 and last > first * (1 + th.speeding_up_ratio):
-            flags.append(Flag("speeding_up", "info",
-                              f"Last third at {last:.0f} wpm vs {first:.0f} wpm in the first third "
-                              f"(+{(last / first - 1) * 100:.0f}%, threshold +{th.speeding_up_ratio * 100:.0f}%).",
-                              round(span[1] - third, 2), "Keep the pace of your opening through the ending."))
+    flags += _speeding_up_flags(mids, span, n_lex, th)
 
     n_fill = len(fillers)
     minutes = speaking / 60.0
     per_min = n_fill / minutes if minutes > 0 else 0.0
     pct = 100.0 * n_fill / (n_lex + n_fill) if n_lex + n_fill else 0.0
-    if n_fill and (pct > th.filler_percent or per_min > th.filler_per_minute):
-        why = (f"{pct:.1f}% of words (threshold {th.filler_percent:g}%)" if pct > th.filler_percent
-               else f"{per_min:.1f} per minute (threshold {th.filler_per_minute:g})")
-        flags.append(Flag("filler_heavy", "warning", f"{n_fill} fillers: {why}.", None,
-                          "Replace the filler with a silent pause; silence sounds more confident."))
-    for cl in filler_clusters(fillers, count=th.filler_cluster_count, window_s=th.filler_cluster_window_s):
-        flags.append(Flag("filler_cluster", "info",
-                          f"{len(cl)} fillers within {cl[-1].start - cl[0].start:.0f} s "
-                          f"(threshold {th.filler_cluster_count} in {th.filler_cluster_window_s:g} s).",
-                          round(cl[0].start, 2), "Fillers bunch where you are unsure: prepare this part."))
-    for p in pauses:
-        if p.duration_s >= th.long_pause_s:
-            flags.append(Flag("long_pause", "info",
-                              f"{p.duration_s:.1f} s pause ({p.location.replace('_', ' ')}; threshold {th.long_pause_s:g} s).",
-                              p.start, "A short pause is fine; a long one mid-answer reads as losing the thread."))
-    mid_long = [p for p in pauses if p.location == "mid_sentence" and p.duration_s >= th.choppy_pause_s]
-    if minutes > 0 and len(mid_long) / max(minutes, 0.25) > th.choppy_per_minute:
-        rate = len(mid_long) / max(minutes, 0.25)
-        flags.append(Flag("choppy", "warning",
-                          f"{len(mid_long)} mid-sentence pauses of {th.choppy_pause_s:g} s or more "
-                          f"({rate:.1f}/min, threshold {th.choppy_per_minute:g}/min).",
-                          mid_long[0].start, "Pause between sentences, not inside them: plan the sentence, then say it."))
+    flags += _filler_flags(fillers, per_min, pct, th)
+    flags += _pause_flags(pauses, minutes, th)
     flags.extend(content_flags(words))
     flags.sort(key=lambda f: (f.at_s is None, f.at_s or 0.0))
 

@@ -102,7 +102,8 @@ def _row_percentile(rows: np.ndarray, counts: np.ndarray, q: float) -> np.ndarra
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, counts - 1)
     r = np.arange(len(rows))
-    return rows[r, lo] + (pos - lo) * (rows[r, hi] - rows[r, lo])
+    out: np.ndarray = rows[r, lo] + (pos - lo) * (rows[r, hi] - rows[r, lo])
+    return out
 
 
 def window_ranges(times: np.ndarray, st: np.ndarray, th: Thresholds) -> list[tuple[float, float, float]]:

@@ -109,4 +109,4 @@ def cli(ctx: click.Context, config: Path | None) -> None:
         settings = _settings(ctx)
         from mockmic.tui.app import run_app
 
-        run_app(settings)
+        run_app(settings, config_path=config)

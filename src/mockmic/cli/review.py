@@ -151,8 +151,8 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
     from rich.console import Console
     from rich.table import Table
 
-    from mockmic.analysis.trends import METRICS, as_datetime, question_series, summarize_question
-    from mockmic.reporting.export import sparkline
+    from mockmic.analysis.trends import METRICS, question_series, summarize_question
+    from mockmic.reporting.fmt import metric_number, sparkline, when_text
 
     settings = _settings(ctx)
     store = open_store(ctx, db)
@@ -178,7 +178,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
             for m in METRICS:
                 vals = [p.value(m) for p in points if p.value(m) is not None]
                 s = sums[m]
-                last = "" if s.last is None else f" {s.last:.0f}" if m == "wpm" else f" {s.last:.1f}"
+                last = "" if s.last is None else f" {metric_number(m, s.last)}"
                 cells.append(f"{sparkline(vals)}{last} {'' if s.direction == 'n/a' else s.direction}")
             table.add_row(qid or "(free)", str(len(points)), *cells)
         console.print(table)
@@ -192,9 +192,8 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
         table.add_column(name, no_wrap=name not in ("Question", "Flags"), **kw)
     for a in attempts:
         review = [getattr(a, lens) for lens in ("safe", "honest", "reflective", "adaptable")]
-        when = as_datetime(a.started_at)
         table.add_row(
-            str(a.id), when.astimezone().strftime("%m-%d %H:%M") if when else "–", a.question_id or "(free)",
+            str(a.id), when_text(a.started_at, "%m-%d %H:%M"), a.question_id or "(free)",
             f"{a.duration_s:.0f}s" if a.duration_s is not None else "–",
             f"{a.wpm:.0f}" if a.wpm is not None else "–",
             f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "–",

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from mockmic.analysis.fillers import is_hesitation
 from mockmic.core import SAMPLE_RATE, Transcript, Word
 
 
@@ -71,10 +72,11 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
     Returns the ``(first, last_exclusive)`` word indices of the looping stretch, or ``None``.
     People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
     more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
-    Fillers count too: with the verbatim prompt the decoder may recite "er, hmm, er, hmm" or write
-    "ah, ah, ah, ah" over breaths. A speaker who really says "uh" four times in a row loses those
-    fillers to the re-decode (measured on the acted clips: issue 11 notes); leaving such runs alone
-    let seven "ah"s over the breaths of one clip through.
+    Fillers count too: with the verbatim prompt the decoder may recite "er, hmm, er, hmm", or pile
+    copies of one filler into an instant. But a speaker may really say "uh" four or six times in a
+    row (the acted clip ``mfa_uhuh``): a run of one hesitation is a loop only when it is packed,
+    i.e. when two of its copies have no duration or the copies come faster than a voice can make
+    them (:func:`_packed`); a run with its own time for every copy is speech.
     """
     toks = [_norm(w.text) for w in words]
     n_words = len(toks)
@@ -90,10 +92,22 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
             while j + n <= n_words and toks[j:j + n] == gram:
                 reps += 1
                 j += n
-            if reps >= min_repeats:
+            if reps >= min_repeats and not (n == 1 and is_hesitation(gram[0]) and not _packed(words[i:j])):
                 return i, j
             i += 1
     return None
+
+
+MIN_FILLER_S = 0.15
+"""The shortest a spoken "uh" is; copies closer together than this are the decoder's, not the voice's."""
+
+
+def _packed(run: list[Word]) -> bool:
+    """A run of one filler that no voice made: two or more copies without duration, or more copies
+    than the run's span holds at :data:`MIN_FILLER_S` each."""
+    instants = sum(1 for w in run if w.end - w.start < 0.02)
+    span = run[-1].end - run[0].start
+    return instants >= 2 or span < MIN_FILLER_S * len(run)
 
 
 class WhisperTranscriber:

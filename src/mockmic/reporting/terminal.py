@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -10,22 +12,8 @@ from rich.text import Text
 from mockmic.analysis.fillers import audio_fillers_to_show
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.voice import voice_lines
-
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: list[float]) -> str:
-    if not values:
-        return ""
-    lo, hi = min(values), max(values)
-    span = hi - lo or 1.0
-    return "".join(SPARK[min(len(SPARK) - 1, int((v - lo) / span * (len(SPARK) - 1) + 0.5))] for v in values)
-
-
-def fmt_time(seconds: float) -> str:
-    m, s = divmod(max(0.0, seconds), 60)
-    return f"{int(m)}:{s:04.1f}"
+from mockmic.reporting.assess import assess
+from mockmic.reporting.fmt import clock, sparkline
 
 
 def transcript_text(report: Report, *, current: int | None = None, pause_min_s: float = 0.5) -> Text:
@@ -58,13 +46,15 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
         body = Text(f"No speech found ({report.duration_s:.1f} s of audio). Check the microphone.",
                     style="bold yellow")
         return Panel(body, title=report.file or "report", border_style="yellow")
-    t = report.target
+    a = assess(report, thresholds or Thresholds())
+    s = a.speech
+    assert s is not None  # no_speech returned above
     metrics = Table.grid(padding=(0, 2))
     metrics.add_column(style="bold")
     metrics.add_column()
-    length_style = "green" if t.min_s <= report.duration_s <= t.max_s else "red"
-    metrics.add_row("Length", Text(f"{fmt_time(report.duration_s)}  (target {t.min_s:.0f}–{t.max_s:.0f} s)", style=length_style))
-    metrics.add_row("First word after", f"{report.latency_s:.1f} s" if report.latency_s is not None else "–")
+    metrics.add_row("Length", Text(f"{clock(report.duration_s, tenths=True)}  (target {a.length.target})",
+                                   style="green" if a.length.ok else "red"))
+    metrics.add_row("First word after", s.latency.text if s.latency is not None else "–")
     metrics.add_row("Speaking time", f"{report.speaking_time_s:.1f} s")
     metrics.add_row("Words", str(report.word_count))
     metrics.add_row("Rate", f"{report.wpm:.0f} wpm  (articulation {report.articulation_wpm:.0f} wpm)")
@@ -75,19 +65,19 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
     by = ", ".join(f"{k} ×{v}" for k, v in f.by_type.items())
     audio_n = sum(1 for i in f.items if i.source == "audio")
     extra = f"; {audio_n} heard in the audio only" if audio_n else ""
-    metrics.add_row("Fillers", f"{f.count}  ({f.per_minute:.1f}/min, {f.percent_of_words:.1f}% of words){': ' + by if by else ''}{extra}")
-    mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
-    metrics.add_row("Pauses ≥0.25 s", f"{len(report.pauses)} ({mids} mid-sentence), longest {report.longest_pause_s:.1f} s")
-    for line in voice_lines(report, thresholds or Thresholds()):
-        metrics.add_row(line.label, Text(line.text, style="" if line.ok else "yellow"))
+    metrics.add_row("Fillers", f"{f.count}  ({s.fillers.per_minute}, {s.fillers.percent} of words)"
+                    f"{': ' + by if by else ''}{extra}")
+    metrics.add_row(s.pauses.label, f"{s.pauses.text}, longest {report.longest_pause_s:.1f} s")
+    for v in s.voice:
+        metrics.add_row(v.label, Text(v.text, style="" if v.ok else "yellow"))
 
     flags = Table(show_header=False, box=None, padding=(0, 1))
     for fl in report.flags:
         colour = "red" if fl.severity == "warning" else "yellow"
-        at = f"@{fmt_time(fl.at_s)}" if fl.at_s is not None else ""
+        at = f"@{clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
         flags.add_row(Text(fl.code, style=f"bold {colour}"), Text(at, style="dim"),
                       Text(fl.message + (f"\n→ {fl.tip}" if fl.tip else "")))
-    parts: list = [metrics, Text()]
+    parts: list[Any] = [metrics, Text()]
     if report.flags:
         parts += [Text("Flags", style="bold underline"), flags, Text()]
     else:

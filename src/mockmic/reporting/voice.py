@@ -1,17 +1,13 @@
-"""How the voice sounded, for every front end: the report lines and the pitch contour plot.
+"""The pitch contour plot of the HTML export (the voice lines are verdicts of
+:func:`mockmic.reporting.assess.assess_voice`, shown by every front end).
 
-Pure: a :class:`~mockmic.core.Report` and :class:`~mockmic.config.Thresholds` in, plain strings
-and frozen dataclasses out. The terminal report, the TUI report screen and the Markdown/HTML
-exports render :func:`voice_lines`; the HTML export embeds :func:`contour_svg`.
+Pure: a :class:`~mockmic.core.Report` in, an inline SVG string out.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-
-from mockmic.config import Thresholds
-from mockmic.core import ContourPoint, Report, VoiceSummary
+from mockmic.core import ContourPoint, Report
 
 GAP_S = 0.6
 """Contour points further apart than this are not joined (unvoiced stretch, pause)."""
@@ -19,58 +15,9 @@ SPAN_ST = 12.0
 """The plot shows an octave either side of the median; points outside are clipped."""
 
 
-@dataclass(frozen=True)
-class VoiceLine:
-    """One line of the report: what was measured, the target, and whether it was met."""
-
-    label: str
-    text: str
-    target: str
-    ok: bool | None
-    short: str = ""
-    """The value for a narrow column (the TUI's report screen)."""
-    short_target: str = ""
-
-
 def _clock(t: float) -> str:
     whole = int(max(0.0, t) + 0.5)
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-def trailing_count(v: VoiceSummary, th: Thresholds) -> int:
-    return sum(1 for s in v.sentences if s.end_drop_db > th.trailing_drop_db)
-
-
-def voice_lines(report: Report, th: Thresholds) -> list[VoiceLine]:
-    """``Vocal variety`` and ``Loudness`` lines (none without a voice summary)."""
-    v = report.voice
-    if v is None or report.no_speech:
-        return []
-    out: list[VoiceLine] = []
-    if v.spread_st is not None:
-        text = f"{v.spread_st:.1f} semitones (10–90%), SD {v.std_st:.1f}"
-        short = f"{v.spread_st:.1f} st"
-        if v.flat_stretches:
-            flat = min(v.flat_stretches, key=lambda s: s.range_st)
-            text += f"; flat {_clock(flat.start)}–{_clock(flat.end)}"
-            short += f", flat at {_clock(flat.start)}"
-        out.append(VoiceLine("Vocal variety", text,
-                             f"no {th.flat_window_s:g} s within {th.flat_range_st:g} st",
-                             not v.flat_stretches, short, f"≥ {th.flat_range_st:g} st per {th.flat_window_s:g} s"))
-    if v.speech_dbfs is not None:
-        text = f"{v.speech_dbfs:.0f} dBFS"
-        short = text
-        judged = v.trailing_share is not None
-        if v.sentences:
-            text += f"; {trailing_count(v, th)} of {len(v.sentences)} sentence ends fade"
-            short += f", {trailing_count(v, th)}/{len(v.sentences)} ends fade"
-        quiet = v.speech_dbfs < th.too_quiet_dbfs
-        trailing = judged and (v.trailing_share or 0.0) > th.trailing_share
-        out.append(VoiceLine("Loudness", text,
-                             f"≥ {th.too_quiet_dbfs:g} dBFS; ends fade > {th.trailing_drop_db:g} dB "
-                             f"in ≤ {th.trailing_share * 100:.0f}%",
-                             not (quiet or trailing), short, f"≥ {th.too_quiet_dbfs:g} dBFS"))
-    return out
 
 
 def _segments(points: list[ContourPoint]) -> list[list[ContourPoint]]:

@@ -24,7 +24,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from mockmic.config import Settings
+from mockmic.config import Settings, settings_path
 from mockmic.core import Report
 from mockmic.questions import Bank, Question, load_bank
 from mockmic.tui.commands import PracticeCommands
@@ -101,8 +101,11 @@ class MockmicApp(App[None]):
         voice: Callable[[Question], Path] | None,
         rng: random.Random,
         store_problem: str | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config_path = settings_path(config_path)
+        """The settings file the settings screen writes (the one this run read, or would have)."""
         self.settings = settings
         self.bank = bank
         self.models = models
@@ -393,6 +396,12 @@ class MockmicApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_settings(self) -> None:
+        from mockmic.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.config_path))
+
     def action_rescan(self) -> None:
         self.mic_checked = False
         self._broadcast_status()
@@ -453,6 +462,7 @@ def make_app(
     voice: Callable[[Question], Path] | None | bool = True,
     seed: int | None = None,
     live: bool = True,
+    config_path: Path | None = None,
 ) -> MockmicApp:
     """Build the app. Every part left as None is the real one.
 
@@ -502,9 +512,10 @@ def make_app(
         voice=speak,
         rng=random.Random(seed),
         store_problem=store_problem,
+        config_path=config_path,
     )
 
 
-def run_app(settings: Settings) -> None:
+def run_app(settings: Settings, config_path: Path | None = None) -> None:
     """Open the practice room (what ``mockmic`` with no arguments does)."""
-    make_app(settings).run()
+    make_app(settings, config_path=config_path).run()

@@ -38,13 +38,6 @@ WINDOW_LABELS: dict[WindowState, str] = {
 }
 
 
-def clock_text(seconds: float, *, stopwatch: bool = False) -> str:
-    """``75.6`` -> ``"1:16"`` (nearest second), or ``"1:15"`` as a running stopwatch shows it."""
-    s = max(0.0, seconds)
-    whole = int(s) if stopwatch else int(s + 0.5)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 @dataclass
 class SilenceWatch:
     """Says when the input level has stayed near silence for ``hold_s`` seconds (a muted mic).

@@ -20,7 +20,8 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
 from mockmic.core import Report
 from mockmic.tui.screens.history import open_replay, settings_of, start_export, store_of
-from mockmic.tui.widgets.review_widgets import metric_lines, transcript_renderable, when_text
+from mockmic.reporting.fmt import metric_number, when_text
+from mockmic.tui.widgets.review_widgets import metric_lines, transcript_renderable
 
 
 @dataclass
@@ -110,21 +111,20 @@ class CompareScreen(Screen[None]):
         table.add_column("change")
         for metric in METRICS:
             va, vb = pa.value(metric), pb.value(metric)
-            fmt = "{:.0f}" if metric in ("wpm", "duration_s") else "{:.1f}"
-            cells = ["–" if v is None else fmt.format(v) for v in (va, vb)]
+            cells = [metric_number(metric, v) for v in (va, vb)]
             verdict = Text("")
             if va is not None and vb is not None:
                 target = (m.second_report or m.first_report).target if (m.second_report or m.first_report) else None
                 da = goal_distance(metric, va, thresholds=th, target=target)
                 db = goal_distance(metric, vb, thresholds=th, target=target)
                 delta = vb - va
-                sign = "+" if delta > 0 else ""
+                change = ("+" if delta > 0 else "") + metric_number(metric, delta)
                 if abs(db - da) < 1e-9:
-                    verdict = Text(f"{sign}{fmt.format(delta)}  same", style="yellow" if da else "green")
+                    verdict = Text(f"{change}  same", style="yellow" if da else "green")
                 elif db < da:
-                    verdict = Text(f"{sign}{fmt.format(delta)}  better", style="bold green")
+                    verdict = Text(f"{change}  better", style="bold green")
                 else:
-                    verdict = Text(f"{sign}{fmt.format(delta)}  worse", style="bold red")
+                    verdict = Text(f"{change}  worse", style="bold red")
             table.add_row(METRIC_LABELS[metric], *cells, verdict)
         fa = len(m.first_report.flags) if m.first_report else 0
         fb = len(m.second_report.flags) if m.second_report else 0

@@ -32,7 +32,8 @@ from textual.widgets import DataTable, Footer, Static
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import AttemptPoint, group_by_day, series_from_points
 from mockmic.config import Settings
-from mockmic.tui.widgets.review_widgets import clock, review_text, trend_renderable, when_text
+from mockmic.reporting.fmt import clock, when_text
+from mockmic.tui.widgets.review_widgets import review_text, trend_renderable
 
 HISTORY_LIMIT = 1000
 QUESTION_W = 22
@@ -392,7 +393,7 @@ class HistoryScreen(Screen[None]):
             out.append(f"No report{': ' + reason if reason else ''}.\n", style="yellow")
         else:
             for fl in report.flags:
-                at = f" @{clock(fl.at_s)}" if fl.at_s is not None else ""
+                at = f" @{clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""
                 out.append(f"• {fl.code}{at}", style="bold red" if fl.severity == "warning" else "bold yellow")
                 out.append(f": {fl.message}\n")
             if not report.flags:

@@ -17,7 +17,8 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import CATEGORY_LABELS, Question
 from mockmic.tui.messages import StoreLoaded
-from mockmic.tui.pacing import clock_text
+from mockmic.reporting.assess import assess_length
+from mockmic.reporting.fmt import clock, plural, when_text
 
 if TYPE_CHECKING:
     from mockmic.tui.app import MockmicApp
@@ -33,32 +34,23 @@ class QuestionStat:
 def result_line(report: Any, duration_s: float | None = None) -> str:
     """A report in a few words for the question list."""
     if report is None:
-        return clock_text(duration_s) + " · not analyzed" if duration_s else "not analyzed"
+        return clock(duration_s) + " · not analyzed" if duration_s else "not analyzed"
     if report.no_speech:
-        return f"{clock_text(report.duration_s)} · no speech"
-    t = report.target
-    mark = "✓" if t.min_s <= report.duration_s <= t.max_s else ("long" if report.duration_s > t.max_s else "short")
-    return (f"{clock_text(report.duration_s)} {mark} · {report.wpm:.0f} wpm · "
-            f"{report.fillers.count} filler{'s' if report.fillers.count != 1 else ''}")
+        return f"{clock(report.duration_s)} · no speech"
+    return (f"{clock(report.duration_s)} {assess_length(report).mark} · {report.wpm:.0f} wpm · "
+            f"{plural(report.fillers.count, 'filler')}")
 
 
 def stats_line(entry: Any) -> str:
     """The store's per-question summary in a few words: ``1:12 · 142 wpm · 2 flags``."""
     parts = []
     if entry.last_duration_s is not None:
-        parts.append(clock_text(entry.last_duration_s))
+        parts.append(clock(entry.last_duration_s))
     if entry.last_wpm:
         parts.append(f"{entry.last_wpm:.0f} wpm")
     n = len(entry.last_flags)
-    parts.append(f"{n} flag{'s' if n != 1 else ''}" if n else "no flags")
+    parts.append(plural(n, "flag") if n else "no flags")
     return " · ".join(parts)
-
-
-def attempt_time(value: Any) -> str:
-    from mockmic.analysis.trends import as_datetime
-
-    dt = as_datetime(value)
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else "?"
 
 
 def _matches(q: Question, words: list[str]) -> bool:
@@ -79,6 +71,7 @@ class HomeScreen(MockmicScreen[None]):
         Binding("m", "mock", "Mock interview"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("a", "attempts", "Past attempts"),
+        Binding("s", "app.settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -268,7 +261,7 @@ class HomeScreen(MockmicScreen[None]):
                 line = result_line(getattr(a, "report", None), getattr(a, "duration_s", None))
                 if status not in ("done", "recovered"):
                     line = f"{status}"
-                rows.append((int(a.id), f"{attempt_time(getattr(a, 'started_at', None))}  {line}"))
+                rows.append((int(a.id), f"{when_text(getattr(a, 'started_at', None))}  {line}"))
         self.app.call_from_thread(self._show_attempts, question_id, rows)
 
     def _show_attempts(self, question_id: str, rows: list[tuple[int, str]]) -> None:

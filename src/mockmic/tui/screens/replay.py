@@ -30,17 +30,13 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
 from mockmic.core import Report
 from mockmic.tui.screens.history import confirm_delete, settings_of, start_export, store_of
-from mockmic.tui.widgets.review_widgets import TranscriptFollower, when_text
+from mockmic.reporting.fmt import clock, when_text
+from mockmic.tui.widgets.review_widgets import TranscriptFollower
 
 SEEK_S = 5.0
 TICK_S = 0.1
 LEAD_IN_S = 0.5
 """A jump lands this much before the moment, so its start is heard."""
-
-
-def _fmt(t: float) -> str:
-    m, s = divmod(max(0.0, t), 60)
-    return f"{int(m)}:{s:04.1f}"
 
 
 class SilentClock:
@@ -221,7 +217,7 @@ class ReplayScreen(Screen[None]):
         if not self.moments:
             moments.add_option(Option(Text("No flagged moments.", style="dim"), id="none", disabled=True))
         for i, m in enumerate(self.moments):
-            moments.add_option(Option(Text.assemble((f"{_fmt(m.t)} ", "bold"), (m.label, _KIND_STYLE[m.kind])),
+            moments.add_option(Option(Text.assemble((f"{clock(m.t, tenths=True)} ", "bold"), (m.label, _KIND_STYLE[m.kind])),
                                       id=f"m{i}"))
         notice = self.query_one("#replay-notice", Static)
         if self.problem:
@@ -264,10 +260,10 @@ class ReplayScreen(Screen[None]):
         bar = "━" * int(frac * bar_w) + "●" + "─" * (bar_w - int(frac * bar_w))
         text = Text()
         text.append(f"{mark:<10}", style="bold green" if self.playing else "bold")
-        text.append(f" {_fmt(pos)} {bar} {_fmt(self.duration_s)}")
+        text.append(f" {clock(pos, tenths=True)} {bar} {clock(self.duration_s, tenths=True)}")
         nxt = next_moment(self.moments, pos)
         if nxt is not None:
-            text.append(f"   next flag {_fmt(nxt.t)} (n)", style="dim")
+            text.append(f"   next flag {clock(nxt.t, tenths=True)} (n)", style="dim")
         self.query_one("#replay-state", Static).update(text)
 
     # -------------------------------------------------------------- transport

@@ -19,10 +19,10 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
 from mockmic.questions import Question
-from mockmic.reporting.terminal import fmt_time, sparkline, transcript_text
-from mockmic.reporting.voice import voice_lines
+from mockmic.reporting.assess import assess
+from mockmic.reporting.fmt import clock, sparkline, when_text
+from mockmic.reporting.terminal import transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
-from mockmic.tui.pacing import clock_text
 from mockmic.tui.services import play_and_wait, player_problem
 from mockmic.tui.widgets.rating import LensRating
 
@@ -38,43 +38,39 @@ LENSES: tuple[tuple[str, str, str], ...] = (
 SAVE_DELAY_S = 0.8
 
 
-def _ok(good: bool) -> Text:
+def _ok(good: bool | None) -> Text:
+    if good is None:
+        return Text("")
     return Text("✓", style="bold green") if good else Text("!", style="bold red")
 
 
+LENGTH_STYLE = {"under": "bold yellow", "over": "bold red"}
+
+
 def metrics_table(report: Report, th: Thresholds) -> Table:
-    """The report's numbers next to the targets they are judged against."""
+    """The report's numbers next to the targets they are judged against (see :func:`assess`)."""
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
     table.add_column("", style="bold", no_wrap=True)
     table.add_column("you", no_wrap=True)
     table.add_column("target", style="dim", no_wrap=True)
     table.add_column("", no_wrap=True)
-    t = report.target
-    d = report.duration_s
-    verdict = _ok(t.min_s <= d <= t.max_s)
-    if d > t.max_s:
-        verdict = Text("too long", style="bold red")
-    elif d < t.min_s:
-        verdict = Text("too short", style="bold yellow")
-    table.add_row("Length", clock_text(d), f"{clock_text(t.min_s)}–{clock_text(t.max_s)}", verdict)
-    if report.no_speech:
+    a = assess(report, th)
+    length = a.length
+    verdict = _ok(True) if length.ok else Text(length.word, style=LENGTH_STYLE[length.window])
+    table.add_row("Length", clock(length.seconds), f"{clock(length.min_s)}–{clock(length.max_s)}", verdict)
+    s = a.speech
+    if s is None:
         return table
-    lat = report.latency_s
-    table.add_row("First word", f"{lat:.1f} s" if lat is not None else "–",
-                  f"≤ {th.slow_start_s:g} s", _ok(lat is None or lat <= th.slow_start_s))
-    table.add_row("Rate", f"{report.wpm:.0f} wpm", f"{th.wpm_slow:g}–{th.wpm_rushed:g}",
-                  _ok(th.wpm_slow <= report.wpm <= th.wpm_rushed))
-    f = report.fillers
-    table.add_row("Fillers", f"{f.count} · {f.per_minute:.1f}/min · {f.percent_of_words:.1f}%",
-                  f"≤ {th.filler_per_minute:g}/min, {th.filler_percent:g}%",
-                  _ok(f.per_minute <= th.filler_per_minute and f.percent_of_words <= th.filler_percent))
-    mids = sum(1 for p in report.pauses if p.location == "mid_sentence")
-    table.add_row("Longest pause", f"{report.longest_pause_s:.1f} s",
-                  f"< {th.long_pause_s:g} s", _ok(report.longest_pause_s < th.long_pause_s))
-    table.add_row("Pauses", f"{len(report.pauses)} ({mids} mid-sentence)", "", "")
-    table.add_row("Words", f"{report.word_count}", "", "")
-    for line in voice_lines(report, th):
-        table.add_row(line.label, line.short, line.short_target, "" if line.ok is None else _ok(line.ok))
+    lat = s.latency
+    table.add_row("First word", lat.text if lat else "–", lat.short_target if lat else "", _ok(lat.ok if lat else None))
+    table.add_row("Rate", s.rate.text, s.rate.short_target, _ok(s.rate.ok))
+    f = s.fillers
+    table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _ok(f.ok))
+    table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _ok(s.longest_pause.ok))
+    table.add_row("Pauses", s.pauses.text, "", "")
+    table.add_row("Words", f"{s.words}", "", "")
+    for v in s.voice:
+        table.add_row(v.label, v.short, v.short_target, _ok(v.ok))
     return table
 
 
@@ -92,7 +88,7 @@ def flags_text(report: Report) -> Text:
             out.append("\n")
         out.append(fl.code, style="bold red" if fl.severity == "warning" else "bold yellow")
         if fl.at_s is not None:
-            out.append(f" @{fmt_time(fl.at_s)}", style="dim")
+            out.append(f" @{clock(fl.at_s, tenths=True)}", style="dim")
         out.append(f"  {fl.message}")
         if fl.tip:
             out.append(f"\n   → {fl.tip}", style="italic")
@@ -345,8 +341,6 @@ def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
 
 @work(thread=True, exit_on_error=False, group="open-attempt", description="opening the attempt")
 def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
-    from mockmic.tui.screens.home import attempt_time
-
     attempt = app.store.get(attempt_id) if app.store is not None else None
     if attempt is None:
         app.call_from_thread(app.notify, f"attempt {attempt_id} not found", severity="warning")
@@ -361,6 +355,6 @@ def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
         question, report, attempt_id=attempt.id,
         audio_path=str(attempt.audio_path) if attempt.audio_path else None,
         overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
-        review=attempt.review, note=attempt.note, when=attempt_time(attempt.started_at),
+        review=attempt.review, note=attempt.note, when=when_text(attempt.started_at),
     )
     app.call_from_thread(app.push_screen, screen)

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
-from mockmic.tui.pacing import clock_text
+from mockmic.reporting.assess import assess_length
+from mockmic.reporting.fmt import clock
 
 if TYPE_CHECKING:
     from mockmic.tui.app import MockmicApp, Run
@@ -50,11 +51,11 @@ class SummaryScreen(MockmicScreen[None]):
         width = max(24, (self.app.size.width or 120) - 80)
         for i, (q, attempt_id, report) in enumerate(self.run_.results, 1):
             t = report.target
-            in_window = t.min_s <= report.duration_s <= t.max_s
+            in_window = assess_length(report).ok
             table.add_row(
                 str(i),
                 q.text if len(q.text) <= width else q.text[: width - 1] + "…",
-                Text(clock_text(report.duration_s), style="green" if in_window else "red"),
+                Text(clock(report.duration_s), style="green" if in_window else "red"),
                 f"{t.min_s:g}–{t.max_s:g}s",
                 "–" if report.no_speech else f"{report.wpm:.0f}",
                 str(report.fillers.count),
@@ -68,11 +69,11 @@ class SummaryScreen(MockmicScreen[None]):
         if not results:
             return Text("No answers were recorded.", style="dim")
         spoken = [r for r in results if not r.no_speech]
-        in_window = sum(1 for r in results if r.target.min_s <= r.duration_s <= r.target.max_s)
+        in_window = sum(1 for r in results if assess_length(r).ok)
         total_s = sum(r.duration_s for r in results)
         out = Text()
         out.append(f"{in_window} of {len(results)} answers in their window", style="bold")
-        out.append(f" · {clock_text(total_s)} speaking in total")
+        out.append(f" · {clock(total_s)} speaking in total")
         if spoken:
             mean_wpm = sum(r.wpm for r in spoken) / len(spoken)
             fillers = sum(r.fillers.count for r in spoken)

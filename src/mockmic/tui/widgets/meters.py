@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mockmic.tui.pacing import WINDOW_LABELS, clock_text, window_state
+from mockmic.reporting.fmt import clock
+from mockmic.tui.pacing import WINDOW_LABELS, window_state
 
 _STATE_STYLE = {"early": "bold", "in": "bold green", "nearing": "bold yellow", "past": "bold red"}
 
@@ -45,10 +46,10 @@ class AnswerTimer(Widget):
         state = window_state(self.elapsed, lo, hi)
         style = _STATE_STYLE[state]
         out = Text()
-        out.append(clock_text(self.elapsed, stopwatch=True), style=style)
+        out.append(clock(self.elapsed, stopwatch=True), style=style)
         out.append("   ")
         out.append(WINDOW_LABELS[state], style=style)
-        out.append(f"  (target {clock_text(lo)}–{clock_text(hi)})", style="dim")
+        out.append(f"  (target {clock(lo)}–{clock(hi)})", style="dim")
         out.append("\n")
         width = max(10, self.size.width)
         span = hi * 1.25

@@ -11,26 +11,15 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from mockmic.analysis.trends import LENSES, METRIC_LABELS, METRICS, AttemptPoint, as_datetime, summarize_question
+from mockmic.analysis.trends import LENSES, METRIC_LABELS, METRICS, AttemptPoint, summarize_question
 from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.reporting.export import sparkline
+from mockmic.reporting.assess import assess
+from mockmic.reporting.fmt import metric_number, sparkline
 
 SPARK_W = 10
 """The trend sparklines show the last this many attempts (the pane is 46 columns wide)."""
 DIRECTION_STYLE = {"better": "bold green", "worse": "bold red", "steady": "yellow", "n/a": "dim"}
-
-
-def when_text(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    dt = as_datetime(value)
-    return dt.astimezone().strftime(fmt) if dt else "–"
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    m, s = divmod(max(0.0, seconds), 60)
-    return f"{int(m)}:{int(s):02d}"
 
 
 def review_text(attempt: Any) -> str:
@@ -54,8 +43,7 @@ def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, titl
         out.append(f"{METRIC_LABELS[m]:<18}", style="bold")
         out.append(f"{sparkline(vals[-SPARK_W:]) or '–':<{SPARK_W}} ", style="cyan")
         if s.last is not None:
-            last = f"{s.last:.0f}" if m in ("wpm", "duration_s") else f"{s.last:.1f}"
-            out.append(f"{last:>5}  ")
+            out.append(f"{metric_number(m, s.last):>5}  ")
         out.append(s.direction if s.direction != "n/a" else "", style=DIRECTION_STYLE[s.direction])
         out.append("\n")
     out.append("\nSelf-review (1–5)\n", style="bold")
@@ -73,22 +61,21 @@ def trend_renderable(points: list[AttemptPoint], thresholds: Thresholds, *, titl
 
 def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) -> list[tuple[str, str, bool | None]]:
     """(label, value, within target) for the compare table; None = no target."""
-    th = thresholds
     if report is None:
         return [("Length", f"{getattr(attempt, 'duration_s', 0) or 0:.1f} s", None)]
-    t = report.target
+    a = assess(report, thresholds)
     rows: list[tuple[str, str, bool | None]] = [
-        ("Length", f"{report.duration_s:.1f} s (target {t.min_s:g}–{t.max_s:g})", t.min_s <= report.duration_s <= t.max_s)]
-    if report.no_speech:
+        ("Length", f"{a.length.text} (target {a.length.short_target})", a.length.ok)]
+    s = a.speech
+    if s is None:
         return rows + [("Speech", "none found", False)]
     rows += [
-        ("First word after", f"{report.latency_s or 0:.1f} s", (report.latency_s or 0) <= th.slow_start_s),
-        ("Words", str(report.word_count), None),
-        ("Rate", f"{report.wpm:.0f} wpm", th.wpm_slow <= report.wpm <= th.wpm_rushed),
-        ("Fillers", f"{report.fillers.count} ({report.fillers.per_minute:.1f}/min)",
-         report.fillers.per_minute <= th.filler_per_minute and report.fillers.percent_of_words <= th.filler_percent),
-        ("Pauses ≥0.25 s", str(len(report.pauses)), None),
-        ("Longest pause", f"{report.longest_pause_s:.1f} s", report.longest_pause_s < th.long_pause_s),
+        ("First word after", s.latency.text if s.latency else "–", s.latency.ok if s.latency else None),
+        ("Words", str(s.words), None),
+        ("Rate", s.rate.text, s.rate.ok),
+        ("Fillers", f"{s.fillers.count} ({s.fillers.per_minute})", s.fillers.ok),
+        (s.pauses.label, str(s.pauses.count), None),
+        ("Longest pause", s.longest_pause.text, s.longest_pause.ok),
         ("Flags", ", ".join(dict.fromkeys(f.code for f in report.flags)) or "none", not report.flags),
         ("Self-review", review_text(attempt), None),
     ]
