@@ -180,3 +180,16 @@ def test_markdown_report_is_one_readable_section_per_file(tmp_path: Path) -> Non
     assert "| Speaking rate |" in text and "| Pauses ≥ 0.25 s |" in text
     assert "**Long pause** at 0:" in text and "long_pause" not in text
     assert max(len(line) for line in text.splitlines()) < 120  # no raw wide table
+
+
+def test_long_chunks_make_fewer_whisper_calls_than_live() -> None:
+    answer = Path(__file__).resolve().parents[1] / "data" / "answer_tell_me.flac"
+    calls = {}
+    for chunking in ("live", "long"):
+        fake = Canned()
+        summary = analyze_paths([answer], Settings(), jobs=1, chunking=chunking,
+                                transcriber_factory=lambda _i, _n, f=fake: f)
+        assert summary.results[0].ok
+        calls[chunking] = fake.calls
+    assert 1 < calls["long"] < calls["live"]  # 59 s: 3 pieces of 20-29 s against 9 of 5-20 s
+
