@@ -79,7 +79,7 @@ def test_same_attempt_same_numbers_everywhere(stored: tuple[Path, int, Report]) 
     # the report screen, fresh and read back from the store
     for report in (fresh, back):
         table = _text(metrics_table(report, th))
-        assert re.search(rf"Length\s+{LENGTH}\b", table)
+        assert re.search(rf"Length\s+{LENGTH}\b", table) and re.search(r"Pauses\s+2 \(1 mid-sentence\)\s+each ≥ 0.25 s", table)
         assert f"{RATE} wpm" in table and f"{PER_MIN}/min" in table and f"{LONGEST} s" in table
     # the history table and the compare screen (the point of the stored attempt)
     p = attempt_point(attempt)

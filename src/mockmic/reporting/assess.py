@@ -217,7 +217,8 @@ def assess_voice(report: Report, th: Thresholds) -> tuple[VoiceVerdict, ...]:
         return ()
     out = []
     if v.spread_st is not None:
-        text, short = f"{fixed(v.spread_st, 1)} semitones (10–90%), SD {fixed(v.std_st, 1)}", f"{fixed(v.spread_st, 1)} st"
+        sd = "–" if v.std_st is None else fixed(v.std_st, 1)
+        text, short = f"{fixed(v.spread_st, 1)} semitones (10–90%), SD {sd}", f"{fixed(v.spread_st, 1)} st"
         if v.flat_stretches:
             flat = min(v.flat_stretches, key=lambda s: s.range_st)
             text += f"; flat {clock(flat.start)}–{clock(flat.end)}"

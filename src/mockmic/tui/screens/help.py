@@ -61,8 +61,10 @@ REPORT_HELP = """\
 | **Articulation rate** | (in exports and the terminal report) words per minute with the silent pauses taken out: how fast you speak when you do speak. |
 | **Fillers** | Number of fillers · fillers per minute · share of all words. Whisper often leaves out "um" and "uh", so take this number as the smallest possible count. |
 | **Longest pause** | The longest silence inside the answer. |
-| **Pauses ≥ 0.25 s** | Every silence of at least that length inside the answer (a setting), and how many came in the middle of a sentence. The transcript marks only the longer ones (0.5 s or more) as [1.2s]; mid-sentence ones in red. |
+| **Pauses** (each ≥ 0.25 s) | Every silence of at least that length inside the answer (a setting), and how many came in the middle of a sentence. The transcript marks only the longer ones (0.5 s or more) as [1.2s]; mid-sentence ones in red. |
 | **Words** | Words counted for the rate (fillers not counted). |
+| **Vocal variety** | How much your voice goes up and down, in semitones (st). A "flat" stretch is 10 s or more where it hardly moves: it can sound bored or read aloud. |
+| **Loudness** | How loud your speech reaches the microphone (dBFS: 0 is the loudest possible). "ends fade" counts sentences that get much quieter at the end. |
 | **Speech-to-text model** | The Whisper model that wrote the transcript (for example "base"). A bigger model makes fewer mistakes but is slower. Change it in the settings (`s` on the question list). |
 | **Flags** | Something to look at, with the time in the recording ("at 0:44") and a tip. |
 | **Pace over time** | Words per minute in a sliding window (15 s wide): the first window's rate → the last window's. The "Speeding up" flag compares the first third of the answer with the last third, so its numbers can differ. |

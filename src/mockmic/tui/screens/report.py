@@ -70,7 +70,8 @@ def metrics_table(report: Report, th: Thresholds) -> Table:
     f = s.fillers
     table.add_row("Fillers", f"{f.count} · {f.per_minute} · {f.percent}", f.short_target, _verdict(f))
     table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _verdict(s.longest_pause))
-    table.add_row(s.pauses.label, s.pauses.text, "", "")
+    # the label column stays narrow: what the count counts goes where the target would be
+    table.add_row("Pauses", s.pauses.text, f"each ≥ {th.min_pause_s:g} s", "")
     table.add_row("Words", f"{s.words}", "", "")
     for v in s.voice:
         table.add_row(v.label, v.short, v.short_target, _ok(v.ok))
