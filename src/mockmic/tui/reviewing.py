@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from textual import work
 from textual.app import App
+from textual.screen import Screen
 
 from mockmic.config import Settings
 from mockmic.practice.exports import export_to_folder
@@ -137,4 +138,15 @@ class ReviewNavigation(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.keys_here()))
+
+    def keys_here(self) -> list[tuple[str, str]]:
+        """Every key bound on the current screen with its description, shown or not."""
+        keys: dict[str, tuple[list[str], str]] = {}
+        for node, binding, _, _ in self.screen.active_bindings.values():
+            if binding.description and isinstance(node, (App, Screen)):
+                shown, _ = keys.setdefault(binding.action, ([], binding.description))
+                display = self.get_key_display(binding)
+                if display not in shown:
+                    shown.append(display)
+        return [(" / ".join(shown), does) for shown, does in keys.values()]

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from mockmic.tui.widgets.titlebar import TitleBar
@@ -49,7 +50,7 @@ class AskingScreen(MockmicScreen[None]):
             yield Static(self._meta(), id="ask-meta")
             yield Static("", id="ask-notice")
             yield Static("", id="ask-hint")
-        yield Footer()
+        yield FitFooter()
 
     def _meta(self) -> Text:
         q = self.question

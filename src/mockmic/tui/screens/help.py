@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 HELP = """\
-# mockmic · keys
+# mockmic · all keys
 
 | where | key | does |
 |---|---|---|
@@ -49,12 +49,25 @@ read the filler count as a lower bound.
 """
 
 
+def keys_table(keys: list[tuple[str, str]]) -> str:
+    """The keys of the screen ``?`` was pressed on, as a Markdown table (the footer shows only
+    those that fit the width; every one of them is here)."""
+    if not keys:
+        return ""
+    rows = "\n".join(f"| `{key.replace('|', '/')}` | {does} |" for key, does in keys)
+    return f"# Keys on this screen\n\n| key | does |\n|---|---|\n{rows}\n\n"
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
+    def __init__(self, keys: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.keys = keys or []
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(HELP)
+            yield Markdown(keys_table(self.keys) + HELP)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import DataTable, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import group_by_day
@@ -43,7 +44,7 @@ class HistoryScreen(MockmicScreen[None]):
         Binding("p", "replay", "Replay"),
         Binding("space", "mark", "Mark"),
         Binding("c", "compare", "Compare"),
-        Binding("g", "toggle_grouping", "By date/question"),
+        Binding("g", "toggle_grouping", "Group"),
         Binding("e", "export('html')", "Export HTML"),
         Binding("E", "export('md')", "Export MD", key_display="E"),
         Binding("s", "export_session", "Export session"),
@@ -66,7 +67,7 @@ class HistoryScreen(MockmicScreen[None]):
             with VerticalScroll(id="history-detail"):
                 yield Static(id="history-trends")
                 yield Static(id="history-attempt")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "history"

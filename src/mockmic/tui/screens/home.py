@@ -8,7 +8,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
@@ -59,12 +60,13 @@ class HomeScreen(MockmicScreen[None]):
     """Pick a question: by category, by filter, at random, or a mock interview of N."""
 
     BINDINGS = [
-        Binding("r", "random", "Random question"),
+        # in the order the footer keeps them when the terminal is narrow
+        Binding("r", "random", "Random"),
         Binding("m", "mock", "Mock interview"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("a", "attempts", "Past attempts"),
+        Binding("a", "attempts", "Attempts"),
         Binding("s", "app.settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
+        Binding("slash", "filter", "Filter", key_display="/"),
     ]
 
     def __init__(self) -> None:
@@ -85,7 +87,7 @@ class HomeScreen(MockmicScreen[None]):
                 yield Static(id="q-meta")
                 yield Static("Past attempts", classes="section-title")
                 yield OptionList(id="attempts")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)

@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.worker import Worker
-from textual.widgets import Footer, LoadingIndicator, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import LoadingIndicator, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.practice.ports import AnswerRecorder
@@ -72,7 +73,7 @@ class RecordingScreen(MockmicScreen[None]):
             yield Static("", id="rec-warning")
             yield LoadingIndicator(id="rec-loading")
             yield Static("", id="rec-hint")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rec-loading").display = False

@@ -21,7 +21,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
@@ -129,7 +130,7 @@ class ReplayScreen(MockmicScreen[None]):
             with VerticalScroll(id="replay-scroll"):
                 yield TranscriptFollower(id="replay-transcript")
             yield OptionList(id="replay-moments")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"replay attempt {self.attempt_id}"

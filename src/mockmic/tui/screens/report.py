@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from mockmic.tui.widgets.titlebar import TitleBar
@@ -34,6 +35,8 @@ LENSES: tuple[tuple[str, str, str], ...] = (
     ("adaptable", "Adaptable", "Did I show how I adjust to a new system and team?"),
 )
 SAVE_DELAY_S = 0.8
+STACK_BELOW = 110
+"""Narrower than this, the self-review sits under the metric table instead of beside it."""
 
 
 def _ok(good: bool | None) -> Text:
@@ -138,15 +141,17 @@ class ReportScreen(MockmicScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self._header(), id="rep-header")
-        with Horizontal(id="rep-top"):
-            yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
-            with Vertical(id="rep-review"):
-                yield Static("Self-review: do I sound…", classes="section-title")
-                for lens, label, question in LENSES:
-                    yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
-                yield Input(self.note, placeholder="A note for next time", id="note")
-                yield Static("", id="review-state")
+        # One scroll for the whole report: on a narrow terminal the self-review goes under the
+        # numbers (see on_resize) and the page scrolls instead of cutting the table.
         with VerticalScroll(id="rep-scroll"):
+            with Horizontal(id="rep-top"):
+                yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
+                with Vertical(id="rep-review"):
+                    yield Static("Self-review: do I sound…", classes="section-title")
+                    for lens, label, question in LENSES:
+                        yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
+                    yield Input(self.note, placeholder="A note for next time", id="note")
+                    yield Static("", id="review-state")
             yield Static("Flags", classes="section-title")
             yield Static(flags_text(self.report), id="rep-flags")
             yield Static("Pace over time", classes="section-title")
@@ -155,7 +160,7 @@ class ReportScreen(MockmicScreen[None]):
                          classes="section-title")
             yield Static(transcript_text(self.report) if self.report.words
                          else Text("(nothing transcribed)", style="dim"), id="rep-transcript")
-        yield Footer()
+        yield FitFooter()
 
     def _header(self) -> Text:
         out = Text()
@@ -176,7 +181,15 @@ class ReportScreen(MockmicScreen[None]):
         return out
 
     def on_mount(self) -> None:
+        self._stack_when_narrow()
         self.query_one("#rep-scroll").focus()
+
+    def on_resize(self) -> None:
+        self._stack_when_narrow()
+
+    def _stack_when_narrow(self) -> None:
+        """Numbers and self-review side by side from STACK_BELOW columns up, else one above the other."""
+        self.query_one("#rep-top").set_class((self.app.size.width or 120) < STACK_BELOW, "-stacked")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next" and not self.fresh:

@@ -19,7 +19,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import Button, Input, Label, Select, Static
 
 from mockmic.config import THRESHOLD_HELP, ConfigError, Settings, Thresholds, save_settings
 from mockmic.practice.playback import play_and_wait, player_problem
@@ -107,7 +108,7 @@ class SettingsScreen(MockmicScreen[None]):
             with Horizontal(classes="settings-row"):
                 yield Button("Save (ctrl+s)", variant="primary", id="settings-save")
                 yield Button("Back (esc)", id="settings-back")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#settings-level").display = False

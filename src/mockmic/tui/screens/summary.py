@@ -7,7 +7,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from mockmic.tui.widgets.footer import FitFooter
+from textual.widgets import DataTable, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
@@ -31,7 +32,7 @@ class SummaryScreen(MockmicScreen[None]):
         yield Static(self._title(), id="sum-title")
         yield DataTable(id="sum-table", cursor_type="row")
         yield Static(self._totals(), id="sum-totals")
-        yield Footer()
+        yield FitFooter()
 
     def _title(self) -> Text:
         n = len(self.run_.results)
