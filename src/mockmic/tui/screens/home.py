@@ -94,7 +94,7 @@ class HomeScreen(MockmicScreen[None]):
         table.add_column("Question", key="question")
         table.add_column("Target", key="target", width=8)
         table.add_column("Tries", key="tries", width=5)
-        table.add_column("Last result", key="last", width=24)
+        table.add_column("Last result", key="last", width=26)
         self._layout_detail()
         self.fill_table()
         self.refresh_status()
@@ -166,7 +166,7 @@ class HomeScreen(MockmicScreen[None]):
         total = self.app.size.width or 120
         pane = self._detail_width() + 1 if not self._narrow else 0
         # fixed columns, 2 cells of padding per column and the scrollbar
-        return max(24, total - pane - (8 + 5 + 24) - 4 * 2 - 2 - 2)  # and the 2-space indent
+        return max(24, total - pane - (8 + 5 + 26) - 4 * 2 - 2 - 2)  # and the 2-space indent
 
     def on_resize(self) -> None:
         self._layout_detail()
