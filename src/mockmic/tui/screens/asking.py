@@ -40,6 +40,8 @@ class AskingScreen(MockmicScreen[None]):
         self._countdown_left = 0.0
         self._starting = False
         self._waiting_for_mic = False
+        self.stop_pressed = False
+        """Space again while the cue plays: the user means stop, so the recording stops at once."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -170,11 +172,14 @@ class AskingScreen(MockmicScreen[None]):
 
     def _open_recording(self) -> None:
         if self.is_current:
-            self.mm.show_recording(self.question)
+            self.mm.show_recording(self.question, stop_at_once=self.stop_pressed)
 
     # ------------------------------------------------------------------ actions
 
     def action_start(self) -> None:
+        if self._starting:  # a second Space before the recording screen is up: never lost
+            self.stop_pressed = True
+            return
         self.start_recording()
 
     def action_hear_again(self) -> None:

@@ -67,6 +67,7 @@ class HomeScreen(MockmicScreen[None]):
         Binding("s", "app.settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("enter", "practise", "Practise the highlighted question", show=False),
     ]
 
     def __init__(self) -> None:
@@ -289,6 +290,20 @@ class HomeScreen(MockmicScreen[None]):
         self.fill_table()
 
     # ------------------------------------------------------------------ actions
+
+    def on_screen_resume(self) -> None:
+        """Back on the question list (from a report, a past attempt, history): Enter practises
+        the highlighted question again, whatever had the focus before."""
+        if self._detail_forced:
+            self._detail_forced = False
+            self._layout_detail()
+        self.query_one("#questions", DataTable).focus()
+
+    def action_practise(self) -> None:
+        """Enter when no list has the focus (the lists handle their own Enter)."""
+        q = self.highlighted_question()
+        if q is not None:
+            self.mm.practise(q)
 
     def action_random(self) -> None:
         self.mm.practise_random()

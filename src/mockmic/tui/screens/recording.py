@@ -43,16 +43,17 @@ class RecordingScreen(MockmicScreen[None]):
     BINDINGS = [
         Binding("space", "stop", "Stop"),
         Binding("escape", "discard", "Discard"),
+        Binding("q", "app.quit", "Quit"),  # asks first, like Ctrl+Q (see MockmicApp.action_quit)
     ]
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, stop_at_once: bool = False) -> None:
         super().__init__()
         self.question = question
         self.phase = "starting"
         """starting → recording → analyzing → (report screen) | failed"""
         self.take: AnswerTake | None = None
         self.silence = SilenceWatch()
-        self._stop_requested = False
+        self._stop_requested = stop_at_once
 
     @property
     def recorder(self) -> AnswerRecorder | None:
