@@ -105,3 +105,27 @@ async def test_a_fast_second_space_stops_the_recording(make: Any) -> None:
         await pilot.press("space")  # ...and stop, before the recording screen is up
         player.release.set()
         await until(pilot, lambda: shown(app, ReportScreen), what="the report: the Space was not lost")
+
+
+async def test_notifications_never_cover_a_dialog(make: Any) -> None:
+    from scenes import screen_text
+
+    from mockmic.tui.screens.dialogs import MockSetupScreen
+
+    app = make()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: shown(app, HomeScreen) and app.mic_checked)
+        for i in range(4):
+            app.notify(f"Note number-{i} saved", timeout=60)
+        await until(pilot, lambda: "number-3" in screen_text(app), what="the notifications")
+        await pilot.press("m")
+        await until(pilot, lambda: shown(app, MockSetupScreen, "#start"))
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Start" in text and "Cancel" in text, text
+        dialog_rows = [line for line in text.splitlines() if "█" in line]  # its thick border
+        assert len(dialog_rows) > 5
+        assert not any("number-" in line for line in dialog_rows), text  # held while it is open...
+        await pilot.press("escape")
+        await until(pilot, lambda: shown(app, HomeScreen))
+        await until(pilot, lambda: "number-3" in screen_text(app), what="...and shown again after")
