@@ -129,3 +129,22 @@ async def test_notifications_never_cover_a_dialog(make: Any) -> None:
         await pilot.press("escape")
         await until(pilot, lambda: shown(app, HomeScreen))
         await until(pilot, lambda: "number-3" in screen_text(app), what="...and shown again after")
+
+
+async def test_p_on_the_report_shows_that_the_answer_plays(make: Any) -> None:
+    from scenes import report
+
+    player = HeldCue()
+    player.release.set()  # the question's cue plays through
+    app = make(player=player)
+    async with app.run_test(size=SIZE) as pilot:
+        await report(pilot)
+        line = app.screen.query_one("#rep-playing")
+        assert not line.display
+        player.release.clear()  # the answer plays until the test lets it end
+        await pilot.press("p")
+        await until(pilot, lambda: line.display and "playing" in text_of(app, "#rep-playing"))
+        await pilot.press("p")
+        await until(pilot, lambda: "paused" in text_of(app, "#rep-playing"))
+        player.release.set()
+        await until(pilot, lambda: not line.display, what="the sign gone when playback ends")

@@ -15,7 +15,9 @@ from mockmic.core import Report, ReportWord
 
 CONTENT_CODES = frozenset(rule.code for rule in RULES)
 
-MomentKind = Literal["long_pause", "filler", "filler_cluster", "content"]
+MomentKind = Literal["long_pause", "filler", "filler_cluster", "content", "delivery"]
+COVERED_BY_PAUSES = frozenset({"long_pause"})
+"""Flags whose moments the pause list already gives (one moment per pause, not two)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ def word_index_at(words: list[ReportWord], t: float) -> int | None:
 
 
 def flagged_moments(report: Report, *, long_pause_s: float = 3.0) -> list[Moment]:
-    """Long pauses, fillers, filler clusters and content flags in time order.
+    """Every flagged moment in time order: long pauses, fillers, filler clusters, content flags
+    and the other flags with a time (speeding up, a choppy stretch, a slow start).
 
     A filler cluster's flag and its first filler share a time; both are kept (they are
     different reasons to listen), the cluster first.
@@ -60,7 +63,9 @@ def flagged_moments(report: Report, *, long_pause_s: float = 3.0) -> list[Moment
             out.append(Moment(fl.at_s, "filler_cluster", fl.message))
         elif fl.code in CONTENT_CODES:
             out.append(Moment(fl.at_s, "content", f"{fl.code}: {fl.message}"))
-    order = {"filler_cluster": 0, "content": 1, "long_pause": 2, "filler": 3}
+        elif fl.code not in COVERED_BY_PAUSES:
+            out.append(Moment(fl.at_s, "delivery", f"{fl.code}: {fl.message}"))
+    order = {"filler_cluster": 0, "content": 1, "delivery": 2, "long_pause": 3, "filler": 4}
     out.sort(key=lambda m: (m.t, order[m.kind]))
     return out
 

@@ -396,4 +396,5 @@ class ReplayScreen(MockmicScreen[None]):
         self.mm.confirm_delete(self.attempt, deleted)
 
 
-_KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red"}
+_KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red",
+               "delivery": "bold magenta"}

@@ -141,6 +141,7 @@ class ReportScreen(MockmicScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self._header(), id="rep-header")
+        yield Static("", id="rep-playing")
         # One scroll for the whole report: on a narrow terminal the self-review goes under the
         # numbers (see on_resize) and the page scrolls instead of cutting the table.
         with VerticalScroll(id="rep-scroll"):
@@ -282,10 +283,23 @@ class ReportScreen(MockmicScreen[None]):
             else:
                 player.pause()
             self._paused = not self._paused
+            self._show_playing()
             return
         self._playing = True
         self._paused = False
+        self._show_playing()
         self.replay()
+
+    def _show_playing(self) -> None:
+        """A line under the header while the recording plays (or is paused): p was heard."""
+        line = self.query_one("#rep-playing", Static)
+        if not self._playing:
+            line.update("")
+        elif self._paused:
+            line.update(Text("❚❚ paused · p resumes", style="bold yellow"))
+        else:
+            line.update(Text("▶ playing your answer · p pauses", style="bold green"))
+        line.set_class(self._playing, "-shown")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
     def replay(self) -> None:
@@ -303,6 +317,7 @@ class ReportScreen(MockmicScreen[None]):
     def on_playback_ended(self, message: PlaybackEnded) -> None:
         self._playing = False
         self._paused = False
+        self._show_playing()
         if message.reason:
             self.notify(f"Cannot play the recording: {message.reason}", severity="warning")
 
@@ -310,6 +325,7 @@ class ReportScreen(MockmicScreen[None]):
         if self._playing:
             self.workers.cancel_group(self, "replay")
             self._playing = False
+            self._show_playing()
 
     # ------------------------------------------------------------------ leaving
 
