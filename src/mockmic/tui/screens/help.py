@@ -14,6 +14,7 @@ HELP = """\
 | where | key | does |
 |---|---|---|
 | everywhere | `?` / `F1` | this help |
+| everywhere | `Ctrl+Q` | quit (while an answer is recorded: asks first, and the answer is kept) |
 | everywhere | `Ctrl+P` | command palette (practise any question by name, rescan microphones) |
 | questions | `Enter` | practise the highlighted question |
 | questions | `r` | a random question |
@@ -27,6 +28,7 @@ HELP = """\
 | asking | `Esc` | back to the questions |
 | recording | `Space` | stop: the report follows |
 | recording | `Esc` | discard this answer (asks first) |
+| recording | `q` | quit (asks first; the answer so far is analyzed at the next start) |
 | report | `p` | replay the answer (again: pause / resume) |
 | report | `r` | retry the same question |
 | report | `n` | next question (in a mock interview: the next one, then the summary) |
