@@ -83,6 +83,7 @@ class HomeScreen(MockmicScreen[None]):
             with Vertical(id="question-pane"):
                 yield Input(placeholder="Filter questions (/)", id="filter")
                 yield DataTable(id="questions", cursor_type="row", zebra_stripes=False)
+                yield Static(id="narrow-tip")  # the side pane's tip when there is no side pane
             with VerticalScroll(id="detail"):
                 yield Static(id="q-text")
                 yield Static(id="q-meta")
@@ -161,6 +162,7 @@ class HomeScreen(MockmicScreen[None]):
         detail = self.query_one("#detail")
         detail.styles.width = self._detail_width()
         detail.display = not self._narrow or self._detail_forced
+        self.query_one("#narrow-tip").display = self._narrow and not self._detail_forced
 
     def _question_width(self) -> int:
         """Characters left for the question text once the other columns and the pane are drawn."""
@@ -221,9 +223,13 @@ class HomeScreen(MockmicScreen[None]):
         if q is None:
             text.update("")
             meta.update("")
+            self.query_one("#narrow-tip", Static).update("")
             self.query_one("#attempts", OptionList).clear_options()
             return
         text.update(Text(q.text, style="bold"))
+        tip = Text("Tip: ", style="dim")
+        tip.append(q.tips[0] if q.tips else (q.structure or ""))
+        self.query_one("#narrow-tip", Static).update(tip if q.tips or q.structure else "")
         body = Text()
         body.append(f"{q.category_label}", style="bold")
         if q.specialty:
