@@ -64,6 +64,19 @@ class Thresholds:
     """Mid-sentence pauses at least this long count towards ``choppy``..."""
     choppy_per_minute: float = 4.0
     """...which fires when there are more than this many per minute."""
+    flat_window_s: float = 10.0
+    """Pitch variety is judged over windows of this length (Hincks 2005 used 10 s)."""
+    flat_range_st: float = 3.5
+    """``monotone`` when, over ``flat_window_s``, the pitch's 10th-90th percentile range stays
+    below this many semitones (Hincks & Edlund 2009; see the README's metric table)."""
+    flat_min_voiced_s: float = 2.0
+    """A window is judged only when it holds at least this much voiced speech."""
+    trailing_drop_db: float = 6.0
+    """A sentence trails off when its last part is this many dB below its body..."""
+    trailing_share: float = 0.5
+    """...and ``trailing_off`` fires when more than this share of the sentences do (3 or more)."""
+    too_quiet_dbfs: float = -40.0
+    """``too_quiet`` (a microphone setup hint) when speech is below this level (dB full scale)."""
 
 
 VERBATIM_PROMPT = (
@@ -113,7 +126,43 @@ class Settings:
 
     @property
     def prompts(self) -> Path:
-        return self.prompts_dir or self.home / "prompts"
+        """The question bank: ``paths.prompts``, else ``prompts/`` in the data folder when it
+        holds question files (a checkout), else the bank bundled in the installed package."""
+        if self.prompts_dir is not None:
+            return self.prompts_dir
+        own = self.home / "prompts"
+        if _has_bank(own):
+            return own
+        return bundled_prompts() or own
+
+    @property
+    def user_questions(self) -> Path:
+        """The user's own questions: ``my_questions.toml`` in the prompts folder of the data
+        folder (never inside the installed package)."""
+        return (self.prompts_dir or self.home / "prompts") / USER_QUESTIONS_FILE
+
+
+USER_QUESTIONS_FILE = "my_questions.toml"
+
+
+def _has_bank(folder: Path) -> bool:
+    try:
+        return any(p.name != USER_QUESTIONS_FILE for p in folder.glob("*.toml"))
+    except OSError:
+        return False
+
+
+def bundled_prompts() -> Path | None:
+    """The question bank and its spoken audio shipped inside the wheel (``mockmic/prompts``,
+    package data read with :mod:`importlib.resources`); None in a source checkout, where the
+    bank is the checkout's ``prompts/``."""
+    from importlib.resources import files
+
+    try:
+        res = files("mockmic") / "prompts"
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        return None
+    return res if isinstance(res, Path) and _has_bank(res) else None
 
 
 def data_home() -> Path:
@@ -172,6 +221,10 @@ def parse_target(text: str) -> tuple[float, float]:
         raise ConfigError(f"target {text!r}: {exc}") from None
 
 
+BELOW_FULL_SCALE = frozenset({"too_quiet_dbfs"})
+"""Levels in dB relative to full scale: at most 0 (every other number is at least 0)."""
+
+
 def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(obj)}
     changes: dict[str, Any] = {}
@@ -183,7 +236,10 @@ def _merge(obj: Any, values: dict[str, Any], where: str) -> Any:
             changes[key] = value
         elif isinstance(current, (int, float)) and (not isinstance(value, (int, float)) or isinstance(value, bool)):
             raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
-        elif isinstance(current, (int, float)) and not (math.isfinite(value) and value >= 0):
+        elif key in BELOW_FULL_SCALE and not (math.isfinite(value) and value <= 0):
+            raise ConfigError(f"{where}: {key} is in dB below full scale: a finite number of at most 0, not {value!r}")
+        elif (isinstance(current, (int, float)) and key not in BELOW_FULL_SCALE
+              and not (math.isfinite(value) and value >= 0)):
             raise ConfigError(f"{where}: {key} must be a finite number of at least 0, not {value!r}")
         elif isinstance(current, int) and value != int(value):
             raise ConfigError(f"{where}: {key} must be a whole number, not {value!r}")
@@ -271,6 +327,13 @@ THRESHOLD_HELP: dict[str, tuple[str, str]] = {
     "long_pause_s": ("Long pause from (s)", "a silence of 3 s reads as lost"),
     "choppy_pause_s": ("Mid-sentence pause from (s)", "pauses inside clauses drive perceived disfluency"),
     "choppy_per_minute": ("Choppy above (per min)", "mid-sentence pauses per minute"),
+    "flat_window_s": ("Monotone: window (s)", "pitch variety is judged over stretches of this length"),
+    "flat_range_st": ("Monotone below (semitones)", "10th-90th percentile pitch range in a window; set by "
+                      "measurement on natural and flattened speech (README)"),
+    "flat_min_voiced_s": ("Monotone: voiced speech needed (s)", "a window is judged with this much voiced speech"),
+    "trailing_drop_db": ("Trailing off: end quieter by (dB)", "a sentence's last quarter against the rest"),
+    "trailing_share": ("Trailing off: share of sentences", "flag when more than this share of sentences fade"),
+    "too_quiet_dbfs": ("Too quiet below (dBFS)", "14 dB under the -26 dBov nominal speech level of ITU-T P.56"),
 }
 """A plain label and where the default comes from, per threshold (PRODUCT.md); the settings screen
 shows them. A threshold missing here is shown by its name."""

@@ -139,6 +139,71 @@ class ReportWord:
     filler: bool = False
 
 
+@dataclass(frozen=True)
+class FlatStretch:
+    """A stretch of 10 s or more where the pitch stayed within ``range_st`` semitones."""
+
+    start: float
+    end: float
+    range_st: float
+
+
+@dataclass(frozen=True)
+class ContourPoint:
+    """Pitch in a short bin of voiced speech: semitones above (+) or below (-) the median."""
+
+    t: float
+    st: float
+
+
+@dataclass(frozen=True)
+class SentenceLevel:
+    """Loudness of one sentence: its level and how far its end falls below its body, in dB."""
+
+    start: float
+    end: float
+    level_db: float
+    """The sentence's speech level relative to the speaker's median (0 = typical)."""
+    end_drop_db: float
+    """Body level minus the level of the sentence's last part (positive = the end is quieter)."""
+
+
+@dataclass
+class VoiceSummary:
+    """How the voice sounded: pitch variety and loudness (``mockmic.analysis.voice``)."""
+
+    voiced_s: float
+    median_hz: float | None
+    spread_st: float | None
+    """10th-90th percentile range of the pitch, in semitones."""
+    std_st: float | None
+    """Standard deviation of the pitch in semitones about the speaker's median."""
+    flat_stretches: list[FlatStretch]
+    contour: list[ContourPoint]
+    speech_dbfs: float | None
+    """Speech level of the recording (RMS of the speech frames, dB full scale)."""
+    sentences: list[SentenceLevel]
+    trailing_share: float | None
+    """Share of the judged sentences whose end drops by more than the threshold."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VoiceSummary:
+        return cls(
+            voiced_s=data["voiced_s"],
+            median_hz=data["median_hz"],
+            spread_st=data["spread_st"],
+            std_st=data["std_st"],
+            flat_stretches=[FlatStretch(**s) for s in data.get("flat_stretches", [])],
+            contour=[ContourPoint(**p) for p in data.get("contour", [])],
+            speech_dbfs=data.get("speech_dbfs"),
+            sentences=[SentenceLevel(**s) for s in data.get("sentences", [])],
+            trailing_share=data.get("trailing_share"),
+        )
+
+
 @dataclass
 class Report:
     """The delivery report for one recording. ``to_json()`` is the stable public format."""
@@ -159,6 +224,8 @@ class Report:
     target: Target
     pace: list[PacePoint] = field(default_factory=list)
     no_speech: bool = False
+    voice: VoiceSummary | None = None
+    """Pitch and loudness; None when the recording holds no speech (or predates them)."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as the documented ``--json`` object (plain dicts, lists and numbers)."""
@@ -209,6 +276,7 @@ class Report:
             target=Target(**data["target"]),
             pace=[PacePoint(**p) for p in data.get("pace", [])],
             no_speech=data.get("no_speech", False),
+            voice=VoiceSummary.from_json(data["voice"]) if data.get("voice") else None,
         )
 
 

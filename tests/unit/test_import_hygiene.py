@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 CORE = ("mockmic", "mockmic.analysis.delivery", "mockmic.analysis.fillers",
-        "mockmic.analysis.content", "mockmic.core", "mockmic.config")
+        "mockmic.analysis.content", "mockmic.analysis.pitch", "mockmic.analysis.voice",
+        "mockmic.core", "mockmic.config")
 HEAVY = ("textual", "sounddevice", "faster_whisper", "ctranslate2")
 
 

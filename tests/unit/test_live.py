@@ -201,6 +201,10 @@ def test_report_at_stop_equals_whole_file_report(signal, live_run):
     assert live.fillers.count == whole.fillers.count > 0
     assert [f.code for f in live.flags] == [f.code for f in whole.flags]
     assert "defensive_comparison" in [f.code for f in live.flags]
+    # pitch and level were measured while recording, and summarise to the whole file's figures
+    assert session.stats.pitch_time_s > 0
+    assert live.voice is not None and live.voice.voiced_s > 5 and live.voice.contour
+    assert live.voice == whole.voice
     assert live.to_json() == whole.to_json()
 
 

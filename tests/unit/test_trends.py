@@ -170,3 +170,44 @@ def test_word_index_at():
     assert word_index_at(w, w[2].end + 1.0) == 2  # inside the pause the last word stays current
     assert word_index_at(w, w[3].start + 0.1) == 3
     assert word_index_at([], 3.0) is None
+
+
+def test_pitch_spread_trend_counts_variety_up_to_a_natural_spread():
+    from mockmic.analysis.trends import VARIETY_MARGIN_ST
+
+    th = Thresholds()
+    good = th.flat_range_st + VARIETY_MARGIN_ST
+    assert goal_distance("pitch_spread_st", good + 3, thresholds=th) == 0
+    assert goal_distance("pitch_spread_st", good - 2, thresholds=th) == pytest.approx(2)
+
+
+def test_attempt_point_takes_the_pitch_spread_from_the_report():
+    from dataclasses import replace
+
+    from mockmic.analysis.trends import attempt_point
+    from mockmic.core import VoiceSummary
+
+    voice = VoiceSummary(voiced_s=20.0, median_hz=120.0, spread_st=5.123, std_st=2.0, flat_stretches=[],
+                         contour=[], speech_dbfs=-25.0, sentences=[], trailing_share=None)
+    report = make_report("I led the team through a hard night on the ward and learned to ask early.")
+    with_voice = FakeAttempt(1, "q", "Q?", day(1), replace(report, voice=voice))
+    without = FakeAttempt(2, "q", "Q?", day(2), report)
+    assert attempt_point(with_voice).pitch_spread_st == 5.12
+    assert attempt_point(without).pitch_spread_st is None
+
+
+def test_replay_marks_flat_pitch_and_fading_sentence_ends():
+    from dataclasses import replace
+
+    from mockmic.core import FlatStretch, SentenceLevel, VoiceSummary
+
+    voice = VoiceSummary(voiced_s=20.0, median_hz=120.0, spread_st=2.0, std_st=0.8,
+                         flat_stretches=[FlatStretch(2.0, 14.0, 1.2)], contour=[], speech_dbfs=-25.0,
+                         sentences=[SentenceLevel(1.0, 4.0, 0.0, 9.0), SentenceLevel(5.0, 8.0, 0.0, 2.0)],
+                         trailing_share=0.5)
+    report = replace(make_report("I led the team through a hard night on the ward."), voice=voice)
+    marks = [(m.t, m.label) for m in flagged_moments(report) if m.kind == "voice"]
+    assert marks == [(1.0, "sentence fades: its end is 9 dB quieter"),
+                     (2.0, "flat pitch 0:02–0:14 (within 1.2 semitones)")]
+    assert [m for m in flagged_moments(report, trailing_drop_db=10.0) if m.kind == "voice"][0].t == 2.0
+    assert not [m for m in flagged_moments(replace(report, voice=None)) if m.kind == "voice"]

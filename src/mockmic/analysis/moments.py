@@ -15,9 +15,9 @@ from mockmic.core import Report, ReportWord
 
 CONTENT_CODES = frozenset(rule.code for rule in RULES)
 
-MomentKind = Literal["long_pause", "filler", "filler_cluster", "content", "delivery"]
-COVERED_BY_PAUSES = frozenset({"long_pause"})
-"""Flags whose moments the pause list already gives (one moment per pause, not two)."""
+MomentKind = Literal["long_pause", "filler", "filler_cluster", "content", "voice", "delivery"]
+COVERED_ELSEWHERE = frozenset({"long_pause", "monotone", "trailing_off"})
+"""Flags whose moments the pause list or :func:`voice_moments` already give (one moment, not two)."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,26 @@ def word_index_at(words: list[ReportWord], t: float) -> int | None:
     return i if i >= 0 else None
 
 
-def flagged_moments(report: Report, *, long_pause_s: float = 3.0) -> list[Moment]:
-    """Every flagged moment in time order: long pauses, fillers, filler clusters, content flags
-    and the other flags with a time (speeding up, a choppy stretch, a slow start).
+def _fmt(t: float) -> str:
+    return f"{int(t // 60)}:{int(t % 60):02d}"
+
+
+def voice_moments(report: Report, *, trailing_drop_db: float = 6.0) -> list[Moment]:
+    """Where the pitch stayed flat for 10 s or more, and each sentence whose end fades out."""
+    v = report.voice
+    if v is None:
+        return []
+    out = [Moment(s.start, "voice", f"flat pitch {_fmt(s.start)}–{_fmt(s.end)} (within {s.range_st:.1f} semitones)")
+           for s in v.flat_stretches]
+    out += [Moment(s.start, "voice", f"sentence fades: its end is {s.end_drop_db:.0f} dB quieter")
+            for s in v.sentences if s.end_drop_db > trailing_drop_db]
+    return out
+
+
+def flagged_moments(report: Report, *, long_pause_s: float = 3.0, trailing_drop_db: float = 6.0) -> list[Moment]:
+    """Every flagged moment in time order: long pauses, fillers, filler clusters, content flags,
+    flat pitch and fading sentence ends, and the other flags with a time (speeding up, a choppy
+    stretch, a slow start).
 
     A filler cluster's flag and its first filler share a time; both are kept (they are
     different reasons to listen), the cluster first.
@@ -63,9 +80,10 @@ def flagged_moments(report: Report, *, long_pause_s: float = 3.0) -> list[Moment
             out.append(Moment(fl.at_s, "filler_cluster", fl.message))
         elif fl.code in CONTENT_CODES:
             out.append(Moment(fl.at_s, "content", f"{fl.code}: {fl.message}"))
-        elif fl.code not in COVERED_BY_PAUSES:
+        elif fl.code not in COVERED_ELSEWHERE:
             out.append(Moment(fl.at_s, "delivery", f"{fl.code}: {fl.message}"))
-    order = {"filler_cluster": 0, "content": 1, "delivery": 2, "long_pause": 3, "filler": 4}
+    out += voice_moments(report, trailing_drop_db=trailing_drop_db)
+    order = {"filler_cluster": 0, "content": 1, "delivery": 2, "voice": 3, "long_pause": 4, "filler": 5}
     out.sort(key=lambda m: (m.t, order[m.kind]))
     return out
 

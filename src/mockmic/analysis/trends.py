@@ -22,7 +22,7 @@ from mockmic.core import Report, Target
 LENSES = ("safe", "honest", "reflective", "adaptable")
 """The four self-review lenses, scored 1-5."""
 
-METRICS = ("duration_s", "wpm", "fillers_per_min", "longest_pause_s")
+METRICS = ("duration_s", "wpm", "fillers_per_min", "longest_pause_s", "pitch_spread_st")
 """The per-attempt numbers a trend is drawn for."""
 
 METRIC_LABELS = {
@@ -30,7 +30,12 @@ METRIC_LABELS = {
     "wpm": "Rate (wpm)",
     "fillers_per_min": "Fillers / min",
     "longest_pause_s": "Longest pause (s)",
+    "pitch_spread_st": "Pitch spread (st)",
 }
+
+VARIETY_MARGIN_ST = 1.5
+"""Pitch spread counts as good from this many semitones above ``flat_range_st`` (natural read
+and synthetic speech measured 4.8-7.3 semitones over a whole answer: README)."""
 
 Direction = Literal["better", "worse", "steady", "n/a"]
 
@@ -64,6 +69,8 @@ class AttemptPoint:
     fillers_per_min: float | None
     longest_pause_s: float | None
     flags: int = 0
+    pitch_spread_st: float | None = None
+    """Vocal variety (10th-90th percentile pitch range, semitones); None before it was measured."""
     self_review: dict[str, int | None] = field(default_factory=dict)
     target: Target | None = None
 
@@ -99,10 +106,16 @@ def attempt_point(attempt: Any, report: Report | None = _UNSET) -> AttemptPoint:
         wpm=round(spoke.wpm, 1) if spoke else None,
         fillers_per_min=round(spoke.fillers.per_minute, 2) if spoke else None,
         longest_pause_s=round(spoke.longest_pause_s, 2) if spoke else None,
+        pitch_spread_st=_spread(spoke) if spoke else None,
         flags=len(report.flags) if report is not None else 0,
         self_review={lens: getattr(attempt, lens, None) for lens in LENSES},
         target=report.target if report is not None else None,
     )
+
+
+def _spread(report: Report) -> float | None:
+    voice = report.voice
+    return None if voice is None or voice.spread_st is None else round(voice.spread_st, 2)
 
 
 def _sort_key(p: AttemptPoint) -> tuple[float, str]:
@@ -146,10 +159,14 @@ def goal_distance(metric: str, value: float, *, thresholds: Thresholds, target: 
     if metric == "longest_pause_s":
         # pauses below the choppy length are normal; past that every second counts
         return max(0.0, value - th.choppy_pause_s)
+    if metric == "pitch_spread_st":
+        # more variety is better up to a natural spread; beyond it, no better
+        return max(0.0, th.flat_range_st + VARIETY_MARGIN_ST - value)
     raise ValueError(f"unknown metric {metric!r}")
 
 
-STEADY_TOLERANCE = {"duration_s": 3.0, "wpm": 5.0, "fillers_per_min": 0.5, "longest_pause_s": 0.3}
+STEADY_TOLERANCE = {"duration_s": 3.0, "wpm": 5.0, "fillers_per_min": 0.5, "longest_pause_s": 0.3,
+                    "pitch_spread_st": 0.5}
 """Changes of the goal distance smaller than this read as steady."""
 
 
@@ -214,6 +231,8 @@ def _fmt(metric: str, value: float) -> str:
         return f"{value:.0f} wpm"
     if metric == "fillers_per_min":
         return f"{value:.1f}/min"
+    if metric == "pitch_spread_st":
+        return f"{value:.1f} st"
     return f"{value:.1f} s"
 
 

@@ -13,12 +13,13 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
+from mockmic.pipeline.batch import CHUNKINGS, BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
 from mockmic.config import Settings
 from mockmic.practice.importer import HistoryImporter
@@ -191,20 +192,29 @@ def summary_table(summary: BatchSummary) -> Any:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Files analyzed in parallel (one model, a CTranslate2 worker per job).")
+              help="Files analyzed in parallel (one model, a CTranslate2 worker per job; each job "
+                   "adds ~100 MB).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
 @click.option("--save", is_flag=True,
               help="Import each analyzed file into the practice history (audio copied into recordings/).")
 @click.option("--again", is_flag=True,
               help="With --save: import files even when the same file is already in the history.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+                   "(the cluster's workers replace --jobs).")
+@click.option("--send", type=click.Choice(["auto", "paths", "bytes"]), default="auto", show_default=True,
+              help="With --scheduler: how files reach the workers (auto: paths for local:N, else bytes).")
+@click.option("--chunks", "chunking", type=click.Choice(CHUNKINGS), default="live", show_default=True,
+              help="live: cut as the practice room does (same report as analyze); long: 20-29 s "
+                   "pieces, faster, different filler counts (see README).")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
-          parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
-          no_filler_prompt: bool) -> None:
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool,
+          again: bool, scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None,
+          target: str | None, question: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
     Exit status: 0 all analyzed, 1 some failed, 2 usage error, 130 interrupted.
@@ -223,24 +233,13 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
-
-    def on_result(res: FileResult) -> None:
-        got.append(res)
-        if writer is not None:
-            writer.write(res)
-        for w in res.warnings:
-            _err(f"{res.path}: {w}")
-        if importer is not None and res.report is not None:
-            problem = importer.add(res)
-            if problem:
-                _err(problem)
-        progress.update(res)
+    on_result = _result_handler(got, writer, importer, progress)
 
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = analyze_paths(files, settings, jobs=jobs, target=window, on_result=on_result,
-                                cancel=cancel, strategy=parallel)
+        summary = _run(files, settings, scheduler, send, jobs=jobs, target=window,
+                       on_result=on_result, cancel=cancel, strategy=parallel, chunking=chunking)
     except ModelError as exc:
         progress.stop()
         if writer is not None:
@@ -268,6 +267,45 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
+
+
+def _result_handler(got: list[FileResult], writer: ReportWriter | None,
+                    importer: HistoryImporter | None, progress: Progress) -> Callable[[FileResult], None]:
+    """What happens to each result as it arrives (in the calling thread): the report file, the
+    history, the progress bar."""
+
+    def on_result(res: FileResult) -> None:
+        got.append(res)
+        if writer is not None:
+            writer.write(res)
+        for w in res.warnings:
+            _err(f"{res.path}: {w}")
+        if importer is not None and res.report is not None:
+            problem = importer.add(res)
+            if problem:
+                _err(problem)
+        progress.update(res)
+
+    return on_result
+
+
+def _run(files: list[Path], settings: Settings, scheduler: str | None, send: str,
+         **kw: Any) -> BatchSummary:
+    """Local worker threads, or the Dask cluster at ``scheduler`` (same results, same callback)."""
+    if scheduler is None:
+        return analyze_paths(files, settings, **kw)
+    try:
+        from mockmic.pipeline.cluster import ClusterError, analyze_on_cluster
+    except ImportError:
+        _err("--scheduler needs the 'distributed' package: pip install 'mockmic[cluster]'")
+        sys.exit(ExitCode.USAGE)
+    kw.pop("jobs", None)
+    kw.pop("strategy", None)
+    try:
+        return analyze_on_cluster(files, settings, address=scheduler, send=send, **kw)
+    except ClusterError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
 
 
 def _inputs(paths: tuple[str, ...]) -> tuple[list[Path], int, list[str]]:

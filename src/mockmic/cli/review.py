@@ -115,7 +115,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
         table.add_column("Tries", justify="right")
         for m in METRICS:
             table.add_column({"duration_s": "Length", "wpm": "Rate", "fillers_per_min": "Fillers/min",
-                              "longest_pause_s": "Longest pause"}[m])
+                              "longest_pause_s": "Longest pause", "pitch_spread_st": "Pitch spread"}[m])
         finished = [a for a in attempts if is_finished(a.status)]
         for qid, points in question_series(finished).items():
             sums = summarize_question(points, thresholds=settings.thresholds)

@@ -280,6 +280,22 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     return unique, skipped, list(dict.fromkeys(errors))
 
 
+CHUNKINGS = ("live", "long")
+"""How ``batch`` cuts recordings for Whisper: ``live`` as the practice room and ``analyze`` do
+(5-20 s pieces, identical reports); ``long`` pieces of 20-29 s, also cut inside pauses: about
+half the Whisper passes, but different words and fillers (see the README)."""
+
+
+def chunk_rules(chunking: str) -> Any:
+    from mockmic.analysis.chunks import ChunkRules
+
+    if chunking == "live":
+        return ChunkRules()
+    if chunking == "long":
+        return ChunkRules.seconds(min_chunk=20.0, max_chunk=29.0)
+    raise ValueError(f"unknown chunking {chunking!r}: expected one of {CHUNKINGS}")
+
+
 TranscriberFactory = Callable[[int, int], Any]
 """``factory(worker_index, jobs) -> Transcriber``."""
 
@@ -335,16 +351,20 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
             return self._model
 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
+def analyze_one(analyzer: Analyzer, path: Path, target: tuple[float, float] | None, *,
+                source: Path | None = None) -> FileResult:
+    """Decode and analyze one file into a :class:`FileResult`; never raises for a bad file.
 
-
-def _analyze_file(analyzer: Analyzer, path: Path, target: tuple[float, float] | None) -> FileResult:
-    """One file's result: its report, or the one-line reason there is none."""
+    ``source`` is where the bytes are read when they are not at ``path`` (a cluster worker that
+    was sent the file's bytes writes them to a temporary file); the result names ``path``.
+    """
     from mockmic.audio.io import AudioError, decode_file
+    from mockmic.pipeline.models import ModelError
 
     start = time.monotonic()
     res = FileResult(Path(path))
     try:
-        decoded = decode_file(path)
+        decoded = decode_file(source or path)
         res.audio_s = decoded.duration_s
         res.warnings = list(decoded.warnings)
         res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
@@ -352,6 +372,8 @@ def _analyze_file(analyzer: Analyzer, path: Path, target: tuple[float, float] | 
         res.error = exc.problem
     except MemoryError:
         res.error = "not enough memory to analyze this file"
+    except ModelError:  # no model: the whole batch stops, not one row
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
     res.elapsed_s = time.monotonic() - start
@@ -396,8 +418,9 @@ def analyze_paths(
     cancel: threading.Event | None = None,
     transcriber_factory: TranscriberFactory | None = None,
     strategy: str = "shared",
+    chunking: str = "live",
 ) -> BatchSummary:
-    """Analyze ``paths`` on ``jobs`` worker threads.
+    """Analyze ``paths`` on ``jobs`` worker threads (``chunking``: see :data:`CHUNKINGS`).
 
     ``on_result`` is called in the calling thread for each file as soon as it is done (completion
     order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
@@ -420,7 +443,8 @@ def analyze_paths(
     # Models are built (and later freed) here in the calling thread: a CTranslate2 model
     # created inside a worker thread can abort the process when it is destroyed at exit
     # (faster-whisper issue #480, seen here with --jobs 2).
-    analyzers = [Analyzer(settings, factory(i, jobs)) for i in range(jobs)]
+    rules = chunk_rules(chunking)
+    analyzers = [Analyzer(settings, factory(i, jobs), rules) for i in range(jobs)]
 
     def worker(index: int) -> None:
         try:
@@ -432,7 +456,7 @@ def analyze_paths(
                     break
                 if on_start is not None:
                     on_start(path)
-                done.put(_analyze_file(analyzer, path, target))
+                done.put(analyze_one(analyzer, path, target))
         except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
             done.put(exc)
         finally:

@@ -4,6 +4,8 @@
             -> Whisper words, chunk by chunk cut at pauses (filler prompt, loop guard)
             -> fillers from the transcript (verbatim prompt, one filler per sound)
             -> pure metrics and flags (mockmic.analysis.delivery)
+            -> pitch and loudness of the speech (mockmic.analysis.voice, from the frames of
+               mockmic.analysis.pitch, which the live session measures while recording)
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy as np
 from mockmic.analysis.chunks import ChunkRules, plan
 from mockmic.analysis.delivery import build_report
 from mockmic.analysis.fillers import lexical_fillers, stacked_hesitations
+from mockmic.analysis.pitch import PitchFrames, pitch_frames
+from mockmic.analysis.voice import with_voice
 from mockmic.config import Settings
 from mockmic.core import SAMPLE_RATE, Interval, Report, Target, Transcript, Word
 from mockmic.pipeline.vad import SpeechScan, scan_speech
@@ -63,11 +67,13 @@ class Analyzer:
         target: tuple[float, float] | None = None,
         transcript: Transcript | None = None,
         speech: list[Interval] | None = None,
+        pitch: PitchFrames | None = None,
     ) -> Report:
         """Analyze 16 kHz mono float32 samples.
 
-        ``transcript`` and ``speech`` may be passed when they were already computed (the live
-        recorder transcribes while the user speaks); otherwise they are computed here.
+        ``transcript``, ``speech`` and ``pitch`` may be passed when they were already computed
+        (the live recorder transcribes and tracks pitch while the user speaks); otherwise they
+        are computed here.
         """
         from mockmic.pipeline.vad import has_speech
 
@@ -102,7 +108,9 @@ class Analyzer:
         )
         if report.word_count == 0 and report.fillers.count == 0:
             return self._empty(file, duration, tgt)
-        return report
+        if pitch is None:
+            pitch = pitch_frames(audio)
+        return with_voice(report, pitch, speech, words, th)
 
     def _empty(self, file: str, duration: float, tgt: Target) -> Report:
         return build_report(

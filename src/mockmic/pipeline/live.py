@@ -12,6 +12,10 @@ wakes the session's own thread). That thread
 3. transcribes each chunk on its own with the filler prompt (no earlier words carried in),
    shifting word times onto the recording's timeline -- again exactly as the engine does.
 
+4. measures the pitch and level of each new 20 ms frame (:class:`mockmic.analysis.pitch.PitchTracker`,
+   frames on a fixed grid of the recording, so they equal a whole-file pass), leaving only the
+   summary (milliseconds) for stop.
+
 The same inputs to the same model give the same words, so the report at stop is the report
 ``mockmic analyze`` gives for the saved file (``tests/integration/test_live_real.py``).
 
@@ -47,6 +51,7 @@ import numpy as np
 
 from mockmic.analysis import chunks
 from mockmic.analysis.chunks import ChunkRules
+from mockmic.analysis.pitch import PitchTracker
 from mockmic.core import SAMPLE_RATE, Report, Transcript, Word
 from mockmic.pipeline.vad import StreamingVad
 
@@ -75,6 +80,8 @@ class LiveStats:
     longest_decode_s: float = 0.0
     """The longest single Whisper call (a quality fallback or loop repair makes one slow)."""
     vad_time_s: float = 0.0
+    pitch_time_s: float = 0.0
+    """Time spent measuring pitch and level frames while recording."""
     chunks: list[tuple[float, float]] = field(default_factory=list)
     """(start, end) of each transcribed chunk, the tail included after finish."""
     threads: int = 0
@@ -167,6 +174,7 @@ class LiveSession:
         self._words: list[Word] = []
         self._spec: tuple[int, int, list[Word]] | None = None  # (start, end, words) of a guess
         self._vad: StreamingVad | None = None
+        self._pitch = PitchTracker()  # the session's thread, then finish (after join)
         self._error: BaseException | None = None
         self._lock = threading.Lock()  # guards _stats
         self._stats = LiveStats(threads=threads)
@@ -247,8 +255,10 @@ class LiveSession:
         words = list(self._words)
         t_tail = time.perf_counter()
         transcript = Transcript(words=words, model=getattr(self.transcriber, "name", ""))
+        self._pitch.push(audio, self._len, final=True)
         report = self.analyzer.analyze(
-            audio, file=file, target=self.target, transcript=transcript, speech=speech
+            audio, file=file, target=self.target, transcript=transcript, speech=speech,
+            pitch=self._pitch.frames(),
         )
         t_end = time.perf_counter()
         self._set(
@@ -303,6 +313,9 @@ class LiveSession:
                 t = time.perf_counter()
                 self._vad.push(self._buf, self._len)
                 self._add(vad_time_s=time.perf_counter() - t)
+                t = time.perf_counter()
+                self._pitch.push(self._buf, self._len)
+                self._add(pitch_time_s=time.perf_counter() - t)
                 if stopping:
                     return
                 self._maybe_decode()

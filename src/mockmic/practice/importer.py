@@ -61,7 +61,7 @@ class HistoryImporter:
         if question:
             from mockmic.questions import load_bank
 
-            q = load_bank(settings.prompts).get(question)
+            q = load_bank(settings.prompts, settings.user_questions).get(question)
             text = q.text if q is not None else ""
         return cls(Store.for_settings(settings), question, text, again=again)
 

@@ -110,6 +110,14 @@ class PauseVerdict(Verdict):
 
 
 @dataclass(frozen=True)
+class VoiceVerdict(Verdict):
+    """Vocal variety or loudness, judged by the thresholds of the voice flags."""
+
+    short: str = ""
+    """The value for a narrow column (the TUI's report screen)."""
+
+
+@dataclass(frozen=True)
 class SpeechVerdicts:
     """The verdicts that need speech: all there whenever something was said."""
 
@@ -122,6 +130,8 @@ class SpeechVerdicts:
     fillers: FillerVerdict
     pauses: PauseVerdict
     longest_pause: Verdict
+    voice: tuple[VoiceVerdict, ...] = ()
+    """Vocal variety and loudness; empty for reports made before they were measured."""
 
 
 @dataclass(frozen=True)
@@ -178,5 +188,39 @@ def assess(report: Report, thresholds: Thresholds) -> Assessment:
         words=report.word_count, latency=latency,
         speaking_time=Verdict("Speaking time", _secs(report.speaking_time_s)),
         rate=rate, articulation=Verdict("Articulation rate", f"{report.articulation_wpm:.0f} wpm"),
-        fillers=fillers, pauses=pauses, longest_pause=longest,
+        fillers=fillers, pauses=pauses, longest_pause=longest, voice=assess_voice(report, th),
     ))
+
+
+def _clock(t: float) -> str:
+    whole = int(max(0.0, t) + 0.5)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def assess_voice(report: Report, th: Thresholds) -> tuple[VoiceVerdict, ...]:
+    """``Vocal variety`` (no flat stretch) and ``Loudness`` (not too quiet, ends not fading)."""
+    v = report.voice
+    if v is None or report.no_speech:
+        return ()
+    out = []
+    if v.spread_st is not None:
+        text, short = f"{v.spread_st:.1f} semitones (10–90%), SD {v.std_st:.1f}", f"{v.spread_st:.1f} st"
+        if v.flat_stretches:
+            flat = min(v.flat_stretches, key=lambda s: s.range_st)
+            text += f"; flat {_clock(flat.start)}–{_clock(flat.end)}"
+            short += f", flat at {_clock(flat.start)}"
+        out.append(VoiceVerdict("Vocal variety", text, _status(not v.flat_stretches),
+                                f"no {th.flat_window_s:g} s within {th.flat_range_st:g} st",
+                                f"≥ {th.flat_range_st:g} st per {th.flat_window_s:g} s", short=short))
+    if v.speech_dbfs is not None:
+        text = short = f"{v.speech_dbfs:.0f} dBFS"
+        if v.sentences:
+            fading = sum(1 for s in v.sentences if s.end_drop_db > th.trailing_drop_db)
+            text += f"; {fading} of {len(v.sentences)} sentence ends fade"
+            short += f", {fading}/{len(v.sentences)} ends fade"
+        trailing = v.trailing_share is not None and v.trailing_share > th.trailing_share
+        out.append(VoiceVerdict("Loudness", text, _status(v.speech_dbfs >= th.too_quiet_dbfs and not trailing),
+                                f"≥ {th.too_quiet_dbfs:g} dBFS; ends fade > {th.trailing_drop_db:g} dB "
+                                f"in ≤ {th.trailing_share * 100:.0f}%",
+                                f"≥ {th.too_quiet_dbfs:g} dBFS", short=short))
+    return tuple(out)

@@ -152,6 +152,8 @@ def _metric_guides(metric: str, th: Thresholds, points: list[AttemptPoint]) -> d
         return {"limit": th.filler_per_minute}
     if metric == "longest_pause_s":
         return {"limit": th.long_pause_s}
+    if metric == "pitch_spread_st":
+        return {"limit": th.flat_range_st}
     return {}
 
 

@@ -49,6 +49,7 @@ def metric_rows(report: Report, thresholds: Thresholds) -> list[MetricRow]:
     rows += [_row(s.speaking_time), MetricRow("Words", str(s.words), "", None), _row(s.rate), _row(s.articulation)]
     f = s.fillers
     rows += [_row(f, f"{f.count} ({f.per_minute}, {f.percent} of words)"), _row(s.pauses), _row(s.longest_pause)]
+    rows += [_row(v) for v in s.voice]
     return rows
 
 

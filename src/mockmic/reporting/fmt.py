@@ -67,7 +67,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-METRIC_DIGITS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "longest_pause_s": 1}
+METRIC_DIGITS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "longest_pause_s": 1, "pitch_spread_st": 1}
 """Decimals a trend metric is shown with (the keys of :data:`mockmic.analysis.trends.METRICS`)."""
 
 

@@ -13,6 +13,7 @@ from mockmic.core import Report
 from mockmic.reporting.charts import pace_chart, trend_charts
 from mockmic.reporting import document as doc
 from mockmic.reporting.fmt import MISSING, clock, plural
+from mockmic.reporting.voice import CONTOUR_CSS, LEGEND, contour_svg
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d232b;background:#fff;
@@ -37,7 +38,7 @@ svg .limit{stroke:#d9534f;stroke-dasharray:4 3}svg .line{fill:none;stroke:#2563e
 svg .pt{fill:#2563eb}svg .pt.hl{fill:#fff;stroke:#b3261e;stroke-width:3}
 .scores td{text-align:center}.note{white-space:pre-wrap;border-left:4px solid #9aa4b2;padding:.3rem .8rem;color:#333}
 .legend{font-size:.85em;color:#5b6675}footer{margin-top:3rem;color:#8a94a3;font-size:.85em}
-"""
+""" + CONTOUR_CSS + "\n"
 
 
 HTML_MARKS = {
@@ -67,6 +68,9 @@ def _html_report(report: Report, th: Thresholds) -> list[str]:
     if report.pace:
         out.append('<div class="charts">' + pace_chart(report, th) + "</div>")
         out.append('<p class="legend">Green band: the target speaking rate.</p>')
+    contour = contour_svg(report)
+    if contour:
+        out.append(f'<div class="charts">{contour}</div><p class="legend">{e(LEGEND)}</p>')
     out.append("<h3>Flags</h3>")
     for fl in report.flags:
         at = f" at {clock(fl.at_s, tenths=True)}" if fl.at_s is not None else ""

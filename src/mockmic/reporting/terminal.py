@@ -68,6 +68,8 @@ def report_renderable(report: Report, thresholds: Thresholds | None = None) -> P
     metrics.add_row("Fillers", f"{f.count}  ({s.fillers.per_minute}, {s.fillers.percent} of words)"
                     f"{': ' + by if by else ''}{extra}")
     metrics.add_row(s.pauses.label, f"{s.pauses.text}, longest {report.longest_pause_s:.1f} s")
+    for v in s.voice:
+        metrics.add_row(v.label, Text(v.text, style="" if v.ok else "yellow"))
 
     flags = Table(show_header=False, box=None, padding=(0, 1))
     for fl in report.flags:

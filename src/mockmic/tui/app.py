@@ -382,7 +382,7 @@ def make_app(
     """
     models = ModelHolder(transcriber)
     if bank is None:
-        bank = load_bank(settings.prompts)
+        bank = load_bank(settings.prompts, settings.user_questions)
     store_problem = None
     if store is None:
         store, store_problem = wiring.default_store(settings)

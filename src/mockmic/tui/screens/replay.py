@@ -186,7 +186,8 @@ class ReplayScreen(MockmicScreen[None]):
         self.query_one("#replay-title", Static).update(title)
         self.query_one("#replay-transcript", TranscriptFollower).set_report(message.report)
         th = self.mm.settings.thresholds
-        self.moments = flagged_moments(message.report, long_pause_s=th.long_pause_s) if message.report else []
+        self.moments = flagged_moments(message.report, long_pause_s=th.long_pause_s,
+                                       trailing_drop_db=th.trailing_drop_db) if message.report else []
         moments = self.query_one("#replay-moments", OptionList)
         moments.clear_options()
         if not self.moments:
@@ -397,4 +398,4 @@ class ReplayScreen(MockmicScreen[None]):
 
 
 _KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red",
-               "delivery": "bold magenta"}
+               "voice": "magenta", "delivery": "bold magenta"}

@@ -70,6 +70,8 @@ def metrics_table(report: Report, th: Thresholds) -> Table:
     table.add_row("Longest pause", s.longest_pause.text, s.longest_pause.short_target, _ok(s.longest_pause.ok))
     table.add_row("Pauses", s.pauses.text, "", "")
     table.add_row("Words", f"{s.words}", "", "")
+    for v in s.voice:
+        table.add_row(v.label, v.short, v.short_target, _ok(v.ok))
     return table
 
 

@@ -71,6 +71,8 @@ class SettingsScreen(MockmicScreen[None]):
         self._testing = False
         self._recorder: Any = None
         self.test_seconds = TEST_SECONDS
+        self.test_peak = 0.0
+        """The loudest level of the last microphone test (0..1)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -255,6 +257,7 @@ class SettingsScreen(MockmicScreen[None]):
                 peak = max(peak, recorder.level)
                 call(self._show_test, f"● recording, say something… {left:.0f} s", recorder.level)
                 time.sleep(0.05)
+            self.test_peak = peak
             result = recorder.stop()
             self._recorder = None
             problem = recorder.error
