@@ -227,9 +227,9 @@ class HomeScreen(MockmicScreen[None]):
             self.query_one("#attempts", OptionList).clear_options()
             return
         text.update(Text(q.text, style="bold"))
-        tip = Text("Tip: ", style="dim")
-        tip.append(q.tips[0] if q.tips else (q.structure or ""))
-        self.query_one("#narrow-tip", Static).update(tip if q.tips or q.structure else "")
+        hint = Text("Tip: ", style="dim")
+        hint.append(q.tips[0] if q.tips else (q.structure or ""))
+        self.query_one("#narrow-tip", Static).update(hint if q.tips or q.structure else "")
         body = Text()
         body.append(f"{q.category_label}", style="bold")
         if q.specialty:
