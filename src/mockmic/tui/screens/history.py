@@ -16,9 +16,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from mockmic.tui.widgets.footer import FitFooter
 from textual.widgets import DataTable, Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import group_by_day
 from mockmic.core import is_finished

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.worker import Worker
-from mockmic.tui.widgets.footer import FitFooter
 from textual.widgets import LoadingIndicator, Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.practice.ports import AnswerRecorder
 from mockmic.practice.lifecycle import AnswerTake, RecordingRefused, Stopped, start_take

@@ -21,10 +21,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from mockmic.tui.widgets.footer import FitFooter
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
 from mockmic.core import Report
