@@ -9,11 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 HELP = """\
-# mockmic · keys
+# mockmic · all keys
 
 | where | key | does |
 |---|---|---|
 | everywhere | `?` / `F1` | this help |
+| everywhere | `Ctrl+Q` | quit (while an answer is recorded: asks first, and the answer is kept) |
 | everywhere | `Ctrl+P` | command palette (practise any question by name, rescan microphones) |
 | questions | `Enter` | practise the highlighted question |
 | questions | `r` | a random question |
@@ -28,6 +29,7 @@ HELP = """\
 | recording | `Space` | stop: the report follows |
 | recording | `Esc` | discard this answer (asks first) |
 | report | `?` | what each line of the report means |
+| recording | `q` | quit (asks first; the answer so far is analyzed at the next start) |
 | report | `p` | replay the answer (again: pause / resume) |
 | report | `r` | retry the same question |
 | report | `n` | next question (in a mock interview: the next one, then the summary) |
@@ -48,6 +50,15 @@ audio, mid-sentence pauses in red. Flags say which threshold fired and what to t
 Whisper tends to drop "um" and "uh", so mockmic also listens for them in the audio; still,
 read the filler count as a lower bound.
 """
+
+
+def keys_table(keys: list[tuple[str, str]]) -> str:
+    """The keys of the screen ``?`` was pressed on, as a Markdown table (the footer shows only
+    those that fit the width; every one of them is here)."""
+    if not keys:
+        return ""
+    rows = "\n".join(f"| `{key.replace('|', '/')}` | {does} |" for key, does in keys)
+    return f"# Keys on this screen\n\n| key | does |\n|---|---|\n{rows}\n\n"
 
 
 REPORT_HELP = """\
@@ -79,11 +90,12 @@ TOPICS = {"report": REPORT_HELP}
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
-    def __init__(self, topic: str | None = None) -> None:
+    def __init__(self, keys: list[tuple[str, str]] | None = None, topic: str | None = None) -> None:
         super().__init__()
+        self.keys = keys or []
         self.topic = topic
-        self.text = TOPICS.get(topic or "", "") + HELP
-        """The topic first (if any), then every key."""
+        self.text = TOPICS.get(topic or "", "") + keys_table(self.keys) + HELP
+        """The topic first (the report: what each line means), then the screen's keys, then all."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):

@@ -19,12 +19,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from mockmic.config import THRESHOLD_HELP, ConfigError, Settings, Thresholds, save_settings
 from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.meters import LevelMeter
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 
 
@@ -109,7 +110,7 @@ class SettingsScreen(MockmicScreen[None]):
             with Horizontal(classes="settings-row"):
                 yield Button("Save (ctrl+s)", variant="primary", id="settings-save")
                 yield Button("Back (esc)", id="settings-back")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#settings-level").display = False
