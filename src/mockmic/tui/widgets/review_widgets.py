@@ -65,7 +65,7 @@ def metric_lines(report: Report | None, attempt: Any, thresholds: Thresholds) ->
         return [("Length", clock(getattr(attempt, "duration_s", 0) or 0), None)]
     a = assess(report, thresholds)
     rows: list[tuple[str, str, bool | None]] = [
-        ("Length", f"{a.length.text} (target {a.length.short_target})", a.length.ok)]
+        ("Length", f"{a.length.text} ({a.length.target})", a.length.ok)]
     s = a.speech
     if s is None:
         return rows + [("Speech", "none found", False)]
