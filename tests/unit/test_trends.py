@@ -154,7 +154,7 @@ def test_moments_include_every_timed_flag_once():
     speeding = Flag("speeding_up", "info", "Last third faster.", 12.5, "Keep the pace.")
     report = replace(report, flags=[*report.flags, speeding])
     moments = flagged_moments(report)
-    assert any(m.kind == "delivery" and m.t == 12.5 and "speeding_up" in m.label for m in moments)
+    assert any(m.kind == "delivery" and m.t == 12.5 and "Speeding up" in m.label and "speeding_up" not in m.label for m in moments)
     timed = {(f.code, f.at_s) for f in report.flags if f.at_s is not None}
     assert ("long_pause", report.pauses[0].start) in timed
     assert sum(1 for m in moments if m.t == report.pauses[0].start and m.kind in ("long_pause", "delivery")) == 1
