@@ -87,6 +87,9 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None, help="keep Whisper outputs here between runs")
     ap.add_argument("--verbose", action="store_true", help="print every file")
     ap.add_argument("--sets", default=None, help="only these sets (comma-separated)")
+    ap.add_argument("--chunks", choices=("live", "long"), default="live",
+                    help="mockmic's cut rules: live (analyze, the app) or long (batch --chunks long)")
+    ap.add_argument("--mockmic-only", action="store_true", help="leave the peers out")
     args = ap.parse_args()
 
     from mockmic.analysis.fillers import is_hesitation
@@ -99,7 +102,9 @@ def main() -> None:
 
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)
-    analyzer = Analyzer(settings, transcriber)
+    from mockmic.pipeline.batch import chunk_rules
+
+    analyzer = Analyzer(settings, transcriber, chunk_rules(args.chunks))
     model_path = str(resolve_model(args.model, settings.models))
     model = load_whisper(model_path)
     prompt = settings.transcription.filler_prompt
@@ -111,6 +116,7 @@ def main() -> None:
     except ImportError:
         erm_prompt = None
         print("note: erm is not installed (pip install -e '.[bench]'); the erm peers are left out")
+    peers = not args.mockmic_only
     cache = Cache(args.cache)
     items = load_items()
     if args.sets:
@@ -118,7 +124,8 @@ def main() -> None:
     if not items:
         sys.exit("no data sets found")
 
-    systems = ["mockmic", "mockmic-text", "fw-prompt"] + (["fw-verbatim", "erm-0.4.0"] if erm_prompt else [])
+    systems = ["mockmic", "mockmic-text"] + (["fw-prompt"] if peers else []) + (
+        ["fw-verbatim", "erm-0.4.0"] if erm_prompt and peers else [])
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     audio_s = 0.0
     t_start = time.perf_counter()
@@ -128,7 +135,8 @@ def main() -> None:
         audio_s += secs
         key = f"{item.name}.{hashlib.sha1(audio.tobytes()).hexdigest()[:12]}.{args.model}"
         scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
-        tr_key = hashlib.sha1(f"{prompt}|{transcriber.beam_size}|{TRANSCRIBER_VERSION}".encode()).hexdigest()[:8]
+        cut = "" if args.chunks == "live" else f"|{args.chunks}"  # live keeps the old cache keys
+        tr_key = hashlib.sha1(f"{prompt}|{transcriber.beam_size}|{TRANSCRIBER_VERSION}{cut}".encode()).hexdigest()[:8]
         own = cache.get(f"{key}.mockmic-{tr_key}", lambda: [
             w.__dict__ for w in transcribe_chunks(transcriber, audio, scan, analyzer.chunk_rules).words])
         own_words = [Word(**w) for w in own]
@@ -147,10 +155,11 @@ def main() -> None:
             return segment_words(segs)
 
         pk = hashlib.sha1(prompt.encode()).hexdigest()[:8]
-        fw = cache.get(f"{key}.fw-prompt-{pk}", lambda: plain(prompt, True))
-        dets["fw-prompt"] = [(w["start"], w["end"]) for w in fw if is_hesitation(w["text"])]
-        texts["fw-prompt"] = " ".join(w["text"] for w in fw)
-        if erm_prompt:
+        if peers:
+            fw = cache.get(f"{key}.fw-prompt-{pk}", lambda: plain(prompt, True))
+            dets["fw-prompt"] = [(w["start"], w["end"]) for w in fw if is_hesitation(w["text"])]
+            texts["fw-prompt"] = " ".join(w["text"] for w in fw)
+        if erm_prompt and peers:
             fv = cache.get(f"{key}.fw-verbatim", lambda: plain(erm_prompt, False))
             dets["fw-verbatim"] = [(w["start"], w["end"]) for w in fv if is_hesitation(w["text"])]
             texts["fw-verbatim"] = " ".join(w["text"] for w in fv)

@@ -36,7 +36,8 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, {src!r})
-    from mockmic.audio.capture import SoundDeviceRecorder, warm_up_input
+    from mockmic.audio.capture import SoundDeviceRecorder
+    from mockmic.audio.devices import warm_up_input
     from mockmic.store.db import Store
     store = Store({db!r})
     path = store.new_audio_path("bench")
@@ -56,7 +57,8 @@ CHILD = textwrap.dedent(
 
 
 def kill_trials(n: int, work: Path) -> None:
-    from mockmic.store.db import Store, recover_interrupted
+    from mockmic.practice.recovery import recover_interrupted
+    from mockmic.store.db import Store
 
     losses, startups, warm_startups = [], [], []
     for i in range(n):
@@ -118,7 +120,7 @@ def main() -> None:
         env = vmic.start_server(work / "pulse")
         os.environ.update(env)
         try:
-            from mockmic.audio.capture import rescan_devices
+            from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
             kill_trials(args.kills, work)

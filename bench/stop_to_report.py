@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         env = vmic.start_server(work / "pulse")
         os.environ.update(env)
         try:
-            from mockmic.audio.capture import rescan_devices
+            from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
             mic = vmic.VirtualMic(work / "pulse", {**os.environ})

@@ -153,11 +153,11 @@ def stop_runs(runs: int, work: Path) -> None:
 
     overrides = start_server(work / "vmic")
     os.environ.update(overrides)
-    from mockmic.audio.capture import rescan_devices
+    from mockmic.audio.devices import rescan_devices
     from mockmic.audio.io import decode_file
     from mockmic.config import Settings
     from mockmic.pipeline.engine import Analyzer
-    from mockmic.tui.services import ModelHolder
+    from mockmic.practice.analysis import ModelHolder
 
     rescan_devices()
     mic = VirtualMic(work / "vmic", {**os.environ})

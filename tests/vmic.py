@@ -96,7 +96,7 @@ def virtual_mic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualMic
     saved = {key: os.environ.get(key) for key in overrides}
     os.environ.update(overrides)
     try:
-        from mockmic.audio.capture import rescan_devices
+        from mockmic.audio.devices import rescan_devices
 
         rescan_devices()
         yield VirtualMic(root, {**os.environ})
@@ -108,7 +108,7 @@ def virtual_mic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualMic
             else:
                 os.environ[key] = value
         try:
-            from mockmic.audio.capture import rescan_devices
+            from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
         except Exception:  # noqa: BLE001 - PortAudio missing: nothing to re-initialise

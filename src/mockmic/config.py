@@ -126,7 +126,43 @@ class Settings:
 
     @property
     def prompts(self) -> Path:
-        return self.prompts_dir or self.home / "prompts"
+        """The question bank: ``paths.prompts``, else ``prompts/`` in the data folder when it
+        holds question files (a checkout), else the bank bundled in the installed package."""
+        if self.prompts_dir is not None:
+            return self.prompts_dir
+        own = self.home / "prompts"
+        if _has_bank(own):
+            return own
+        return bundled_prompts() or own
+
+    @property
+    def user_questions(self) -> Path:
+        """The user's own questions: ``my_questions.toml`` in the prompts folder of the data
+        folder (never inside the installed package)."""
+        return (self.prompts_dir or self.home / "prompts") / USER_QUESTIONS_FILE
+
+
+USER_QUESTIONS_FILE = "my_questions.toml"
+
+
+def _has_bank(folder: Path) -> bool:
+    try:
+        return any(p.name != USER_QUESTIONS_FILE for p in folder.glob("*.toml"))
+    except OSError:
+        return False
+
+
+def bundled_prompts() -> Path | None:
+    """The question bank and its spoken audio shipped inside the wheel (``mockmic/prompts``,
+    package data read with :mod:`importlib.resources`); None in a source checkout, where the
+    bank is the checkout's ``prompts/``."""
+    from importlib.resources import files
+
+    try:
+        res = files("mockmic") / "prompts"
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        return None
+    return res if isinstance(res, Path) and _has_bank(res) else None
 
 
 def data_home() -> Path:

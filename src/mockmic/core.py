@@ -278,3 +278,20 @@ class Report:
             no_speech=data.get("no_speech", False),
             voice=VoiceSummary.from_json(data["voice"]) if data.get("voice") else None,
         )
+
+
+# ---------------------------------------------------------------------------- attempt statuses
+# The one definition of an attempt's lifecycle states: the store persists them, the practice
+# service (mockmic.practice.lifecycle) is the only code that moves an attempt between them, and
+# every front end asks ``is_finished`` instead of listing them again.
+
+ATTEMPT_STATUSES = ("recording", "analyzing", "done", "recovered", "failed", "imported")
+FINISHED_STATUSES = ("done", "recovered", "imported")
+"""Statuses of attempts that have a result to show (recorded here, recovered after a crash, or
+imported by ``mockmic batch --save``)."""
+IN_PROGRESS_STATUSES = ("recording", "analyzing")
+
+
+def is_finished(status: str | None) -> bool:
+    """Whether an attempt with this status has a result to show."""
+    return status in FINISHED_STATUSES

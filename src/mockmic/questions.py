@@ -144,17 +144,29 @@ class Bank:
         return rng.choice(fresh or pool)
 
 
+def default_user_file(prompts_dir: Path) -> Path:
+    """``my_questions.toml`` beside the bank, except for the bank bundled in the installed
+    package: the user's file is then in the data folder's ``prompts/``, never in the package."""
+    from mockmic.config import bundled_prompts, data_home
+
+    packaged = bundled_prompts()
+    if packaged is not None and Path(prompts_dir).resolve() == packaged.resolve():
+        return data_home() / "prompts" / USER_FILE_NAME
+    return Path(prompts_dir) / USER_FILE_NAME
+
+
 def load_bank(prompts_dir: Path, user_file: Path | None = None, *, include_user: bool = True) -> Bank:
     """Load the bundled bank from ``prompts_dir`` and merge the user's questions into it.
 
     Args:
         prompts_dir: folder holding the bundled ``*.toml`` files.
-        user_file: the user's own questions; default ``prompts_dir/my_questions.toml``. A missing
-            user file is not an error.
+        user_file: the user's own questions; default ``prompts_dir/my_questions.toml`` (for the
+            bank bundled in the package, the data folder's, see :func:`default_user_file`). A
+            missing user file is not an error.
         include_user: False loads the bundled files only (used to render the shipped audio).
     """
     prompts_dir = Path(prompts_dir)
-    user_path = Path(user_file) if user_file is not None else prompts_dir / USER_FILE_NAME
+    user_path = Path(user_file) if user_file is not None else default_user_file(prompts_dir)
     errors: list[str] = []
     bundled: list[Question] = []
     seen: dict[str, Question] = {}

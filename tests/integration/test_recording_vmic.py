@@ -19,12 +19,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.audio.capture import (
-    SoundDeviceRecorder,
-    audio_backend_status,
-    list_input_devices,
-)
-from mockmic.store.db import Store, recover_interrupted
+from mockmic.audio.capture import SoundDeviceRecorder
+from mockmic.audio.devices import audio_backend_status, list_input_devices
+from mockmic.practice.recovery import recover_interrupted
+from mockmic.store.db import Store
 
 pytestmark = pytest.mark.mic
 SR = 16_000
@@ -66,7 +64,7 @@ def write_source(path: Path, seconds: float, seed: int = 7) -> np.ndarray:
 
 
 def test_virtual_mic_is_listed(virtual_mic) -> None:
-    from mockmic.audio.capture import warm_up_input
+    from mockmic.audio.devices import warm_up_input
 
     assert audio_backend_status() is None
     assert warm_up_input() is None

@@ -412,6 +412,24 @@ async def test_unusable_recordings_folder_is_said_once_and_the_app_opens(setting
         assert shown(app, HomeScreen) and app.screen.query_one("#questions").row_count > 30
 
 
+@pytest.mark.asyncio
+async def test_a_status_change_before_a_screen_is_composed_waits_for_its_mount(make: Any) -> None:
+    """The model or the microphone can report before a just-pushed screen has its widgets (seen
+    under load at start-up: ``NoMatches: '#status'``); the screen shows the status on mount."""
+    from mockmic.tui.messages import MicStatus
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: shown(app, HomeScreen) and app.mic_checked, what="home")
+        fresh = HomeScreen()
+        waiting = app.push_screen(fresh)  # in the stack now, composed only after this tick
+        assert not fresh.is_mounted
+        app.on_mic_status(MicStatus(None))  # what the app does when the check reports
+        await waiting
+        await until(pilot, lambda: "microphone" in str(fresh.query_one("#status").render()),
+                    what="status shown on mount")
+
+
 async def test_interrupted_recording_is_recovered_at_start(make: Any, store: Any, settings: Any,
                                                            answer_audio: Any) -> None:
     """A recording whose process died: its row says "recording", its WAV header says 0 bytes."""

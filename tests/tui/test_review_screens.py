@@ -511,7 +511,8 @@ async def test_history_opens_on_the_question_under_the_home_cursor(make: Any, fi
 async def test_palette_entries_open_history_and_export(make: Any, filled: list[int], settings: Any) -> None:
     from textual.command import CommandList
 
-    from mockmic.tui.screens.history import HistoryScreen, ReviewCommands
+    from mockmic.tui.commands import ReviewCommands
+    from mockmic.tui.screens.history import HistoryScreen
 
     app = make()
     async with app.run_test(size=SIZE) as pilot:

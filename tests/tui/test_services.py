@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mockmic.config import Settings, TranscriptionSettings
-from mockmic.tui.services import ModelHolder, ModelUnavailable
+from mockmic.practice.analysis import ModelHolder, ModelUnavailable
 
 
 class _Loaded:

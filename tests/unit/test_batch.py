@@ -139,3 +139,16 @@ def test_writer_flushes_each_result(tmp_path: Path, kind: str) -> None:
         (row,) = csv.DictReader(text.splitlines())
         assert row["status"] == "failed"
     w.close()
+
+
+def test_long_chunks_make_fewer_whisper_calls_than_live() -> None:
+    answer = Path(__file__).resolve().parents[1] / "data" / "answer_tell_me.flac"
+    calls = {}
+    for chunking in ("live", "long"):
+        fake = Canned()
+        summary = analyze_paths([answer], Settings(), jobs=1, chunking=chunking,
+                                transcriber_factory=lambda _i, _n, f=fake: f)
+        assert summary.results[0].ok
+        calls[chunking] = fake.calls
+    assert 1 < calls["long"] < calls["live"]  # 59 s: 3 pieces of 20-29 s against 9 of 5-20 s
+

@@ -22,8 +22,8 @@ from mockmic.audio.capture import (
     RecordingError,
     SoundDeviceRecorder,
     level_from_db,
-    repair_wav,
 )
+from mockmic.audio.wavfile import repair_wav
 
 SR = 16_000
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -229,7 +229,8 @@ NO_PORTAUDIO = textwrap.dedent(
     import ctypes.util, sys
     sys.path.insert(0, {src!r})
     ctypes.util.find_library = lambda name: None  # as on a machine without libportaudio2
-    from mockmic.audio.capture import audio_backend_status, list_input_devices, SoundDeviceRecorder
+    from mockmic.audio.capture import SoundDeviceRecorder
+    from mockmic.audio.devices import audio_backend_status, list_input_devices
     from mockmic.audio.playback import Player
     print(audio_backend_status())
     print(list_input_devices())
@@ -257,7 +258,8 @@ NO_DEVICES = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {src!r})
-    from mockmic.audio.capture import audio_backend_status, SoundDeviceRecorder
+    from mockmic.audio.capture import SoundDeviceRecorder
+    from mockmic.audio.devices import audio_backend_status
     from mockmic.audio.playback import Player
     print(audio_backend_status())
     print(Player().error)

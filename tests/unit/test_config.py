@@ -86,3 +86,24 @@ def test_speech_level_threshold_is_below_full_scale(tmp_path) -> None:
     path.write_text("[thresholds]\nflat_range_st = -1\n")
     with pytest.raises(ConfigError, match="at least 0"):
         load_settings(path)
+
+
+def test_prompts_fall_back_to_the_bank_bundled_in_the_package(tmp_path, monkeypatch) -> None:
+    import mockmic.config as config
+    from mockmic.questions import default_user_file
+
+    packaged = tmp_path / "site" / "mockmic" / "prompts"
+    packaged.mkdir(parents=True)
+    (packaged / "core.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(config, "bundled_prompts", lambda: packaged)
+    monkeypatch.setenv("MOCKMIC_HOME", str(tmp_path / "data"))
+    home = tmp_path / "data"
+    (home / "prompts").mkdir(parents=True)
+    (home / "prompts" / "my_questions.toml").write_text("", encoding="utf-8")
+    s = config.Settings(home=home)
+    assert s.prompts == packaged  # the user's file alone is not a bank
+    assert s.user_questions == home / "prompts" / "my_questions.toml"
+    assert default_user_file(packaged) == home / "prompts" / "my_questions.toml"
+    (home / "prompts" / "core.toml").write_text("", encoding="utf-8")
+    assert config.Settings(home=home).prompts == home / "prompts"  # a checkout's own bank wins
+    assert default_user_file(home / "prompts") == home / "prompts" / "my_questions.toml"

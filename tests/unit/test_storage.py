@@ -16,13 +16,9 @@ import soundfile as sf
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.store.db import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    recover_interrupted,
-)
+from mockmic.practice.recovery import recover_interrupted
+from mockmic.store.db import Store, StoreError
+from mockmic.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -225,7 +221,7 @@ def test_two_processes_and_threads_write_at_once(tmp_path: Path) -> None:
 
 def write_pcm_wav_without_final_header(path: Path, samples: np.ndarray) -> None:
     """What a recording killed mid-way leaves: a header claiming less data than is on disk."""
-    from mockmic.audio.capture import _wav_header
+    from mockmic.audio.wavfile import _wav_header
 
     pcm = np.clip(np.round(samples * 32768), -32768, 32767).astype("<i2").tobytes()
     path.write_bytes(_wav_header(16000) + pcm + b"\x07")  # header says 0.5 s; half a sample too

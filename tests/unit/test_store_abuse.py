@@ -19,11 +19,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import mockmic.store.db as storage
+import mockmic.store.files as storage
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Settings, Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.store.db import Store, new_audio_path
+from mockmic.store.db import Store
+from mockmic.store.files import new_audio_path
 
 
 def make_report(n_words: int = 12, file: str = "x.wav") -> Report:
@@ -175,7 +176,8 @@ def usual_umask():  # noqa: ANN201
 
 def test_a_new_store_its_audio_and_exports_are_private(tmp_path: Path, usual_umask) -> None:  # noqa: ANN001
     from mockmic.pipeline.batch import FileResult
-    from mockmic.cli.batch import HistoryImporter, ReportWriter
+    from mockmic.cli.batch import ReportWriter
+    from mockmic.practice.importer import HistoryImporter
 
     home = tmp_path / "home"
     store = Store.for_settings(Settings(home=home))
@@ -203,16 +205,12 @@ def test_a_new_store_its_audio_and_exports_are_private(tmp_path: Path, usual_uma
 
 
 def test_tui_export_is_private(tmp_path: Path, usual_umask) -> None:  # noqa: ANN001
-    import threading
-    from types import SimpleNamespace
-
-    from mockmic.tui.screens.history import write_export
+    from mockmic.practice.exports import export_to_folder
 
     settings = Settings(home=tmp_path / "home")
     store = Store.for_settings(settings)
     aid = store.add_imported(make_report(), None, question_id="q")
-    app = SimpleNamespace(settings=settings, store=store, store_lock=threading.RLock())
-    path = write_export(app, "md", attempt_ids=(aid,))
+    path = export_to_folder(store, settings.recordings, "md", attempt_ids=(aid,))
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
 
 
@@ -314,7 +312,7 @@ def test_rerunning_an_interrupted_import_skips_the_files_already_in(tmp_path: Pa
 
 def test_a_copy_of_an_imported_file_is_recognised_by_its_content(tmp_path: Path) -> None:
     from mockmic.pipeline.batch import FileResult
-    from mockmic.cli.batch import HistoryImporter
+    from mockmic.practice.importer import HistoryImporter
 
     (src,) = answers(tmp_path / "phone", 1)
     copy = tmp_path / "elsewhere" / "renamed.wav"
@@ -461,7 +459,7 @@ AS_NOBODY = textwrap.dedent(
     import soundfile, av, sqlite3, hashlib, json, io  # everything needed, before giving up root
     import mockmic.pipeline.batch, mockmic.cli.batch, mockmic.store.db, mockmic.audio.io, mockmic.cli
     from mockmic.pipeline.batch import FileResult, collect_paths
-    from mockmic.cli.batch import HistoryImporter
+    from mockmic.practice.importer import HistoryImporter
     from mockmic.store.db import Store
     from mockmic.audio.io import decode_file
     decode_file({probe!r})  # loads the decoders
@@ -539,7 +537,7 @@ FULL_DISK = textwrap.dedent(
     sys.path.insert(0, sys.argv[3])
     from tests_report import report
     from mockmic.pipeline.batch import FileResult
-    from mockmic.cli.batch import HistoryImporter
+    from mockmic.practice.importer import HistoryImporter
     from mockmic.store.db import Store
     store = Store(Path(sys.argv[1]) / "mockmic.sqlite3")
     importer = HistoryImporter(store, "q", "Q?")

@@ -16,7 +16,8 @@ import soundfile as sf
 from mockmic.analysis.delivery import build_report
 from mockmic.config import Thresholds
 from mockmic.core import Interval, Report, Target, Word
-from mockmic.store.db import Store, new_audio_path
+from mockmic.store.db import Store
+from mockmic.store.files import new_audio_path
 
 SR = 16_000
 PER_IMPORTER = 150
@@ -45,7 +46,7 @@ def samples_for(kind: str, i: int) -> np.ndarray:
 def _import(root: str, sources: list[str], failures: mp.Queue) -> None:
     try:
         from mockmic.pipeline.batch import FileResult
-        from mockmic.cli.batch import HistoryImporter
+        from mockmic.practice.importer import HistoryImporter
 
         with Store(Path(root) / "mockmic.sqlite3") as store:
             importer = HistoryImporter(store, "imported-q", "Imported?")
@@ -60,7 +61,7 @@ def _import(root: str, sources: list[str], failures: mp.Queue) -> None:
 def _record(root: str, failures: mp.Queue) -> None:
     """What the app does for each answer: claim a file, add the row, write, analyze, finish."""
     try:
-        from mockmic.audio.capture import _WavAppender
+        from mockmic.audio.wavfile import _WavAppender
 
         with Store(Path(root) / "mockmic.sqlite3") as store:
             for i in range(RECORDINGS):

@@ -17,7 +17,6 @@ class ContentRule:
     tip: str
 
 
-_OUR = r"(?:my|our)"
 RULES: tuple[ContentRule, ...] = (
     ContentRule(
         "defensive_comparison",

@@ -9,11 +9,11 @@ initial so / well / okay so) are fillers only where they carry no content: "I li
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mockmic.analysis.text import ends_clause, ends_sentence, norm_token
-from mockmic.core import Filler, ReportWord, Word
+from mockmic.core import Filler, FillerKind, ReportWord, Word
 
 _HESITATION = re.compile(
     r"^(u+h+m*|u+m+|e+r+m*|e+h+|a+h+|a+h+m+|h+m+|m+h*m+|u+h+u+h+|h+u+h+|e+m{2,}|mm+-?hmm+)$"
@@ -106,48 +106,145 @@ _I_MEAN_CONTENT_BEFORE = {"what", "know", "see", "that's", "which", "if", "under
                           "didn't", "don't", "doesn't", "not", "really", "you", "that", "exactly"}
 
 
+class _Scan:
+    """The transcript being scanned, with the position tests the filler rules share."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.toks = [norm_token(w.text) for w in words]
+        self.ctx = _Ctx(words, self.toks)
+
+    def hes(self, j: int) -> bool:
+        return 0 <= j < len(self.words) and is_hesitation(self.words[j].text)
+
+    def initial(self, i: int) -> bool:
+        """Word ``i`` opens its sentence, allowing "um", "and", "yeah", "so"... before it."""
+        j = i
+        while True:
+            if self.ctx.sentence_start(j):
+                return True
+            if j == 0:
+                return True
+            prev = j - 1
+            if self.hes(prev) or self.toks[prev] in _LEADING or not self.toks[prev]:
+                j = prev
+                continue
+            return False
+
+    def sentence_end(self, i: int) -> bool:
+        return i == len(self.words) - 1 or ends_sentence(self.words[i].text)
+
+
+def _you_know_is_filler(s: _Scan, i: int, prev: str) -> bool:
+    # "you know, ..." / "..., you know." / "You know it's numb": a filler; "do you know
+    # what", "if you know him", "as you know" are content.
+    ctx = s.ctx
+    after = ctx.tok(i + 2)
+    if prev in _YOU_KNOW_CONTENT_BEFORE and not ctx.comma_before(i):
+        return False
+    if ctx.comma_after(i + 1) or s.sentence_end(i + 1) or i + 2 >= len(s.toks):
+        return True
+    if after in _YOU_KNOW_CONTENT_AFTER:
+        return False
+    if after in {"that", "the", "it"} and not (s.initial(i) or ctx.comma_before(i) or s.hes(i - 1)):
+        return False  # "...that you know the answer"
+    return True
+
+
+def _i_mean_is_filler(s: _Scan, i: int, prev: str) -> bool:
+    # "I mean, ..." restarts; "what I mean", "I mean to", "I mean it." are content
+    ctx = s.ctx
+    after = ctx.tok(i + 2)
+    if prev in _I_MEAN_CONTENT_BEFORE and not ctx.comma_before(i) and not s.hes(i - 1):
+        return False
+    if after in {"to", "that"} and not ctx.comma_after(i + 1):
+        return False
+    return not (after == "it" and s.sentence_end(i + 2))
+
+
+def _kind_of_is_filler(s: _Scan, i: int, prev: str) -> bool:
+    # hedge: "it's kind of hard", "I sort of woke up"; content: "what kind of patients",
+    # "a similar sort of thing", "that kind of work"
+    after = s.ctx.tok(i + 2)
+    if prev in _KIND_CONTENT_BEFORE or after in _KIND_CONTENT_AFTER:
+        return False
+    # "the hospital's kind of care"
+    return not (prev.endswith("'s") and prev not in {"it's", "that's", "he's", "she's", "there's", "what's"})
+
+
+_SO_CONTENT_AFTER = {"that", "much", "many", "far", "long", "being", "done", "as", "do", "did",
+                     "does", "is", "was", "am", "are", "will", "would", "can", "could", "should",
+                     "have", "has", "too", "soon", "bad", "good", "sorry", "glad", "happy",
+                     "tired", "thank", "thanks"}
+_WELL_CONTENT_AFTER = {"being", "done", "known", "enough", "aware", "trained", "organised", "organized",
+                       "managed", "prepared", "controlled", "established", "paid", "off"}
+
+
+def _one_word_is_filler(s: _Scan, i: int, tok: str, prev: str, nxt: str) -> bool | None:
+    """The rule for a one-word discourse filler at ``i`` (None: no rule for this word here)."""
+    if tok in {"kinda", "sorta"}:
+        return prev not in _KIND_CONTENT_BEFORE
+    if tok == "like":
+        return _like_is_filler(s.ctx, i, s.initial(i), s.hes)
+    if tok == "basically":
+        return True
+    if tok == "literally":
+        # content when it qualifies a translation/reading: "take it literally", "translated literally"
+        return not (prev in {"it", "that", "this", "them", "translated", "translate", "means", "meant"}
+                    and s.sentence_end(i))
+    if tok == "actually":
+        # filler at a clause start or end, set off by commas, or after "no"/"yeah"/"um";
+        # content inside a clause ("it actually worked", "I was actually in the ER")
+        return bool(s.ctx.clause_start(i) or s.ctx.comma_after(i) or s.sentence_end(i) or s.initial(i)
+                    or prev in {"no", "yeah", "yes", "oh", "and", "but"} or s.hes(i - 1))
+    return None
+
+
+def _discourse_length(s: _Scan, i: int, tok: str) -> int:
+    """How many words from ``i`` form a discourse filler (0: none, content or no rule)."""
+    nxt, prev = s.ctx.tok(i + 1), s.ctx.tok(i - 1)
+    if tok == "you" and nxt == "know":
+        return 2 if _you_know_is_filler(s, i, prev) else 0
+    if tok == "i" and nxt == "mean":
+        return 2 if _i_mean_is_filler(s, i, prev) else 0
+    if tok in {"sort", "kind"} and nxt == "of":
+        return 2 if _kind_of_is_filler(s, i, prev) else 0
+    one = _one_word_is_filler(s, i, tok, prev, nxt)
+    if one is not None:
+        return 1 if one else 0
+    if tok == "okay" and nxt == "so" and s.initial(i):
+        return 2
+    if tok == "so" and s.initial(i):
+        # "So, ..." opening a sentence; "so that", "so much", "so far", "or so" are content
+        return 1 if nxt not in _SO_CONTENT_AFTER else 0
+    if tok == "well" and s.initial(i) and not s.sentence_end(i):
+        # "Well, ..." / "Um, well I..."; "well-being", "well done", "well known" are content
+        return 1 if nxt not in _WELL_CONTENT_AFTER else 0
+    return 0
+
+
 def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
     """Find fillers in a transcript.
 
     Returns the fillers (``source="transcript"``) and the indices of every word that is part of
     one, so that metrics can count lexical words without them.
 
-    Discourse words count as fillers only in filler positions (see the rule for each word below);
+    Discourse words count as fillers only in filler positions (see the rule for each word above);
     where a rule cannot tell, the word is left as content: a missed "like" costs less than telling
     someone that "I like surgery" was a filler.
     """
-    toks = [norm_token(w.text) for w in words]
-    ctx = _Ctx(words, toks)
+    scan = _Scan(words)
+    toks = scan.toks
     found: list[Filler] = []
     used: set[int] = set()
 
-    def add(i: int, n: int, kind: str) -> None:
+    def add(i: int, n: int, kind: FillerKind) -> None:
         idx = range(i, i + n)
         if any(j in used for j in idx):
             return
         used.update(idx)
         text = " ".join(toks[j] for j in idx)
-        found.append(Filler(text, words[i].start, words[i + n - 1].end, kind))  # type: ignore[arg-type]
-
-    def hes(j: int) -> bool:
-        return 0 <= j < len(words) and is_hesitation(words[j].text)
-
-    def initial(i: int) -> bool:
-        """Word ``i`` opens its sentence, allowing "um", "and", "yeah", "so"... before it."""
-        j = i
-        while True:
-            if ctx.sentence_start(j):
-                return True
-            if j == 0:
-                return True
-            prev = j - 1
-            if hes(prev) or toks[prev] in _LEADING or not toks[prev]:
-                j = prev
-                continue
-            return False
-
-    def sentence_end(i: int) -> bool:
-        return i == len(words) - 1 or ends_sentence(words[i].text)
+        found.append(Filler(text, words[i].start, words[i + n - 1].end, kind))
 
     for i, tok in enumerate(toks):
         if not tok or i in used:
@@ -155,89 +252,14 @@ def lexical_fillers(words: list[Word]) -> tuple[list[Filler], set[int]]:
         if is_hesitation(words[i].text):
             add(i, 1, "hesitation")
             continue
-        nxt, prev = ctx.tok(i + 1), ctx.tok(i - 1)
-        if tok == "you" and nxt == "know":
-            # "you know, ..." / "..., you know." / "You know it's numb": a filler; "do you know
-            # what", "if you know him", "as you know" are content.
-            after = ctx.tok(i + 2)
-            if prev in _YOU_KNOW_CONTENT_BEFORE and not ctx.comma_before(i):
-                continue
-            if ctx.comma_after(i + 1) or sentence_end(i + 1) or i + 2 >= len(toks):
-                add(i, 2, "discourse")
-            elif after in _YOU_KNOW_CONTENT_AFTER:
-                continue
-            elif after in {"that", "the", "it"} and not (initial(i) or ctx.comma_before(i) or hes(i - 1)):
-                continue  # "...that you know the answer"
-            else:
-                add(i, 2, "discourse")
-            continue
-        if tok == "i" and nxt == "mean":
-            # "I mean, ..." restarts; "what I mean", "I mean to", "I mean it." are content
-            after = ctx.tok(i + 2)
-            if prev in _I_MEAN_CONTENT_BEFORE and not ctx.comma_before(i) and not hes(i - 1):
-                continue
-            if after in {"to", "that"} and not ctx.comma_after(i + 1):
-                continue
-            if after == "it" and sentence_end(i + 2):
-                continue
-            add(i, 2, "discourse")
-            continue
-        if tok in {"sort", "kind"} and nxt == "of":
-            # hedge: "it's kind of hard", "I sort of woke up"; content: "what kind of patients",
-            # "a similar sort of thing", "that kind of work"
-            after = ctx.tok(i + 2)
-            if prev in _KIND_CONTENT_BEFORE or after in _KIND_CONTENT_AFTER:
-                continue
-            if prev.endswith("'s") and prev not in {"it's", "that's", "he's", "she's", "there's", "what's"}:
-                continue  # "the hospital's kind of care"
-            add(i, 2, "discourse")
-            continue
-        if tok in {"kinda", "sorta"}:
-            if prev not in _KIND_CONTENT_BEFORE:
-                add(i, 1, "discourse")
-            continue
-        if tok == "like":
-            if _like_is_filler(ctx, i, initial(i), hes):
-                add(i, 1, "discourse")
-            continue
-        if tok == "basically":
-            add(i, 1, "discourse")
-            continue
-        if tok == "literally":
-            # content when it qualifies a translation/reading: "take it literally", "translated literally"
-            if prev in {"it", "that", "this", "them", "translated", "translate", "means", "meant"} and sentence_end(i):
-                continue
-            add(i, 1, "discourse")
-            continue
-        if tok == "actually":
-            # filler at a clause start or end, set off by commas, or after "no"/"yeah"/"um";
-            # content inside a clause ("it actually worked", "I was actually in the ER")
-            if ctx.clause_start(i) or ctx.comma_after(i) or sentence_end(i) or initial(i) \
-                    or prev in {"no", "yeah", "yes", "oh", "and", "but"} or hes(i - 1):
-                add(i, 1, "discourse")
-            continue
-        if tok == "okay" and nxt == "so" and initial(i):
-            add(i, 2, "discourse")
-            continue
-        if tok == "so" and initial(i):
-            # "So, ..." opening a sentence; "so that", "so much", "so far", "or so" are content
-            if nxt not in {"that", "much", "many", "far", "long", "being", "done", "as", "do", "did",
-                           "does", "is", "was", "am", "are", "will", "would", "can", "could", "should",
-                           "have", "has", "too", "soon", "bad", "good", "sorry", "glad", "happy",
-                           "tired", "thank", "thanks"}:
-                add(i, 1, "discourse")
-            continue
-        if tok == "well" and initial(i) and not sentence_end(i):
-            # "Well, ..." / "Um, well I..."; "well-being", "well done", "well known" are content
-            if nxt not in {"being", "done", "known", "enough", "aware", "trained", "organised", "organized",
-                           "managed", "prepared", "controlled", "established", "paid", "off"}:
-                add(i, 1, "discourse")
-            continue
+        n = _discourse_length(scan, i, tok)
+        if n:
+            add(i, n, "discourse")
     found.sort(key=lambda f: f.start)
     return found, used
 
 
-def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes) -> bool:
+def _like_is_filler(ctx: _Ctx, i: int, at_start: bool, hes: Callable[[int], bool]) -> bool:
     """Whether "like" at word ``i`` is a filler.
 
     Content: a verb after a subject or auxiliary ("I really like surgery", "we would like to"),

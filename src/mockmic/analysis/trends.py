@@ -75,7 +75,8 @@ class AttemptPoint:
     target: Target | None = None
 
     def value(self, metric: str) -> float | None:
-        return getattr(self, metric)
+        value: float | None = getattr(self, metric)
+        return value
 
     @property
     def self_review_mean(self) -> float | None:
@@ -93,7 +94,7 @@ def attempt_point(attempt: Any, report: Report | None = _UNSET) -> AttemptPoint:
     """
     if report is _UNSET:
         report = getattr(attempt, "report", None)
-    spoke = report is not None and not report.no_speech
+    spoke = report if report is not None and not report.no_speech else None
     duration = getattr(attempt, "duration_s", None)
     if duration is None and report is not None:
         duration = report.duration_s
@@ -102,10 +103,10 @@ def attempt_point(attempt: Any, report: Report | None = _UNSET) -> AttemptPoint:
         question_id=getattr(attempt, "question_id", None) or "",
         when=as_datetime(getattr(attempt, "started_at", None)),
         duration_s=float(duration or 0.0),
-        wpm=round(report.wpm, 1) if spoke else None,
-        fillers_per_min=round(report.fillers.per_minute, 2) if spoke else None,
-        longest_pause_s=round(report.longest_pause_s, 2) if spoke else None,
-        pitch_spread_st=_spread(report) if spoke else None,
+        wpm=round(spoke.wpm, 1) if spoke else None,
+        fillers_per_min=round(spoke.fillers.per_minute, 2) if spoke else None,
+        longest_pause_s=round(spoke.longest_pause_s, 2) if spoke else None,
+        pitch_spread_st=_spread(spoke) if spoke else None,
         flags=len(report.flags) if report is not None else 0,
         self_review={lens: getattr(attempt, lens, None) for lens in LENSES},
         target=report.target if report is not None else None,
@@ -134,11 +135,6 @@ def series_from_points(points: Iterable[AttemptPoint]) -> dict[str, list[Attempt
     for group in out.values():
         group.sort(key=_sort_key)
     return out
-
-
-def metric_values(points: list[AttemptPoint], metric: str) -> list[float]:
-    """The metric's values in order, attempts without a value left out."""
-    return [v for v in (p.value(metric) for p in points) if v is not None]
 
 
 def _window_distance(value: float, lo: float, hi: float) -> float:
@@ -199,7 +195,7 @@ def summarize_metric(
     the raw number going up or down.
     """
     th = thresholds or Thresholds()
-    pairs = [(p, p.value(metric)) for p in points if p.value(metric) is not None]
+    pairs = [(p, v) for p in points if (v := p.value(metric)) is not None]
     label = METRIC_LABELS.get(metric, metric)
     if not pairs:
         return TrendSummary(metric, 0, None, None, None, None, "n/a", f"{label}: no data yet")

@@ -15,16 +15,12 @@ The audio path is deliberately short and boring:
 A full disk or an unwritable folder stops the recording with a one-line message in
 :attr:`SoundDeviceRecorder.error` (and ``on_error``); every sample written before that is kept.
 
-sounddevice is imported lazily: without the PortAudio library the import raises ``OSError``, which
-is turned into a plain reason (:func:`audio_backend_status`) instead of a crash.
+Devices are in :mod:`mockmic.audio.devices`, the WAV file in :mod:`mockmic.audio.wavfile`.
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import queue
-import struct
 import threading
 import time
 from collections.abc import Callable
@@ -34,309 +30,28 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from mockmic.audio.devices import (
+    INPUT_LATENCY_S,
+    AudioUnavailable,
+    _sounddevice,
+    resolve_input_device,
+)
+from mockmic.audio.wavfile import _open_failure, _WavAppender, _write_failure
 from mockmic.core import SAMPLE_RATE
 
 SYNC_INTERVAL_S = 0.5
 """How often the WAV header is brought up to date and the file fsync'ed (a crash loses less)."""
-INPUT_LATENCY_S = 0.1
-"""Input buffering asked of PortAudio: room for the callback to be late on a busy machine
-without overflows; it delays delivery a little, which a recording does not mind."""
 QUIET_DB = -50.0
 """Blocks quieter than this count as silence for :attr:`SoundDeviceRecorder.quiet_s`."""
 SILENCE_DB = -100.0
 """``level_db`` before any audio arrived, and the floor for digital silence."""
-NO_PORTAUDIO = "PortAudio library not found (install libportaudio2)"
-NO_MICROPHONE = "no microphone found"
 
 ChunkCallback = Callable[[np.ndarray], None]
 ErrorCallback = Callable[[str], None]
 
 
-class AudioUnavailable(Exception):
-    """No usable audio backend or device; ``str()`` is a one-line reason for the user."""
-
-
 class RecordingError(Exception):
     """A recording could not be started; ``str()`` is a one-line reason for the user."""
-
-
-# ----------------------------------------------------------------------------------------------
-# devices
-
-
-@dataclass(frozen=True)
-class InputDevice:
-    index: int
-    name: str
-    default_rate: float
-    channels: int
-    is_default: bool
-    hostapi: str = ""
-
-
-def _sounddevice() -> Any:
-    """Import sounddevice, translating a missing PortAudio library into :class:`AudioUnavailable`."""
-    try:
-        import sounddevice as sd
-    except OSError:
-        raise AudioUnavailable(NO_PORTAUDIO) from None
-    return sd
-
-
-def rescan_devices() -> None:
-    """Re-initialise PortAudio so devices that appeared after start-up are listed.
-
-    PortAudio builds its device list once, when it is initialised (at ``import sounddevice``).
-    Do not call this while a stream is open.
-    """
-    sd = _sounddevice()
-    try:
-        sd._terminate()
-    finally:
-        sd._initialize()
-
-
-def list_input_devices() -> list[InputDevice]:
-    """Every device with at least one input channel; empty when PortAudio is missing."""
-    try:
-        sd = _sounddevice()
-        devices = sd.query_devices()
-        hostapis = sd.query_hostapis()
-        default_in = _default_input_index(sd)
-    except (AudioUnavailable, Exception):  # noqa: BLE001 - PortAudioError and friends: no devices
-        return []
-    out = []
-    for dev in devices:
-        if int(dev["max_input_channels"]) < 1:
-            continue
-        api = hostapis[dev["hostapi"]]["name"] if dev["hostapi"] < len(hostapis) else ""
-        out.append(
-            InputDevice(
-                index=int(dev["index"]),
-                name=str(dev["name"]),
-                default_rate=float(dev["default_samplerate"]),
-                channels=int(dev["max_input_channels"]),
-                is_default=int(dev["index"]) == default_in,
-                hostapi=str(api),
-            )
-        )
-    return out
-
-
-def _default_input_index(sd: Any) -> int:
-    try:
-        default = sd.default.device[0]
-        if default is None or int(default) < 0:
-            default = sd.query_devices(kind="input")["index"]
-        return int(default)
-    except Exception:  # noqa: BLE001 - no default input device
-        return -1
-
-
-def resolve_input_device(device: str | int | None = None) -> InputDevice:
-    """The input device to record from: an index, a (part of a) name, or None for the default.
-
-    Raises:
-        AudioUnavailable: PortAudio missing, no input device at all, or ``device`` not found.
-    """
-    _sounddevice()
-    devices = list_input_devices()
-    if not devices:
-        raise AudioUnavailable(NO_MICROPHONE)
-    if device is None or device == "":
-        for dev in devices:
-            if dev.is_default:
-                return dev
-        return devices[0]
-    if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
-        index = int(device)
-        for dev in devices:
-            if dev.index == index:
-                return dev
-        raise AudioUnavailable(f"input device {index} not found (see `mockmic devices`)")
-    wanted = str(device).lower()
-    exact = [dev for dev in devices if dev.name.lower() == wanted]
-    partial = [dev for dev in devices if wanted in dev.name.lower()]
-    if exact:
-        return exact[0]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        names = ", ".join(repr(dev.name) for dev in partial[:4])
-        raise AudioUnavailable(f"input device {device!r} is ambiguous: {names}")
-    raise AudioUnavailable(f"input device {device!r} not found (see `mockmic devices`)")
-
-
-def audio_backend_status(device: str | int | None = None) -> str | None:
-    """None when recording can work, else a one-line reason (PortAudio missing, no microphone)."""
-    try:
-        resolve_input_device(device)
-    except AudioUnavailable as exc:
-        return str(exc)
-    return None
-
-
-def warm_up_input(device: str | int | None = None, timeout: float = 5.0) -> str | None:
-    """Open the input device once and wait for its first block; None on success, else why not.
-
-    The first stream a process opens can take a second or more to deliver audio (PulseAudio's
-    ALSA plugin: 0.4-1.8 s measured), later ones about 40 ms. Call this from a worker thread at
-    start-up (and after :func:`rescan_devices`) so the first answer is not clipped; it doubles
-    as a microphone check.
-    """
-    try:
-        sd = _sounddevice()
-        dev = resolve_input_device(device)
-    except AudioUnavailable as exc:
-        return str(exc)
-    got = threading.Event()
-
-    def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-        got.set()
-
-    try:
-        with sd.InputStream(device=dev.index, samplerate=int(round(dev.default_rate)),
-                            channels=1, dtype="float32", latency=INPUT_LATENCY_S,
-                            callback=callback):
-            if not got.wait(timeout):
-                return f"{dev.name!r} delivered no audio within {timeout:g} s"
-    except Exception as exc:  # noqa: BLE001 - PortAudioError: device busy, gone, refuses
-        return f"cannot open input device {dev.name!r}: {exc}"
-    return None
-
-
-# ----------------------------------------------------------------------------------------------
-# the crash-safe WAV file
-
-_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
-HEADER_BYTES = _HEADER.size  # 44
-BYTES_PER_SAMPLE = 2
-
-
-def _wav_header(data_bytes: int, rate: int = SAMPLE_RATE) -> bytes:
-    return _HEADER.pack(
-        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1, rate, rate * BYTES_PER_SAMPLE,
-        BYTES_PER_SAMPLE, 16, b"data", data_bytes,
-    )
-
-
-class _WavAppender:
-    """16-bit mono PCM WAV appended with unbuffered writes; the header is patched in place."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self.data_bytes = 0
-        try:
-            self._write_all(_wav_header(0))
-        except OSError:
-            os.close(self.fd)
-            raise
-        self.data_bytes = 0
-
-    def _write_all(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            n = os.write(self.fd, view)
-            if n <= 0:  # pragma: no cover - os.write raises instead on Linux
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            self.data_bytes += n
-            view = view[n:]
-
-    def append(self, pcm: bytes) -> None:
-        self._write_all(pcm)
-
-    def sync(self) -> None:
-        """Make the header cover the whole samples written so far, then fsync."""
-        whole = self.data_bytes - self.data_bytes % BYTES_PER_SAMPLE
-        os.pwrite(self.fd, _wav_header(whole), 0)
-        os.fsync(self.fd)
-
-    def close(self) -> None:
-        """Final header; a half sample left by a short write is cut off. Never raises."""
-        try:
-            if self.data_bytes % BYTES_PER_SAMPLE:
-                self.data_bytes -= self.data_bytes % BYTES_PER_SAMPLE
-                os.ftruncate(self.fd, HEADER_BYTES + self.data_bytes)
-            self.sync()
-        except OSError:
-            pass
-        finally:
-            os.close(self.fd)
-
-    @property
-    def samples(self) -> int:
-        return self.data_bytes // BYTES_PER_SAMPLE
-
-
-def repair_wav(path: str | Path) -> float:
-    """Make an interrupted recording a valid WAV covering every whole sample on disk.
-
-    Works on files written by this module (and any plain PCM WAV whose ``data`` chunk is last).
-    Returns the duration in seconds.
-
-    Raises:
-        OSError: the file cannot be read or written.
-        ValueError: the file is not a RIFF/WAVE file with a PCM ``data`` chunk.
-    """
-    path = Path(path)
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        head = fh.read(4096)
-        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-            if size == 0:
-                # killed before even the header was written: an empty, valid recording
-                fh.write(_wav_header(0))
-                fh.flush()
-                os.fsync(fh.fileno())
-                return 0.0
-            raise ValueError(f"{path}: not a WAV file")
-        pos, block_align, rate = 12, 0, 0
-        while pos + 8 <= len(head):
-            cid = head[pos:pos + 4]
-            (csize,) = struct.unpack("<I", head[pos + 4:pos + 8])
-            if cid == b"fmt ":
-                _fmt, _ch, rate, _br, block_align = struct.unpack("<HHIIH", head[pos + 8:pos + 22])
-            elif cid == b"data":
-                data_at = pos + 8
-                available = size - data_at
-                if block_align <= 0 or rate <= 0:
-                    raise ValueError(f"{path}: WAV without a usable fmt chunk")
-                whole = available - available % block_align
-                if whole != available:
-                    fh.truncate(data_at + whole)
-                fh.seek(pos + 4)
-                fh.write(struct.pack("<I", whole))
-                fh.seek(4)
-                fh.write(struct.pack("<I", data_at - 8 + whole))
-                fh.flush()
-                os.fsync(fh.fileno())
-                return whole / block_align / rate
-            pos += 8 + csize + (csize & 1)
-    raise ValueError(f"{path}: WAV without a data chunk")
-
-
-def _write_failure(exc: OSError, path: Path, seconds: float) -> str:
-    kept = f"the {seconds:.1f} s recorded so far are kept in {path}"
-    if exc.errno == errno.ENOSPC:
-        return f"disk full: recording stopped; {kept}"
-    if exc.errno == errno.EDQUOT:
-        return f"disk quota exceeded: recording stopped; {kept}"
-    if exc.errno == errno.EFBIG:
-        return f"file size limit reached: recording stopped; {kept}"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write to {path.parent} ({exc.strerror}): recording stopped; {kept}"
-    return f"cannot write {path} ({exc.strerror or exc}): recording stopped; {kept}"
-
-
-def _open_failure(exc: OSError, path: Path) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot record into {path.parent}: {exc.strerror.lower() if exc.strerror else exc}"
-    if exc.errno == errno.ENOSPC:
-        return f"cannot record into {path.parent}: disk full"
-    if exc.errno == errno.ENOENT:
-        return f"cannot record into {path.parent}: folder does not exist"
-    return f"cannot create {path}: {exc.strerror or exc}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -454,7 +169,7 @@ class _Pipeline:
                 if final:
                     break
                 continue  # the file is no longer writable: drop what still arrives
-            samples = self._convert(np.zeros(0, np.float32) if final else block, last=final)
+            samples = self._convert(np.zeros(0, np.float32) if block is None else block, last=final)
             if samples.size:
                 np.clip(samples, -1.0, 1.0, out=samples)
                 quantized = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
@@ -629,6 +344,16 @@ class _RecorderBase:
         except FileNotFoundError:
             pass
 
+    def stop(self) -> RecordingResult:
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """Stop and delete the file."""
+        if self._pipeline is None:
+            return
+        self.stop()
+        self._delete()
+
 
 class SoundDeviceRecorder(_RecorderBase):
     """Records one answer from a real input device through PortAudio.
@@ -727,12 +452,6 @@ class SoundDeviceRecorder(_RecorderBase):
         self._close_stream()
         return self._close()
 
-    def abandon(self) -> None:
-        """Stop and delete the file."""
-        if self._pipeline is None:
-            return
-        self.stop()
-        self._delete()
 
 
 class FakeRecorder(_RecorderBase):
@@ -799,8 +518,3 @@ class FakeRecorder(_RecorderBase):
             self._feeder.join()
         return self._close()
 
-    def abandon(self) -> None:
-        if self._pipeline is None:
-            return
-        self.stop()
-        self._delete()

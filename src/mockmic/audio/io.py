@@ -176,7 +176,7 @@ def _decode(path: Path, channel: int | None,
     damaged: str | None = None
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
-    except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
+    except av.error.FFmpegError as exc:
         raise AudioError(path, f"not a readable audio file ({_ffmpeg_reason(exc)})") from None
     except UnicodeDecodeError:
         raise AudioError(path, "not a readable audio file") from None
@@ -216,7 +216,7 @@ def _decode(path: Path, channel: int | None,
             if not bad:
                 for out in resampler.resample(None):
                     take(out.to_ndarray())
-        except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
+        except av.error.FFmpegError as exc:
             if not chunks:
                 raise AudioError(path, f"not a readable audio file ({_ffmpeg_reason(exc)})") from None
             damaged = _ffmpeg_reason(exc)  # keep what decoded before the damage; a warning says so
@@ -312,7 +312,8 @@ def _to_mono(planar: np.ndarray) -> np.ndarray:
     planar = np.asarray(planar, dtype=np.float32)
     if planar.ndim == 1:
         return planar
-    return planar[0] if planar.shape[0] == 1 else planar.mean(axis=0, dtype=np.float32)
+    mono: np.ndarray = planar[0] if planar.shape[0] == 1 else planar.mean(axis=0, dtype=np.float32)
+    return mono
 
 
 def _has_nonfinite_source(path: Path) -> bool:
@@ -334,10 +335,3 @@ def _has_nonfinite_source(path: Path) -> bool:
 def _ffmpeg_reason(exc: Exception) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
     return text.split(":")[0].strip().rstrip(".").lower() or "decoder error"
-
-
-def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """Write float samples as 16-bit PCM WAV (what the project generates for tests and prompts)."""
-    import soundfile as sf
-
-    sf.write(str(path), np.asarray(samples, dtype=np.float32), rate, subtype="PCM_16")

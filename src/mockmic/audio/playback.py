@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from mockmic.audio.capture import NO_PORTAUDIO, AudioUnavailable, _sounddevice
+from mockmic.audio.devices import NO_PORTAUDIO, AudioUnavailable, _sounddevice
 from mockmic.core import SAMPLE_RATE
 
 NO_OUTPUT = "no audio output device found"

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from mockmic.config import Settings
     from mockmic.questions import Question
 
-VOICE_NAME = "en_US-joe-medium"
 SAMPLE_RATE = 16000
 """Rate of every file this module writes (mono FLAC)."""
 SENTENCE_GAP_S = 0.25
@@ -91,10 +90,6 @@ def load_voice() -> Any:
         return _voice
 
 
-def voice_loaded() -> bool:
-    return _voice is not None
-
-
 def synthesis_count() -> int:
     """How many texts this process has synthesized (cache hits do not count)."""
     return _synth_count
@@ -137,7 +132,8 @@ def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndar
         return audio.astype(np.float32, copy=False)
     import soxr
 
-    return soxr.resample(audio, rate, target, quality="HQ").astype(np.float32)
+    out: np.ndarray = soxr.resample(audio, rate, target, quality="HQ").astype(np.float32)
+    return out
 
 
 def write_flac(path: Path, audio: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
@@ -220,15 +216,6 @@ def question_audio(question: Question, prompts_dir: Path, cache_dir: Path) -> Pa
 def default_cache_dir(settings: Settings) -> Path:
     """``recordings/.voice_cache``: next to the user's data, outside the bundled prompts."""
     return settings.recordings / ".voice_cache"
-
-
-def prewarm() -> str | None:
-    """Load the voice now (call from a worker thread); the reason it is unavailable, or None."""
-    try:
-        load_voice()
-    except VoiceUnavailable as exc:
-        return str(exc)
-    return None
 
 
 def _one_line(exc: BaseException) -> str:

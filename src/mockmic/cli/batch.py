@@ -12,15 +12,17 @@ import json
 import os
 import sys
 import threading
-from datetime import datetime, timezone
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
+from mockmic.pipeline.batch import CHUNKINGS, BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
+from mockmic.config import Settings
+from mockmic.practice.importer import HistoryImporter
 
 OUT_FORMATS = (".csv", ".jsonl", ".md")
 CSV_FIELDS = (
@@ -190,20 +192,29 @@ def summary_table(summary: BatchSummary) -> Any:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Files analyzed in parallel (one model, a CTranslate2 worker per job).")
+              help="Files analyzed in parallel (one model, a CTranslate2 worker per job; each job "
+                   "adds ~100 MB).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
 @click.option("--save", is_flag=True,
               help="Import each analyzed file into the practice history (audio copied into recordings/).")
 @click.option("--again", is_flag=True,
               help="With --save: import files even when the same file is already in the history.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+                   "(the cluster's workers replace --jobs).")
+@click.option("--send", type=click.Choice(["auto", "paths", "bytes"]), default="auto", show_default=True,
+              help="With --scheduler: how files reach the workers (auto: paths for local:N, else bytes).")
+@click.option("--chunks", "chunking", type=click.Choice(CHUNKINGS), default="live", show_default=True,
+              help="live: cut as the practice room does (same report as analyze); long: 20-29 s "
+                   "pieces, faster, different filler counts (see README).")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool, again: bool,
-          parallel: str, model: str | None, target: str | None, question: str | None, set_: tuple[str, ...],
-          no_filler_prompt: bool) -> None:
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool,
+          again: bool, scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None,
+          target: str | None, question: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
     Exit status: 0 all analyzed, 1 some failed, 2 usage error, 130 interrupted.
@@ -212,65 +223,23 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
         raise click.BadParameter(f"{out}: use a .csv, .jsonl or .md file", param_hint="--out")
     settings = build_settings(ctx, model, set_, no_filler_prompt)
     window = resolve_target(settings, target, question)
-    files, skipped, errors = collect_paths(paths)
-    for line in errors:
-        _err(line)
-    if not files:
-        if any(not getattr(e, "usage", True) for e in errors):
-            # paths that exist but cannot be read: a failure of the input, not of the command
-            _err(f"nothing analyzed: {len(errors)} path(s) could not be read")
-            sys.exit(ExitCode.SOME_FAILED)
-        _err("no audio files found in " + " ".join(paths)
-             + (f" ({skipped} non-audio files skipped)" if skipped else ""))
-        sys.exit(ExitCode.USAGE)
-
+    files, skipped, errors = _inputs(paths)
     from mockmic.pipeline.models import ModelError
 
-    writer: ReportWriter | None = None
-    if out is not None:
-        try:
-            writer = ReportWriter(out)
-        except OSError as exc:
-            _err(f"{out}: cannot write ({exc.strerror or exc})")
-            sys.exit(ExitCode.USAGE)
-        for line in errors:  # a missing or unreadable path is a failed entry in the report too
-            where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
-            if not where:
-                where, _, problem = line.partition(": ")
-            writer.write(FileResult(Path(where), error=problem.strip()))
-
-    importer = HistoryImporter.open(settings, question, again=again) if save else None
-    known = 0
+    writer = _open_writer(out, errors) if out is not None else None
+    importer = _open_importer(settings, question, again) if save else None
     if importer is not None:
-        files, known = importer.leave_out_known(files)
-        if known:
-            _err(f"skipped {known} file(s) already in the history (the same file was imported "
-                 f"before); --again imports them anyway")
-        if not files:
-            click.echo(f"nothing new to import: all {known} file(s) are already in the history",
-                       err=True)
-            sys.exit(ExitCode.SOME_FAILED if errors else ExitCode.OK)
+        files = _leave_out_known(importer, files, errors)
     progress = Progress(files, fancy=sys.stderr.isatty())
     cancel = threading.Event()
     got: list[FileResult] = []
-
-    def on_result(res: FileResult) -> None:
-        got.append(res)
-        if writer is not None:
-            writer.write(res)
-        for w in res.warnings:
-            _err(f"{res.path}: {w}")
-        if importer is not None and res.report is not None:
-            problem = importer.add(res)
-            if problem:
-                _err(problem)
-        progress.update(res)
+    on_result = _result_handler(got, writer, importer, progress)
 
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = analyze_paths(files, settings, jobs=jobs, target=window, on_result=on_result,
-                                cancel=cancel, strategy=parallel)
+        summary = _run(files, settings, scheduler, send, jobs=jobs, target=window,
+                       on_result=on_result, cancel=cancel, strategy=parallel, chunking=chunking)
     except ModelError as exc:
         progress.stop()
         if writer is not None:
@@ -291,145 +260,128 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
 
     _print_summary(summary, errors, out if writer is not None else None, interrupted)
     if importer is not None:
-        also = (f"; {importer.duplicates} not added again (the same file is already in the history)"
-                if importer.duplicates else "")
-        click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
-                   err=True)
+        _print_saved(importer)
     if interrupted:
-        busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
-        if busy:
-            # a worker is still inside CTranslate2; letting the interpreter finalise around it
-            # aborts the process ("terminate called..."). Everything is written and flushed.
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(130)
-        sys.exit(130)
+        _exit_interrupted()
     if summary.error:
         _err(f"batch stopped: {summary.error}")
     failed = len(summary.failed) + len(errors)
     sys.exit(ExitCode.SOME_FAILED if failed or summary.cancelled else ExitCode.OK)
 
 
-class HistoryImporter:
-    """``batch --save``: each analyzed file becomes an ``imported`` attempt in the store, with
-    its audio copied into recordings/ as 16 kHz FLAC so replay works after the original moves."""
+def _result_handler(got: list[FileResult], writer: ReportWriter | None,
+                    importer: HistoryImporter | None, progress: Progress) -> Callable[[FileResult], None]:
+    """What happens to each result as it arrives (in the calling thread): the report file, the
+    history, the progress bar."""
 
-    def __init__(self, store: Any, question_id: str | None, question_text: str, *,
-                 again: bool = False) -> None:
-        self.store = store
-        self.question_id = question_id
-        self.question_text = question_text
-        self.again = again
-        """Import files whose bytes are already in the history (``--again``)."""
-        self._lock = threading.Lock()
-        self._hashes: dict[Path, str] = {}
-        self.saved = 0
-        self.duplicates = 0
-        """Files found already imported only at :meth:`add` (a copy earlier in this run, or
-        another run importing the same file at the same time)."""
+    def on_result(res: FileResult) -> None:
+        got.append(res)
+        if writer is not None:
+            writer.write(res)
+        for w in res.warnings:
+            _err(f"{res.path}: {w}")
+        if importer is not None and res.report is not None:
+            problem = importer.add(res)
+            if problem:
+                _err(problem)
+        progress.update(res)
 
-    def leave_out_known(self, files: list[Path]) -> tuple[list[Path], int]:
-        """The files to analyze (those not yet in the history, unless ``again``) and how many
-        were left out. A file that cannot be read is kept: its analysis will say why."""
-        from mockmic.store.db import file_sha256
-
-        for f in files:
-            if f not in self._hashes and _regular_file(f):
-                try:
-                    self._hashes[f] = file_sha256(f)
-                except (OSError, RuntimeError):
-                    pass
-        if self.again:
-            return files, 0
-        known = self.store.imported_hashes(self._hashes.get(f) for f in files if f in self._hashes)
-        keep = [f for f in files if self._hashes.get(f) not in known]
-        return keep, len(files) - len(keep)
-
-    @classmethod
-    def open(cls, settings: Any, question: str | None, *, again: bool = False) -> HistoryImporter:
-        from mockmic.store.db import Store, StoreError
-
-        text = ""
-        if question:
-            from mockmic.questions import load_bank
-
-            q = load_bank(settings.prompts).get(question)
-            text = q.text if q is not None else ""
-        try:
-            store = Store.for_settings(settings)
-        except StoreError as exc:
-            _err(f"--save: {exc}")
-            sys.exit(ExitCode.USAGE)
-        if store.notice:
-            _err(store.notice)
-        return cls(store, question, text, again=again)
-
-    def add(self, res: FileResult) -> str | None:
-        """Import one result; returns a one-line problem, or None.
-
-        The audio goes into a file claimed for this attempt alone (see ``new_audio_path``); when
-        anything fails that file is removed again, so a full disk leaves no empty FLAC behind.
-        """
-        from mockmic.audio.io import AudioError, decode_file
-        from mockmic.store.db import StoreError, write_private
-
-        with self._lock:
-            dest: Path | None = None
-            try:
-                audio = decode_file(res.path).samples
-                flac = _flac_bytes(audio)
-                dest = self.store.new_audio_path(self.question_id or "imported", suffix=".flac")
-                write_private(dest, flac)
-                started = datetime.fromtimestamp(res.path.stat().st_mtime, tz=timezone.utc)
-                digest = self._hashes.get(res.path)
-                if digest is None:
-                    from mockmic.store.db import file_sha256
-
-                    digest = self._hashes[res.path] = file_sha256(res.path)
-                added = self.store.add_imported(
-                    res.report, dest, question_id=self.question_id,
-                    question_text=self.question_text, started_at=started,
-                    source_sha256=digest, again=self.again)
-            except (AudioError, StoreError, OSError, RuntimeError, MemoryError) as exc:
-                if dest is not None:
-                    dest.unlink(missing_ok=True)
-                return f"{res.path}: not saved to the history ({_one_line_reason(exc)})"
-            if added is None:  # a concurrent run imported the same file first
-                dest.unlink(missing_ok=True)
-                self.duplicates += 1
-                return None
-            self.saved += 1
-        return None
+    return on_result
 
 
-def _regular_file(path: Path) -> bool:
-    import stat
+def _run(files: list[Path], settings: Settings, scheduler: str | None, send: str,
+         **kw: Any) -> BatchSummary:
+    """Local worker threads, or the Dask cluster at ``scheduler`` (same results, same callback)."""
+    if scheduler is None:
+        return analyze_paths(files, settings, **kw)
+    try:
+        from mockmic.pipeline.cluster import ClusterError, analyze_on_cluster
+    except ImportError:
+        _err("--scheduler needs the 'distributed' package: pip install 'mockmic[cluster]'")
+        sys.exit(ExitCode.USAGE)
+    kw.pop("jobs", None)
+    kw.pop("strategy", None)
+    try:
+        return analyze_on_cluster(files, settings, address=scheduler, send=send, **kw)
+    except ClusterError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+
+
+def _inputs(paths: tuple[str, ...]) -> tuple[list[Path], int, list[str]]:
+    """The audio files the arguments name (exits when there are none), with what was skipped."""
+    files, skipped, errors = collect_paths(paths)
+    for line in errors:
+        _err(line)
+    if not files:
+        if any(not getattr(e, "usage", True) for e in errors):
+            # paths that exist but cannot be read: a failure of the input, not of the command
+            _err(f"nothing analyzed: {len(errors)} path(s) could not be read")
+            sys.exit(ExitCode.SOME_FAILED)
+        _err("no audio files found in " + " ".join(paths)
+             + (f" ({skipped} non-audio files skipped)" if skipped else ""))
+        sys.exit(ExitCode.USAGE)
+    return files, skipped, errors
+
+
+def _exit_interrupted() -> None:
+    busy = [t for t in threading.enumerate() if t.name.startswith("mockmic-batch-") and t.is_alive()]
+    if busy:
+        # a worker is still inside CTranslate2; letting the interpreter finalise around it
+        # aborts the process ("terminate called..."). Everything is written and flushed.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(130)
+
+
+def _open_writer(out: Path, errors: list[str]) -> ReportWriter:
+    """``--out``: the report file, with the paths that could not be read already in it."""
+    try:
+        writer = ReportWriter(out)
+    except OSError as exc:
+        _err(f"{out}: cannot write ({exc.strerror or exc})")
+        sys.exit(ExitCode.USAGE)
+    for line in errors:  # a missing or unreadable path is a failed entry in the report too
+        where, problem = (getattr(line, "path", ""), getattr(line, "problem", ""))
+        if not where:
+            where, _, problem = line.partition(": ")
+        writer.write(FileResult(Path(where), error=problem.strip()))
+    return writer
+
+
+def _leave_out_known(importer: HistoryImporter, files: list[Path], errors: list[str]) -> list[Path]:
+    """``--save``: the files not yet in the history (exits when there is nothing new)."""
+    files, known = importer.leave_out_known(files)
+    if known:
+        _err(f"skipped {known} file(s) already in the history (the same file was imported "
+             f"before); --again imports them anyway")
+    if not files:
+        click.echo(f"nothing new to import: all {known} file(s) are already in the history",
+                   err=True)
+        sys.exit(ExitCode.SOME_FAILED if errors else ExitCode.OK)
+    return files
+
+
+def _print_saved(importer: HistoryImporter) -> None:
+    also = (f"; {importer.duplicates} not added again (the same file is already in the history)"
+            if importer.duplicates else "")
+    click.echo(f"saved {importer.saved} attempt(s) to the history in {importer.store.root}{also}",
+               err=True)
+
+
+def _open_importer(settings: Settings, question: str | None, again: bool) -> HistoryImporter:
+    """``--save``: the importer into the practice history, or a one-line error and exit 2."""
+    from mockmic.store.db import StoreError
 
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _flac_bytes(audio: Any) -> bytes:
-    """16 kHz 16-bit mono FLAC, encoded in memory (written to disk in one checked step)."""
-    import io
-
-    import soundfile as sf
-
-    buf = io.BytesIO()
-    sf.write(buf, audio, 16000, format="FLAC", subtype="PCM_16")
-    return buf.getvalue()
-
-
-def _one_line_reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror.lower()}"
-    if isinstance(exc, MemoryError):
-        return "not enough memory"
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
+        importer = HistoryImporter.open(settings, question, again=again)
+    except StoreError as exc:
+        _err(f"--save: {exc}")
+        sys.exit(ExitCode.USAGE)
+    if importer.store.notice:
+        _err(importer.store.notice)
+    return importer
 
 
 def _print_summary(summary: BatchSummary, errors: list[str], out: Path | None, interrupted: bool) -> None:

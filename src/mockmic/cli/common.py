@@ -61,7 +61,7 @@ def resolve_target(settings: Settings, target: str | None, question: str | None)
     if question:
         from mockmic.questions import load_bank
 
-        bank = load_bank(settings.prompts)
+        bank = load_bank(settings.prompts, settings.user_questions)
         q = bank.get(question)
         if q is None:
             raise click.BadParameter(f"no question with id {question!r} in {settings.prompts}", param_hint="--question")

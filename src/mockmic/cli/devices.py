@@ -15,7 +15,7 @@ from mockmic.cli.common import ExitCode, _err, _settings
 @click.pass_context
 def devices(ctx: click.Context, as_json: bool) -> None:
     """List the microphones (input devices); `input_device` in the settings picks one."""
-    from mockmic.audio.capture import audio_backend_status, list_input_devices, resolve_input_device
+    from mockmic.audio.devices import audio_backend_status, list_input_devices, resolve_input_device
 
     settings = _settings(ctx)
     found = list_input_devices()

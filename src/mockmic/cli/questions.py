@@ -25,8 +25,9 @@ def questions(ctx: click.Context, category: str | None, show_errors: bool, as_js
 
     Your own questions go in my_questions.toml in the prompts folder (see prompts/README.md).
     """
-    folder = prompts or _settings(ctx).prompts
-    bank = load_bank(folder)
+    settings = _settings(ctx)
+    folder = prompts or settings.prompts
+    bank = load_bank(folder, None if prompts else settings.user_questions)
     if show_errors:
         for line in bank.errors:
             click.echo(line)

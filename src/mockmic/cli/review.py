@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from mockmic.cli.common import ExitCode, _err, _settings
+from mockmic.store.db import Store
 
 
-def open_store(ctx: click.Context, db: Path | None) -> Any:
+def open_store(ctx: click.Context, db: Path | None) -> Store:
     """The store named by ``--db`` or the settings; a missing or unusable one is a one-line error."""
-    from mockmic.store.db import DB_NAME, Store, StoreError
+    from mockmic.store.db import DB_NAME, StoreError
 
     path = db or (_settings(ctx).recordings / DB_NAME)
     if not path.is_file():
@@ -48,7 +48,7 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
 
     The HTML report is one self-contained file: charts drawn inline, nothing loaded from the network.
     """
-    from mockmic.reporting.export import collect, question_history, render
+    from mockmic.practice.exports import refuse_out, render_export, write_report
 
     if bool(attempt_ids) == (session_id is not None):
         raise click.UsageError("give attempt ids or --session ID (one of the two)")
@@ -58,83 +58,27 @@ def export_cmd(ctx: click.Context, attempt_ids: tuple[int, ...], session_id: int
     store = open_store(ctx, db)
     try:
         if out is not None:
-            problem = _refuse_out(out, store, settings, force)
+            problem = refuse_out(out, store, settings.recordings, force)
             if problem:
                 _err(problem)
                 sys.exit(ExitCode.USAGE)
         try:
-            attempts, title = collect(store, attempt_ids, session_id)
+            export = render_export(store, fmt, attempt_ids=attempt_ids, session_id=session_id,
+                                   thresholds=settings.thresholds, history=not no_history)
         except LookupError as exc:
             raise click.BadParameter(str(exc), param_hint="--session" if session_id is not None else "ATTEMPT_IDS") from None
-        history = None if no_history else question_history(store, attempts)
     finally:
         store.close()
-    text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
-                  history=history)
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(export.text, nl=False)
         return
     try:
-        _write_report(out, text.encode("utf-8"))
+        write_report(out, export.text)
     except OSError as exc:
         _err(f"{out}: cannot write the report ({exc.strerror or exc})")
         sys.exit(ExitCode.SOME_FAILED)
-    click.echo(f"wrote {out} ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''}, {fmt})", err=True)
-
-
-def _refuse_out(out: Path, store: Any, settings: Any, force: bool) -> str | None:
-    """Why ``export -o out`` must not write there, or None.
-
-    The attempt database (and its -wal/-shm files) and the recordings are never overwritten,
-    not even with ``--force``; any other existing file needs ``--force``.
-    """
-    from mockmic.store.db import DB_NAME
-
-    target = out.expanduser()
-    resolved = target.resolve()
-    databases = {store.path, Path(settings.recordings) / DB_NAME}
-    own = {Path(f"{d}{tail}") for d in databases for tail in ("", "-wal", "-shm", "-journal")}
-    for path in own:
-        if path.resolve() == resolved or _same_file(path, target):
-            return f"{out}: that is the attempt database; choose another file for the report"
-    for root in {store.root, Path(settings.recordings)}:
-        audio = (root / "audio").resolve()
-        if resolved == audio or audio in resolved.parents:
-            return f"{out}: inside the recordings' audio folder; choose another place for the report"
-    if store.names_audio_file(target):
-        return f"{out}: that is an attempt's recording; choose another file for the report"
-    if target.is_dir():
-        return f"{out}: is a folder; give a file name for the report"
-    if (target.exists() or target.is_symlink()) and not force:
-        return f"{out}: already exists; pass --force to overwrite it"
-    return None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
-
-
-def _write_report(out: Path, data: bytes) -> None:
-    """Write the report next to ``out`` privately (0600), then move it into place in one step."""
-    import os
-    import tempfile
-
-    from mockmic.store.db import write_private
-
-    out = out.expanduser()
-    if not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".part", dir=out.parent)
-    os.close(fd)
-    try:
-        write_private(Path(tmp), data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    n = export.attempts
+    click.echo(f"wrote {out} ({n} attempt{'s' if n != 1 else ''}, {fmt})", err=True)
 
 
 @click.command("history")
@@ -152,6 +96,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
     from rich.table import Table
 
     from mockmic.analysis.trends import METRICS, question_series, summarize_question
+    from mockmic.core import is_finished
     from mockmic.reporting.fmt import metric_number, sparkline, when_text
 
     settings = _settings(ctx)
@@ -171,12 +116,12 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
         for m in METRICS:
             table.add_column({"duration_s": "Length", "wpm": "Rate", "fillers_per_min": "Fillers/min",
                               "longest_pause_s": "Longest pause", "pitch_spread_st": "Pitch spread"}[m])
-        finished = [a for a in attempts if a.status in ("done", "recovered", "imported")]
+        finished = [a for a in attempts if is_finished(a.status)]
         for qid, points in question_series(finished).items():
             sums = summarize_question(points, thresholds=settings.thresholds)
             cells = []
             for m in METRICS:
-                vals = [p.value(m) for p in points if p.value(m) is not None]
+                vals = [v for p in points if (v := p.value(m)) is not None]
                 s = sums[m]
                 last = "" if s.last is None else f" {metric_number(m, s.last)}"
                 cells.append(f"{sparkline(vals)}{last} {'' if s.direction == 'n/a' else s.direction}")
@@ -191,7 +136,7 @@ def history_cmd(ctx: click.Context, question_id: str | None, session_id: int | N
                      ("Review", {}), ("Flags", {"overflow": "fold", "min_width": 10})):
         table.add_column(name, no_wrap=name not in ("Question", "Flags"), **kw)
     for a in attempts:
-        review = [getattr(a, lens) for lens in ("safe", "honest", "reflective", "adaptable")]
+        review = list(a.review.values())
         table.add_row(
             str(a.id), when_text(a.started_at, "%m-%d %H:%M"), a.question_id or "(free)",
             f"{a.duration_s:.0f}s" if a.duration_s is not None else "–",

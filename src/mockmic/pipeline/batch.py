@@ -28,11 +28,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockmic.audio.io import AUDIO_EXTENSIONS
 from mockmic.config import Settings
 from mockmic.core import Report
+
+if TYPE_CHECKING:
+    from mockmic.pipeline.engine import Analyzer
 
 _GLOB_CHARS = set("*?[")
 
@@ -277,6 +280,22 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     return unique, skipped, list(dict.fromkeys(errors))
 
 
+CHUNKINGS = ("live", "long")
+"""How ``batch`` cuts recordings for Whisper: ``live`` as the practice room and ``analyze`` do
+(5-20 s pieces, identical reports); ``long`` pieces of 20-29 s, also cut inside pauses: about
+half the Whisper passes, but different words and fillers (see the README)."""
+
+
+def chunk_rules(chunking: str) -> Any:
+    from mockmic.analysis.chunks import ChunkRules
+
+    if chunking == "live":
+        return ChunkRules()
+    if chunking == "long":
+        return ChunkRules.seconds(min_chunk=20.0, max_chunk=29.0)
+    raise ValueError(f"unknown chunking {chunking!r}: expected one of {CHUNKINGS}")
+
+
 TranscriberFactory = Callable[[int, int], Any]
 """``factory(worker_index, jobs) -> Transcriber``."""
 
@@ -295,7 +314,7 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
     models: dict[Any, Any] = {}
 
     if strategy == "shared":
-        def model_for(_i: int) -> Any:
+        def model_for(i: int) -> Any:
             with lock:
                 if "shared" not in models:
                     from faster_whisper import WhisperModel
@@ -328,90 +347,45 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
             self._model = model
 
         @property
-        def model(self) -> Any:  # type: ignore[override]
+        def model(self) -> Any:
             return self._model
 
     return lambda i, _n: _WorkerTranscriber(model_for(i))
+def analyze_one(analyzer: Analyzer, path: Path, target: tuple[float, float] | None, *,
+                source: Path | None = None) -> FileResult:
+    """Decode and analyze one file into a :class:`FileResult`; never raises for a bad file.
 
-
-def analyze_paths(
-    paths: Sequence[Path],
-    settings: Settings,
-    *,
-    jobs: int = 1,
-    target: tuple[float, float] | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
-    on_start: Callable[[Path], None] | None = None,
-    cancel: threading.Event | None = None,
-    transcriber_factory: TranscriberFactory | None = None,
-    strategy: str = "shared",
-) -> BatchSummary:
-    """Analyze ``paths`` on ``jobs`` worker threads.
-
-    ``on_result`` is called in the calling thread for each file as soon as it is done (completion
-    order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
-    and their results are still delivered. A file that cannot be decoded or analyzed becomes a
-    failed :class:`FileResult` and the batch goes on.
-
-    Raises ``mockmic.pipeline.models.ModelError`` when the model cannot be loaded.
+    ``source`` is where the bytes are read when they are not at ``path`` (a cluster worker that
+    was sent the file's bytes writes them to a temporary file); the result names ``path``.
     """
     from mockmic.audio.io import AudioError, decode_file
-    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.models import ModelError
 
-    cancel = cancel or threading.Event()
-    jobs = max(1, min(int(jobs), len(paths) or 1))
-    factory = transcriber_factory or whisper_factory(settings, jobs, strategy=strategy)
-    t0 = time.monotonic()
-    todo: queue.Queue[tuple[int, Path]] = queue.Queue()
-    for item in enumerate(paths):
-        todo.put(item)
-    done: queue.Queue[FileResult | BaseException | None] = queue.Queue()
+    start = time.monotonic()
+    res = FileResult(Path(path))
+    try:
+        decoded = decode_file(source or path)
+        res.audio_s = decoded.duration_s
+        res.warnings = list(decoded.warnings)
+        res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
+    except AudioError as exc:
+        res.error = exc.problem
+    except MemoryError:
+        res.error = "not enough memory to analyze this file"
+    except ModelError:  # no model: the whole batch stops, not one row
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
+    res.elapsed_s = time.monotonic() - start
+    return res
 
-    def analyze_one(analyzer: Analyzer, path: Path) -> FileResult:
-        start = time.monotonic()
-        res = FileResult(Path(path))
-        try:
-            decoded = decode_file(path)
-            res.audio_s = decoded.duration_s
-            res.warnings = list(decoded.warnings)
-            res.report = analyzer.analyze(decoded.samples, file=str(path), target=target)
-        except AudioError as exc:
-            res.error = exc.problem
-        except MemoryError:
-            res.error = "not enough memory to analyze this file"
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            res.error = f"analysis failed ({type(exc).__name__}: {exc})".splitlines()[0]
-        res.elapsed_s = time.monotonic() - start
-        return res
 
-    # Models are built (and later freed) here in the calling thread: a CTranslate2 model
-    # created inside a worker thread can abort the process when it is destroyed at exit
-    # (faster-whisper issue #480, seen here with --jobs 2).
-    analyzers = [Analyzer(settings, factory(i, jobs)) for i in range(jobs)]
-
-    def worker(index: int) -> None:
-        try:
-            analyzer = analyzers[index]
-            while not cancel.is_set():
-                try:
-                    _i, path = todo.get_nowait()
-                except queue.Empty:
-                    break
-                if on_start is not None:
-                    on_start(path)
-                done.put(analyze_one(analyzer, path))
-        except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
-            done.put(exc)
-        finally:
-            done.put(None)
-
-    threads = [threading.Thread(target=worker, args=(i,), name=f"mockmic-batch-{i}", daemon=True)
-               for i in range(jobs)]
-    for t in threads:
-        t.start()
+def _collect(done: queue.Queue[FileResult | BaseException | None], running: int,
+             cancel: threading.Event, on_result: Callable[[FileResult], None] | None,
+             ) -> tuple[list[FileResult], BaseException | None]:
+    """Results as the workers finish them (each ``None`` is a worker that stopped)."""
     results: list[FileResult] = []
     failure: BaseException | None = None
-    running = len(threads)
     try:
         while running:
             try:
@@ -430,6 +404,69 @@ def analyze_paths(
     except BaseException:
         cancel.set()  # Ctrl-C in the caller: let workers stop after their current file
         raise
+    return results, failure
+
+
+def analyze_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    target: tuple[float, float] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
+    cancel: threading.Event | None = None,
+    transcriber_factory: TranscriberFactory | None = None,
+    strategy: str = "shared",
+    chunking: str = "live",
+) -> BatchSummary:
+    """Analyze ``paths`` on ``jobs`` worker threads (``chunking``: see :data:`CHUNKINGS`).
+
+    ``on_result`` is called in the calling thread for each file as soon as it is done (completion
+    order). Setting ``cancel`` stops handing out files; files already being analyzed finish,
+    and their results are still delivered. A file that cannot be decoded or analyzed becomes a
+    failed :class:`FileResult` and the batch goes on.
+
+    Raises ``mockmic.pipeline.models.ModelError`` when the model cannot be loaded.
+    """
+    from mockmic.pipeline.engine import Analyzer
+
+    cancel = cancel or threading.Event()
+    jobs = max(1, min(int(jobs), len(paths) or 1))
+    factory = transcriber_factory or whisper_factory(settings, jobs, strategy=strategy)
+    t0 = time.monotonic()
+    todo: queue.Queue[tuple[int, Path]] = queue.Queue()
+    for item in enumerate(paths):
+        todo.put(item)
+    done: queue.Queue[FileResult | BaseException | None] = queue.Queue()
+
+    # Models are built (and later freed) here in the calling thread: a CTranslate2 model
+    # created inside a worker thread can abort the process when it is destroyed at exit
+    # (faster-whisper issue #480, seen here with --jobs 2).
+    rules = chunk_rules(chunking)
+    analyzers = [Analyzer(settings, factory(i, jobs), rules) for i in range(jobs)]
+
+    def worker(index: int) -> None:
+        try:
+            analyzer = analyzers[index]
+            while not cancel.is_set():
+                try:
+                    _i, path = todo.get_nowait()
+                except queue.Empty:
+                    break
+                if on_start is not None:
+                    on_start(path)
+                done.put(analyze_one(analyzer, path, target))
+        except BaseException as exc:  # noqa: BLE001 - e.g. ModelError: re-raised in the caller
+            done.put(exc)
+        finally:
+            done.put(None)
+
+    threads = [threading.Thread(target=worker, args=(i,), name=f"mockmic-batch-{i}", daemon=True)
+               for i in range(jobs)]
+    for t in threads:
+        t.start()
+    results, failure = _collect(done, len(threads), cancel, on_result)
     if failure is not None and not results:
         raise failure
     return BatchSummary(

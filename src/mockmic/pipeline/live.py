@@ -236,7 +236,7 @@ class LiveSession:
 
         if self._error is not None:  # the live work failed: do it all now, correctly if slowly
             self._set(fallback=f"live transcription failed: {self._error!r}")
-            report = self.analyzer.analyze(audio, file=file, target=self.target)
+            report: Report = self.analyzer.analyze(audio, file=file, target=self.target)
             self._set(finish_s=time.perf_counter() - t0, finish_wait_s=t_wait - t0)
             return report
 
@@ -516,6 +516,6 @@ def _file_seconds(path: Path | str) -> float:
         import soundfile as sf
 
         info = sf.info(str(path))
-        return info.frames / info.samplerate
+        return float(info.frames / info.samplerate)
     except Exception:  # noqa: BLE001 - unreadable header: let decode_file say why
         return -1.0

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, Literal
 
 from mockmic.config import Thresholds
+from mockmic.core import is_finished
 from mockmic.reporting.document import Export, prepare
 from mockmic.reporting.document import attr as _attr
 from mockmic.reporting.fmt import when_text
@@ -55,15 +56,12 @@ to_html = partial(render, fmt="html")
 # ----------------------------------------------------------------------------- from the store
 
 
-FINISHED = ("done", "recovered", "imported")
-
-
 def question_history(store: Any, attempts: Sequence[Any], *, limit: int = 200) -> dict[str, list[Any]]:
     """Finished attempts of each question among ``attempts``, oldest first (for the trend charts)."""
     out: dict[str, list[Any]] = {}
     for qid in dict.fromkeys(_attr(a, "question_id") for a in attempts if _attr(a, "question_id")):
         out[qid] = [a for a in store.list_attempts(question_id=qid, limit=limit, oldest_first=True)
-                    if _attr(a, "status", "done") in FINISHED]
+                    if is_finished(_attr(a, "status", "done"))]
     return out
 
 

@@ -1,12 +1,12 @@
 """The attempt store: one SQLite file next to the recordings (``recordings/mockmic.sqlite3``).
 
 * The schema is versioned with ``PRAGMA user_version`` and migrated forward step by step
-  (:data:`MIGRATIONS`); a database from a newer mockmic is refused with a clear message.
+  (:data:`mockmic.store.schema.MIGRATIONS`); a database from a newer mockmic is refused with a clear message.
 * WAL journal and a busy timeout, so the app and a ``mockmic batch --save`` run can write at the
   same time; every write is a short ``BEGIN IMMEDIATE`` transaction.
 * An attempt row exists from the moment recording starts (status ``recording``); after the
   recording it is ``analyzing`` and then ``done``. Rows still ``recording``/``analyzing`` whose
-  process is gone are interrupted attempts: :func:`recover_interrupted` makes their audio valid,
+  process is gone are interrupted attempts: :func:`mockmic.practice.recovery.recover_interrupted` makes their audio valid,
   analyzes it and marks them ``recovered``.
 
 Audio paths inside the recordings folder are stored relative to it, so the folder can be moved.
@@ -17,183 +17,29 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
-import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from mockmic.core import Report, ReportWord
-
-DB_NAME = "mockmic.sqlite3"
-STATUSES = ("recording", "analyzing", "done", "recovered", "failed", "imported")
-FINISHED = ("done", "recovered", "imported")
-"""Statuses of attempts that have a result to show."""
-IN_PROGRESS = ("recording", "analyzing")
-LENSES = ("safe", "honest", "reflective", "adaptable")
-BUSY_TIMEOUT_MS = 10_000
-
-MIGRATIONS: tuple[str, ...] = (
-    # v1: attempts only
-    """
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY,
-        question_id TEXT,
-        question_text TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        audio_path TEXT,
-        duration_s REAL,
-        model TEXT,
-        status TEXT NOT NULL CHECK (status IN
-            ('recording', 'analyzing', 'done', 'recovered', 'failed', 'imported')),
-        transcript TEXT,
-        words_json TEXT,
-        report_json TEXT,
-        flags TEXT,
-        word_count INTEGER,
-        wpm REAL,
-        fillers_per_min REAL,
-        longest_pause_s REAL,
-        overflows INTEGER NOT NULL DEFAULT 0,
-        error TEXT
-    );
-    CREATE INDEX attempts_by_question ON attempts (question_id, started_at);
-    CREATE INDEX attempts_by_status ON attempts (status);
-    """,
-    # v2: mock-interview sessions, self-review on the four lenses, a note, the recording process
-    """
-    CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL DEFAULT 'mock',
-        title TEXT,
-        planned INTEGER,
-        started_at TEXT NOT NULL,
-        ended_at TEXT
-    );
-    ALTER TABLE attempts ADD COLUMN session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL;
-    ALTER TABLE attempts ADD COLUMN review_safe INTEGER CHECK (review_safe BETWEEN 1 AND 5);
-    ALTER TABLE attempts ADD COLUMN review_honest INTEGER CHECK (review_honest BETWEEN 1 AND 5);
-    ALTER TABLE attempts ADD COLUMN review_reflective INTEGER
-        CHECK (review_reflective BETWEEN 1 AND 5);
-    ALTER TABLE attempts ADD COLUMN review_adaptable INTEGER
-        CHECK (review_adaptable BETWEEN 1 AND 5);
-    ALTER TABLE attempts ADD COLUMN note TEXT;
-    ALTER TABLE attempts ADD COLUMN pid INTEGER;
-    ALTER TABLE attempts ADD COLUMN pid_start TEXT;
-    CREATE INDEX attempts_by_session ON attempts (session_id);
-    """,
-    # v3: the SHA-256 of an imported file's bytes, so re-running an import skips what is in
-    """
-    ALTER TABLE attempts ADD COLUMN source_sha256 TEXT;
-    CREATE INDEX attempts_by_source ON attempts (source_sha256);
-    """,
+from mockmic.config import Settings
+from mockmic.core import ATTEMPT_STATUSES, FINISHED_STATUSES, IN_PROGRESS_STATUSES, Report
+from mockmic.store.files import (
+    DB_NAME,
+    _create_private,
+    make_private_dirs,
+    new_audio_path,
+    tighten_folder,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+from mockmic.store.records import LENSES, Attempt, QuestionStats, Session
+from mockmic.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
 
+__all__ = ["DB_NAME", "Attempt", "QuestionStats", "Session", "Store", "StoreError"]
 
-def new_audio_path(recordings: Path, question_id: str | None = None, suffix: str = ".wav") -> Path:
-    """A fresh file for an attempt's audio: ``recordings/audio/YYYY-MM/<time>-<id>.wav``.
-
-    The name is claimed atomically: the file is created here, empty and private (0600), with
-    ``O_EXCL``, so two processes asking at the same moment (the app and a ``batch --save`` run,
-    or two batch runs) never get the same file. A number is added when the name is taken.
-    The caller writes into the returned file (and removes it if it ends up unused).
-
-    Raises:
-        OSError: the folder cannot be created or written.
-    """
-    now = datetime.now()
-    folder = Path(recordings) / "audio" / now.strftime("%Y-%m")
-    make_private_dirs(folder)
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", question_id or "free").strip("-.")[:60] or "free"
-    stem = f"{now.strftime('%Y%m%d-%H%M%S')}-{slug}"
-    n = 1
-    while True:
-        candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-        if _create_private(candidate):
-            return candidate
-        n += 1
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create ``folder`` and any missing parents readable by the owner only (0700)."""
-    folder = Path(folder)
-    if folder.is_dir():
-        return
-    missing = []
-    p = folder
-    while not p.exists() and p != p.parent:
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-        else:
-            os.chmod(d, 0o700)  # mkdir's mode is masked by the umask; make it exact
-
-
-def _create_private(path: Path) -> bool:
-    """Create ``path`` as an empty file, 0600, unless something of that name exists (a link
-    included: ``O_EXCL`` never follows one). True when this call created it. (An empty file is
-    an empty SQLite database.)"""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    os.close(fd)
-    return True
-
-
-def tighten_folder(folder: Path) -> str | None:
-    """Make a recordings folder that other users can read private; a one-line notice, or None.
-
-    The folder becomes 0700; the database files and everything under ``audio/`` and ``exports/``
-    lose their group and other permissions. A folder already private is left alone (so the
-    notice is given once). Never applied to the home folder or ``/``.
-    """
-    folder = Path(folder)
-    try:
-        st = folder.stat()
-    except OSError:
-        return None
-    if not st.st_mode & 0o077:
-        return None
-    resolved = folder.resolve()
-    if resolved in (Path("/"), Path.home().resolve()):
-        return (f"{folder}: your recordings are readable by other users (mode "
-                f"{st.st_mode & 0o777:o}); keep them in a folder of their own")
-    try:
-        os.chmod(folder, 0o700)
-    except OSError as exc:
-        return (f"{folder}: your recordings are readable by other users (mode "
-                f"{st.st_mode & 0o777:o}) and could not be made private "
-                f"({(exc.strerror or str(exc)).lower()})")
-    private: list[Path] = [p for p in folder.glob(f"{DB_NAME}*")]
-    for sub in ("audio", "exports"):
-        top = folder / sub
-        if top.is_dir() and not top.is_symlink():
-            private.append(top)
-            for root, dirs, files in os.walk(top):
-                private.extend(Path(root) / name for name in (*dirs, *files))
-    for p in private:
-        try:
-            mode = p.lstat().st_mode
-            if mode & 0o077 and not stat.S_ISLNK(mode):
-                os.chmod(p, stat.S_IMODE(mode) & ~0o077)
-        except OSError:
-            pass
-    return (f"{folder}: your recordings were readable by other users (mode "
-            f"{st.st_mode & 0o777:o}); made the folder private (700)")
+BUSY_TIMEOUT_MS = 10_000
 
 
 class StoreError(Exception):
@@ -206,89 +52,6 @@ def _now() -> str:
 
 def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-@dataclass
-class Attempt:
-    id: int
-    question_id: str | None
-    question_text: str
-    started_at: datetime
-    ended_at: datetime | None
-    audio_path: Path | None
-    duration_s: float | None
-    model: str | None
-    status: str
-    transcript: str | None
-    flags: list[str]
-    word_count: int | None
-    wpm: float | None
-    fillers_per_min: float | None
-    longest_pause_s: float | None
-    overflows: int
-    error: str | None
-    session_id: int | None = None
-    safe: int | None = None
-    honest: int | None = None
-    reflective: int | None = None
-    adaptable: int | None = None
-    note: str | None = None
-    pid: int | None = None
-    pid_start: str | None = field(default=None, repr=False)
-    report_json: str | None = field(default=None, repr=False)
-    words_json: str | None = field(default=None, repr=False)
-
-    @property
-    def report(self) -> Report | None:
-        """The full report, or None for attempts without one (recording, failed)."""
-        if not self.report_json:
-            return None
-        return Report.from_json(json.loads(self.report_json))
-
-    @property
-    def words(self) -> list[ReportWord]:
-        if not self.words_json:
-            return []
-        return [ReportWord(**w) for w in json.loads(self.words_json)]
-
-    @property
-    def review(self) -> dict[str, int | None]:
-        return {lens: getattr(self, lens) for lens in LENSES}
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED
-
-
-@dataclass(frozen=True)
-class QuestionStats:
-    question_id: str
-    attempts: int
-    """Finished attempts (done, recovered, imported)."""
-    last_id: int
-    last_at: datetime
-    last_duration_s: float | None
-    last_wpm: float | None
-    last_flags: list[str]
-
-
-@dataclass(frozen=True)
-class Session:
-    id: int
-    kind: str
-    title: str | None
-    planned: int | None
-    started_at: datetime
-    ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RecoveryResult:
-    attempt_id: int
-    status: str
-    """``recovered`` or ``failed``."""
-    duration_s: float
-    message: str | None = None
 
 
 def _flags_text(report: Report) -> str:
@@ -305,17 +68,6 @@ def _report_values(report: Report) -> dict[str, Any]:
         "fillers_per_min": report.fillers.per_minute,
         "longest_pause_s": report.longest_pause_s,
     }
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (read in blocks)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _process_start(pid: int) -> str | None:
@@ -390,7 +142,7 @@ class Store:
             raise
 
     @classmethod
-    def for_settings(cls, settings: Any) -> Store:
+    def for_settings(cls, settings: Settings) -> Store:
         """The store in ``settings.recordings`` (``recordings/mockmic.sqlite3``)."""
         return cls(Path(settings.recordings) / DB_NAME, tighten=True)
 
@@ -522,7 +274,7 @@ class Store:
 
         ``error`` None keeps a message stored earlier (e.g. "disk full" from :meth:`mark_analyzing`).
         """
-        if status not in STATUSES:
+        if status not in ATTEMPT_STATUSES:
             raise ValueError(f"unknown attempt status {status!r}")
         values: dict[str, Any] = {"status": status}
         if report is not None:
@@ -620,7 +372,8 @@ class Store:
                       statuses: tuple[str, ...] | None = None, limit: int = 500,
                       offset: int = 0, oldest_first: bool = False) -> list[Attempt]:
         """Attempts, newest first (``oldest_first`` for trends), optionally of one question."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | int] = []
         if question_id is not None:
             where.append("question_id = ?")
             args.append(question_id)
@@ -647,10 +400,10 @@ class Store:
                        ROW_NUMBER() OVER (PARTITION BY question_id
                                           ORDER BY started_at DESC, id DESC) AS rn
                 FROM attempts
-                WHERE question_id IS NOT NULL AND status IN ({', '.join('?' * len(FINISHED))})
+                WHERE question_id IS NOT NULL AND status IN ({', '.join('?' * len(FINISHED_STATUSES))})
             ) WHERE rn = 1
             """,
-            FINISHED,
+            FINISHED_STATUSES,
         )
         return {
             r["question_id"]: QuestionStats(
@@ -716,7 +469,7 @@ class Store:
     def interrupted(self) -> list[Attempt]:
         """Attempts left ``recording``/``analyzing`` by a process that no longer runs."""
         rows = self._query(
-            "SELECT * FROM attempts WHERE status IN (?, ?) ORDER BY id", IN_PROGRESS
+            "SELECT * FROM attempts WHERE status IN (?, ?) ORDER BY id", IN_PROGRESS_STATUSES
         )
         return [self._attempt(r) for r in rows if not _pid_alive(r["pid"], r["pid_start"])]
 
@@ -726,7 +479,7 @@ class Store:
             cur = conn.execute(
                 "UPDATE attempts SET pid = ?, pid_start = ? WHERE id = ? AND status IN (?, ?)"
                 " AND pid IS ? AND pid_start IS ?",
-                (os.getpid(), _OWN_START, attempt.id, *IN_PROGRESS, attempt.pid,
+                (os.getpid(), _OWN_START, attempt.id, *IN_PROGRESS_STATUSES, attempt.pid,
                  attempt.pid_start),
             )
             return cur.rowcount == 1
@@ -766,85 +519,3 @@ class Store:
                        ended_at=_dt(row["ended_at"]))
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _load_16k(path: Path) -> np.ndarray:
-    import soundfile as sf
-
-    from mockmic.core import SAMPLE_RATE
-
-    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
-    if rate != SAMPLE_RATE:
-        from mockmic.audio.io import decode_file
-
-        return decode_file(path, min_duration_s=0).samples
-    return np.ascontiguousarray(mono, dtype=np.float32)
-
-
-def recover_interrupted(
-    store: Store,
-    analyze: Callable[[np.ndarray], Report] | None = None,
-    *,
-    on_progress: Callable[[Attempt], None] | None = None,
-) -> list[RecoveryResult]:
-    """Repair, analyze and mark ``recovered`` every interrupted attempt (call at start-up).
-
-    ``analyze`` gets the 16 kHz mono float32 audio; without it the audio is only made valid.
-    An attempt whose audio is missing or unreadable is marked ``failed`` with the reason; its
-    file, if any, is never deleted.
-    """
-    from mockmic.audio.capture import repair_wav
-
-    results = []
-    for attempt in store.interrupted():
-        if not store.claim(attempt):
-            continue
-        if on_progress is not None:
-            on_progress(attempt)
-        path = attempt.audio_path
-        if path is None or not path.exists():
-            message = f"recording was interrupted and its audio file is missing ({path})"
-            store.fail_attempt(attempt.id, message)
-            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
-            continue
-        try:
-            duration = repair_wav(path) if path.suffix.lower() in (".wav", ".wave") else None
-        except (OSError, ValueError) as exc:
-            message = f"recording was interrupted and its audio cannot be repaired: {exc}"
-            store.fail_attempt(attempt.id, message)
-            results.append(RecoveryResult(attempt.id, "failed", 0.0, message))
-            continue
-        report: Report | None = None
-        message: str | None = None
-        try:
-            audio = _load_16k(path)
-            duration = len(audio) / 16_000 if duration is None else duration
-            if analyze is not None and len(audio):
-                report = analyze(audio)
-        except Exception as exc:  # noqa: BLE001 - keep the audio, say why there is no report
-            message = f"recovered audio could not be analyzed: {exc}"
-        if duration == 0:
-            message = "recording was interrupted before any audio was captured"
-        store.finish_attempt(attempt.id, report, duration_s=duration or 0.0, status="recovered",
-                             error=message)
-        results.append(RecoveryResult(attempt.id, "recovered", float(duration or 0.0), message))
-    return results
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` into ``path`` (created 0600 if missing), checking every write and syncing.
-
-    Raises ``OSError`` (e.g. ENOSPC); the caller decides whether to remove the file.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)

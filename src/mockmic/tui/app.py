@@ -7,74 +7,50 @@ Threads: the model load, the microphone check, the store, speech synthesis, play
 start/stop and the analysis all run in ``@work(thread=True, exit_on_error=False)`` workers. They
 talk back only through ``post_message`` (see :mod:`mockmic.tui.messages`); a single
 ``Worker.StateChanged`` handler on the app turns any worker error into a notification.
+
+The workflow itself (which question, an attempt's status, recovery, export) is the practice
+service's (:mod:`mockmic.practice`); the app runs it in workers and changes screens. Screens
+see the app as :class:`mockmic.tui.room.Room` and ask it for every screen change; the review
+side of that is :class:`mockmic.tui.reviewing.ReviewNavigation`, the real parts are in
+:mod:`mockmic.tui.wiring`.
 """
 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from mockmic.config import Settings, settings_path
 from mockmic.core import Report
-from mockmic.questions import Bank, Question, load_bank
-from mockmic.tui.commands import PracticeCommands
-from mockmic.tui.screens.history import ReviewCommands
-from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
-from mockmic.tui.services import (
-    AfterStopAnalysis,
-    AnalysisFactory,
-    ModelHolder,
-    ModelUnavailable,
-)
 from mockmic.pipeline.transcription import Transcriber
-
-RecorderFactory = Callable[..., Any]
-"""``factory(path, device=None, on_chunk=None)`` -> a recorder (see mockmic.audio.capture)."""
-
-
-@dataclass
-class Run:
-    """The questions of one practice run: a single question, or a mock interview of N."""
-
-    questions: list[Question]
-    mock: bool = False
-    session_id: int | None = None
-    index: int = 0
-    results: list[tuple[Question, int | None, Report]] = field(default_factory=list)
-    ended: bool = False
-    session_ready: threading.Event = field(default_factory=threading.Event)
-    """Set once ``session_id`` is known (the session row is written by a worker)."""
-
-    @property
-    def current(self) -> Question:
-        return self.questions[self.index]
-
-    @property
-    def has_next(self) -> bool:
-        return self.index + 1 < len(self.questions)
-
-    @property
-    def position(self) -> str:
-        return f"question {self.index + 1} of {len(self.questions)}" if self.mock else ""
+from mockmic.practice.analysis import AfterStopAnalysis, ModelHolder, ModelUnavailable
+from mockmic.practice.ports import AnalysisFactory, AnswerAnalysis, RecorderFactory, SoundPlayer
+from mockmic.practice.session import Practice, Run
+from mockmic.questions import Bank, Question, load_bank
+from mockmic.store.db import Store
+from mockmic.tui import wiring
+from mockmic.tui.commands import PracticeCommands, ReviewCommands
+from mockmic.tui.messages import MicStatus, ModelFailed, ModelReady
+from mockmic.tui.reviewing import ReviewNavigation
+from mockmic.tui.screens.asking import AskingScreen
+from mockmic.tui.screens.base import MockmicScreen
+from mockmic.tui.screens.dialogs import MockSetupScreen
+from mockmic.tui.screens.home import HomeScreen
+from mockmic.tui.screens.recording import RecordingScreen
+from mockmic.tui.screens.report import ReportScreen
+from mockmic.tui.screens.settings import SettingsScreen
+from mockmic.tui.screens.summary import SummaryScreen
 
 
-def _default_recorder_factory(path: Path, device: str | None = None, on_chunk: Any = None) -> Any:
-    from mockmic.audio.capture import SoundDeviceRecorder
-
-    return SoundDeviceRecorder(path, device=device, on_chunk=on_chunk)
-
-
-class MockmicApp(App[None]):
+class MockmicApp(ReviewNavigation):
     """Pick a question, hear it, answer, read the report."""
 
     CSS_PATH = "app.tcss"
@@ -83,7 +59,7 @@ class MockmicApp(App[None]):
     COMMANDS = App.COMMANDS | {PracticeCommands, ReviewCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("h", "history", "History"),  # review screens: mockmic.tui.screens.history
+        Binding("h", "history", "History"),  # review screens: mockmic.tui.reviewing
     ]
 
     def __init__(
@@ -93,8 +69,8 @@ class MockmicApp(App[None]):
         bank: Bank,
         models: ModelHolder,
         recorder_factory: RecorderFactory,
-        player: Any,
-        store: Any,
+        player: SoundPlayer | None,
+        store: Store | None,
         clock: Callable[[], float],
         analysis_factory: AnalysisFactory,
         mic_check: Callable[[], str | None] | None,
@@ -121,14 +97,13 @@ class MockmicApp(App[None]):
         self.mic_problem: str | None = "checking the microphone…"
         self.mic_checked = False
         self.practice: Run | None = None
+        self.sessions = Practice(bank, rng, store)
         self.t_created = time.perf_counter()
         self.t_first_paint: float | None = None
 
     # ------------------------------------------------------------------ start-up
 
-    def get_default_screen(self) -> Any:
-        from mockmic.tui.screens.home import HomeScreen
-
+    def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -142,7 +117,7 @@ class MockmicApp(App[None]):
         if self.store_problem:
             self.notify(f"Attempts will not be saved: {self.store_problem}", severity="error",
                         timeout=20)
-        notice = getattr(self.store, "notice", None)
+        notice = self.store.notice if self.store is not None else None
         if notice:  # the recordings folder was readable by others and has been made private
             self.notify(notice, title="Privacy", severity="warning", timeout=15)
         for err in self.bank.errors[:5]:
@@ -166,12 +141,7 @@ class MockmicApp(App[None]):
             self.post_message(MicStatus(None))
             return
         if rescan:
-            try:
-                from mockmic.audio.capture import rescan_devices
-
-                rescan_devices()
-            except Exception:  # noqa: BLE001 - no PortAudio: the status says so below
-                pass
+            wiring.rescan_microphones()
         self.post_message(MicStatus(self.mic_check()))
 
     def on_model_ready(self, message: ModelReady) -> None:
@@ -189,39 +159,17 @@ class MockmicApp(App[None]):
           description="recovering interrupted recordings")
     def recover_attempts(self) -> None:
         """Attempts a crash or kill left behind: audio made valid, analyzed, marked recovered."""
-        from mockmic.pipeline.engine import Analyzer
-        from mockmic.store.db import recover_interrupted
+        from mockmic.practice.recovery import recover_with_model, recovery_notice
 
-        if not self.store.interrupted():
+        if self.store is None:
             return
-        transcriber = self.models.transcriber
-        analyzer = Analyzer(self.settings, transcriber) if transcriber is not None else None
-        target: list[tuple[float, float] | None] = [None]
-
-        def note_target(attempt: Any) -> None:
-            q = self.bank.get(attempt.question_id) if attempt.question_id else None
-            target[0] = q.target if q is not None else None
-
-        def analyze(audio: Any) -> Report:
-            assert analyzer is not None
-            return analyzer.analyze(audio, target=target[0])
-
-        results = recover_interrupted(self.store, analyze if analyzer is not None else None,
-                                      on_progress=note_target)
+        results = recover_with_model(self.store, self.settings, self.bank, self.models.transcriber)
         if results:
-            ok = sum(1 for r in results if r.status == "recovered")
-            self.call_from_thread(
-                self.notify,
-                f"Recovered {ok} interrupted recording(s)"
-                + (f"; {len(results) - ok} could not be recovered" if ok < len(results) else "")
-                + ". They are in the past attempts.",
-                title="Recordings", timeout=12,
-            )
+            self.call_from_thread(self.notify, recovery_notice(results), title="Recordings",
+                                  timeout=12)
             self.call_from_thread(self._reload_home)
 
     def _reload_home(self) -> None:
-        from mockmic.tui.screens.home import HomeScreen
-
         home = self.screen_stack[0] if self.screen_stack else None
         if isinstance(home, HomeScreen):
             home.reload_stats()
@@ -232,10 +180,11 @@ class MockmicApp(App[None]):
         self._broadcast_status()
 
     def _broadcast_status(self) -> None:
+        # A screen still being composed has no widgets yet: it shows the status in its own
+        # on_mount (a model or microphone report can arrive before that at start-up).
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_status", None)
-            if refresh is not None:
-                refresh()
+            if isinstance(screen, MockmicScreen) and screen.is_mounted:
+                screen.refresh_status()
 
     def status_text(self) -> str:
         """One line: the model and the microphone, plainly."""
@@ -270,104 +219,98 @@ class MockmicApp(App[None]):
         what = event.worker.description or event.worker.name or "background task"
         self.notify(f"{what} failed: {error}", title="Error", severity="error", timeout=15)
         for screen in self.screen_stack:
-            handler = getattr(screen, "worker_failed", None)
-            if handler is not None:
-                handler(event.worker)
+            if isinstance(screen, MockmicScreen):
+                screen.worker_failed(event.worker)
 
     # ------------------------------------------------------------------ the practice flow
 
     def practise(self, question: Question) -> None:
-        self.start_run(Run([question]))
+        self.start_run(self.sessions.single(question))
 
     def practise_random(self) -> None:
-        exclude = [q.id for q, _, _ in self.practice.results] if self.practice else []
-        q = self.bank.random(self.rng, exclude=exclude)
+        q = self.sessions.random_question(self.practice)
         if q is None:
             self.notify("The question bank is empty.", severity="warning")
             return
         self.practise(q)
 
     def start_mock(self, count: int) -> None:
-        chosen: list[Question] = []
-        for _ in range(max(1, count)):
-            q = self.bank.random(self.rng, exclude=[c.id for c in chosen])
-            if q is None:
-                break
-            chosen.append(q)
-        if not chosen:
+        run = self.sessions.mock(count)
+        if run is None:
             self.notify("The question bank is empty.", severity="warning")
             return
-        run = Run(chosen, mock=True)
         self.start_run(run)
         if self.store is not None:
             self.open_session(run)
-        else:
-            run.session_ready.set()
 
     @work(thread=True, exit_on_error=False, group="store", description="saving the mock interview")
     def open_session(self, run: Run) -> None:
-        try:
-            run.session_id = self.store.start_session("mock", planned=len(run.questions))
-        finally:
-            run.session_ready.set()
+        self.sessions.open_session(run)
+
+    def choose_mock(self) -> None:
+        """Ask how many questions, then start the mock interview."""
+        def chosen(count: int | None) -> None:
+            if count:
+                self.start_mock(count)
+
+        self.push_screen(MockSetupScreen(len(self.bank)), chosen)
 
     def start_run(self, run: Run) -> None:
-        from mockmic.tui.screens.asking import AskingScreen
-
-        if not run.mock:
-            run.session_ready.set()
         self.practice = run
         self.push_screen(AskingScreen(run.current))
 
     def retry(self) -> None:
-        from mockmic.tui.screens.asking import AskingScreen
-
         if self.practice is None:
             return
         self.switch_screen(AskingScreen(self.practice.current))
 
     def next_question(self) -> None:
         """After a report: the next question of the mock interview, its summary, or a new one."""
-        from mockmic.tui.screens.asking import AskingScreen
-        from mockmic.tui.screens.summary import SummaryScreen
-
         run = self.practice
         if run is None:
             return
-        if run.mock and run.has_next:
-            run.index += 1
-            self.switch_screen(AskingScreen(run.current))
-        elif run.mock:
+        step = self.sessions.next_step(run)
+        if step is None:
+            return
+        if step.question is not None:
+            self.switch_screen(AskingScreen(step.question))
+        else:
             self._end_session(run)
             self.switch_screen(SummaryScreen(run))
-        else:
-            exclude = [q.id for q in run.questions]
-            q = self.bank.random(self.rng, exclude=exclude)
-            if q is None:
-                return
-            run.questions.append(q)
-            run.index += 1
-            self.switch_screen(AskingScreen(q))
 
     def record_result(self, question: Question, attempt_id: int | None, report: Report) -> None:
         if self.practice is not None:
-            self.practice.results.append((question, attempt_id, report))
+            self.practice.record(question, attempt_id, report)
 
-    def _end_session(self, run: Run) -> None:
-        if self.store is not None and run.session_id is not None and not run.ended:
-            run.ended = True
-            self.close_session(run.session_id)
+    def _end_session(self, run: Run | None) -> None:
+        session_id = self.sessions.session_to_close(run)
+        if session_id is not None:
+            self.close_session(session_id)
 
     @work(thread=True, exit_on_error=False, group="store", description="closing the mock interview")
     def close_session(self, session_id: int) -> None:
-        self.store.end_session(session_id)
+        self.sessions.close_session(session_id)
+
+    def show_recording(self, question: Question) -> None:
+        if isinstance(self.screen, AskingScreen):
+            self.switch_screen(RecordingScreen(question))
+
+    def show_report(self, question: Question, report: Report, *, attempt_id: int | None,
+                    audio_path: str, overflows: int, recording_error: str | None) -> None:
+        """The report of the answer just recorded, in place of the recording screen."""
+        self.switch_screen(ReportScreen(question, report, attempt_id=attempt_id,
+                                        audio_path=audio_path, overflows=overflows, fresh=True,
+                                        recording_error=recording_error))
+
+    def show_summary_report(self, question: Question, report: Report,
+                            attempt_id: int | None) -> None:
+        """One answer of the mock interview, opened from its summary."""
+        self.push_screen(ReportScreen(question, report, attempt_id=attempt_id, audio_path=None,
+                                      fresh=False))
 
     def go_home(self) -> None:
         """Back to the question list, closing whatever practice screens are open."""
-        from mockmic.tui.screens.home import HomeScreen
-
-        if self.practice is not None and self.practice.mock and self.practice.session_id is not None:
-            self._end_session(self.practice)
+        self._end_session(self.practice)
         self.practice = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -377,28 +320,7 @@ class MockmicApp(App[None]):
 
     # ------------------------------------------------------------------ misc actions
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # History opens from the question list only: never over a recording or a question
-        if action == "history":
-            from mockmic.tui.screens.home import HomeScreen
-
-            return isinstance(self.screen, HomeScreen)
-        return True
-
-    def action_history(self) -> None:
-        from mockmic.tui.screens.history import open_history
-
-        open_history(self)
-
-    def action_help(self) -> None:
-        from mockmic.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
     def action_settings(self) -> None:
-        from mockmic.tui.screens.settings import SettingsScreen
-
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen(self.config_path))
 
@@ -408,53 +330,13 @@ class MockmicApp(App[None]):
         self.check_microphone(rescan=True)
 
 
-def _default_store(settings: Settings) -> tuple[Any, str | None]:
-    """The attempt store, or None and the reason it cannot be opened."""
-    from mockmic.store.db import Store, StoreError
-
-    try:
-        return Store.for_settings(settings), None
-    except StoreError as exc:
-        return None, str(exc)
-
-
-def _default_player() -> Any:
-    try:
-        from mockmic.audio.playback import Player
-    except ImportError:  # pragma: no cover
-        return None
-    return Player()
-
-
-def _default_voice(settings: Settings) -> Callable[[Question], Path] | None:
-    try:
-        from mockmic.audio import voice
-    except ImportError:  # pragma: no cover
-        return None
-    cache = voice.default_cache_dir(settings)
-
-    def speak(question: Question) -> Path:
-        return voice.question_audio(question, settings.prompts, cache)
-
-    return speak
-
-
-def _default_mic_check(settings: Settings) -> Callable[[], str | None]:
-    def check() -> str | None:
-        from mockmic.audio.capture import audio_backend_status
-
-        return audio_backend_status(settings.input_device)
-
-    return check
-
-
 def make_app(
     settings: Settings,
     *,
     transcriber: Transcriber | None = None,
     recorder_factory: RecorderFactory | None = None,
-    player: Any = None,
-    store: Any = None,
+    player: SoundPlayer | None = None,
+    store: Store | None = None,
     clock: Callable[[], float] | None = None,
     bank: Bank | None = None,
     analysis_factory: AnalysisFactory | None = None,
@@ -472,29 +354,29 @@ def make_app(
     """
     models = ModelHolder(transcriber)
     if bank is None:
-        bank = load_bank(settings.prompts)
+        bank = load_bank(settings.prompts, settings.user_questions)
     store_problem = None
     if store is None:
-        store, store_problem = _default_store(settings)
+        store, store_problem = wiring.default_store(settings)
     if player is None:
-        player = _default_player()
+        player = wiring.default_player()
     if analysis_factory is None:
         from mockmic.pipeline.live import LiveAnswerAnalysis  # transcribes while the user speaks
 
         kind = LiveAnswerAnalysis if live else AfterStopAnalysis
 
-        def analysis_factory(question: Question) -> Any:
+        def analysis_factory(question: Question) -> AnswerAnalysis:
             return kind(settings, models, question.target)
     check: Callable[[], str | None] | None
     if mic_check is True:
-        check = _default_mic_check(settings)
+        check = wiring.default_mic_check(settings)
     elif mic_check is False or mic_check is None:
         check = None
     else:
         check = mic_check
     speak: Callable[[Question], Path] | None
     if voice is True:
-        speak = _default_voice(settings)
+        speak = wiring.default_voice(settings)
     elif voice is False or voice is None:
         speak = None
     else:
@@ -503,7 +385,7 @@ def make_app(
         settings,
         bank=bank,
         models=models,
-        recorder_factory=recorder_factory or _default_recorder_factory,
+        recorder_factory=recorder_factory or wiring.default_recorder_factory,
         player=player,
         store=store,
         clock=clock or time.time,

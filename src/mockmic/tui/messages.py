@@ -7,11 +7,14 @@ screen or the app updates itself in its handler.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from textual.message import Message
 
 from mockmic.core import Report
+from mockmic.practice.lifecycle import AnswerTake
+from mockmic.practice.review import HistoryData
+from mockmic.store.db import Attempt
 
 
 @dataclass
@@ -47,13 +50,9 @@ class QuestionSpoken(Message):
 
 @dataclass
 class RecordingStarted(Message):
-    """The recorder runs and the attempt's row exists (``attempt_id`` None without a store)."""
+    """The recorder runs and the attempt's row exists (``take.attempt_id`` None without a store)."""
 
-    attempt_id: int | None
-    device: str | None
-    recorder: Any = None
-    analysis: Any = None
-    audio_path: str = ""
+    take: AnswerTake
 
 
 @dataclass
@@ -101,8 +100,54 @@ class PlaybackEnded(Message):
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class QuestionStat:
+    attempts: int
+    last: str
+    """The last result in a few words: ``1:12 · 142 wpm · 3 fillers``."""
+
+
 @dataclass
 class StoreLoaded(Message):
     """Per-question stats read from the store: ``{question_id: stats}``."""
 
-    stats: dict[str, Any]
+    stats: dict[str, QuestionStat]
+
+
+# ---------------------------------------------------------------------------- review screens
+
+
+@dataclass
+class HistoryLoaded(Message):
+    data: HistoryData
+
+
+@dataclass
+class PlaybackStarted(Message):
+    """The player's stream is running (its ``finished`` flag now means the clip ended)."""
+
+
+@dataclass
+class PlaybackFailed(Message):
+    """The player could not start (device gone, file unreadable): go on without sound."""
+
+    reason: str
+
+
+@dataclass
+class ReplayLoaded(Message):
+    attempt: Attempt | None
+    report: Report | None
+    audio: Path | None
+    problem: str | None
+    """Why there is no sound (no output device, audio file missing), or None."""
+    error: str | None = None
+
+
+@dataclass
+class CompareLoaded(Message):
+    first: Attempt | None
+    second: Attempt | None
+    first_report: Report | None
+    second_report: Report | None
+    error: str | None = None

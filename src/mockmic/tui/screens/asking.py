@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,22 +17,9 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import QuestionSpoken
 from mockmic.tui.pacing import cue_tone, reading_time_s
-from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.tui.widgets.labels import question_header
+from mockmic.practice.playback import play_and_wait, player_problem
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
-
-
-def question_header(app: MockmicApp, question: Question) -> Text:
-    """``Mock interview · question 2 of 5 · Core · target 45–60 s``"""
-    out = Text()
-    run = app.practice
-    if run is not None and run.mock:
-        out.append(f"Mock interview · {run.position}", style="bold")
-        out.append(" · ")
-    out.append(question.category_label)
-    out.append(f" · target {question.target_label()}")
-    return out
 
 
 class AskingScreen(MockmicScreen[None]):
@@ -54,14 +40,10 @@ class AskingScreen(MockmicScreen[None]):
         self._starting = False
         self._waiting_for_mic = False
 
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="ask-body"):
-            yield Static(question_header(self.mm, self.question), id="ask-header")
+            yield Static(question_header(self.mm.practice, self.question), id="ask-header")
             with Center():
                 yield Static(Text(self.question.text), id="ask-question")
             yield Static(self._meta(), id="ask-meta")
@@ -107,6 +89,7 @@ class AskingScreen(MockmicScreen[None]):
         if problem:
             self.post_message(QuestionSpoken(False, problem))
             return
+        assert app.player is not None  # player_problem says why there is none
         try:
             path = app.voice(self.question)
         except Exception as exc:  # noqa: BLE001 - VoiceUnavailable, or a cache folder error
@@ -175,20 +158,18 @@ class AskingScreen(MockmicScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cue", description="playing the cue")
     def play_cue(self) -> None:
-        app = self.mm
-        if player_problem(app.player) is None:
+        player = self.mm.player
+        if player is not None and player_problem(player) is None:
             try:
-                app.player.stop()
-                play_and_wait(app.player, cue_tone(), rate=16_000, cancelled=lambda: False)
+                player.stop()
+                play_and_wait(player, cue_tone(), rate=16_000, cancelled=lambda: False)
             except Exception:  # noqa: BLE001 - no cue is fine; the screen change is the cue too
                 pass
-        app.call_from_thread(self._open_recording)
+        self.app.call_from_thread(self._open_recording)
 
     def _open_recording(self) -> None:
-        from mockmic.tui.screens.recording import RecordingScreen
-
         if self.is_current:
-            self.app.switch_screen(RecordingScreen(self.question))
+            self.mm.show_recording(self.question)
 
     # ------------------------------------------------------------------ actions
 
@@ -206,6 +187,6 @@ class AskingScreen(MockmicScreen[None]):
 
     def action_back(self) -> None:
         self.workers.cancel_group(self, "speech")
-        if player_problem(self.mm.player) is None:
+        if self.mm.player is not None and player_problem(self.mm.player) is None:
             self.mm.player.stop()
         self.mm.go_home()

@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
+from mockmic.config import Thresholds
 from mockmic.core import Report
-from mockmic.tui.screens.history import open_replay, settings_of, start_export, store_of
 from mockmic.reporting.fmt import metric_number, when_text
+from mockmic.store.db import Attempt
+from mockmic.tui.messages import CompareLoaded
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import metric_lines, transcript_renderable
 
 
-@dataclass
-class CompareLoaded(Message):
-    first: Any
-    second: Any
-    first_report: Report | None
-    second_report: Report | None
-    error: str | None = None
-
-
-class CompareScreen(Screen[None]):
+class CompareScreen(MockmicScreen[None]):
     """Two attempts, older on the left: what changed and whether it got better."""
-
-    DEFAULT_CSS = """
-    CompareScreen #compare-head { height: auto; padding: 0 1; margin-bottom: 1; }
-    CompareScreen #compare-body { height: 1fr; }
-    CompareScreen .compare-side { width: 1fr; padding: 0 1; }
-    CompareScreen #compare-left { border-right: solid $panel-lighten-2; }
-    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -53,7 +36,7 @@ class CompareScreen(Screen[None]):
     def __init__(self, first_id: int, second_id: int) -> None:
         super().__init__()
         self.ids = (int(first_id), int(second_id))
-        self.attempts: tuple[Any, Any] | None = None
+        self.attempts: tuple[Attempt, Attempt] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("compare attempts")
@@ -69,16 +52,15 @@ class CompareScreen(Screen[None]):
         self.sub_title = f"compare attempts {self.ids[0]} and {self.ids[1]}"
         self._load()
 
-    def review_attempt(self) -> Any:
+    def review_attempt(self) -> Attempt | None:
         """For the command palette: the newer of the two."""
         return self.attempts[1] if self.attempts else None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare-load", description="reading attempts")
     def _load(self) -> None:
-        store, lock = store_of(self.app)
-        with lock:
-            a = store.get(self.ids[0]) if store is not None else None
-            b = store.get(self.ids[1]) if store is not None else None
+        store = self.mm.store
+        a = store.get(self.ids[0]) if store is not None else None
+        b = store.get(self.ids[1]) if store is not None else None
         if a is None or b is None:
             missing = self.ids[0] if a is None else self.ids[1]
             self.post_message(CompareLoaded(a, b, None, None, f"Attempt {missing} is not in the store."))
@@ -91,8 +73,9 @@ class CompareScreen(Screen[None]):
             head.update(Text(message.error, style="bold red"))
             return
         a, b = message.first, message.second
+        assert a is not None and b is not None
         self.attempts = (a, b)
-        th = settings_of(self.app).thresholds
+        th = self.mm.settings.thresholds
         title = Text(a.question_text or a.question_id or "Free practice", style="bold")
         if (a.question_id or "") != (b.question_id or ""):
             title.append("  (different questions)", style="yellow")
@@ -100,7 +83,7 @@ class CompareScreen(Screen[None]):
         self.query_one("#compare-a", Static).update(self._side(a, message.first_report, th))
         self.query_one("#compare-b", Static).update(self._side(b, message.second_report, th))
 
-    def _head(self, title: Text, a: Any, b: Any, m: CompareLoaded, th: Any) -> Table:
+    def _head(self, title: Text, a: Attempt, b: Attempt, m: CompareLoaded, th: Thresholds) -> Table:
         """The change table: each metric left → right, and whether that is closer to the goal."""
         pa, pb = attempt_point(a, m.first_report), attempt_point(b, m.second_report)
         table = Table(title=title, title_justify="left", expand=True, show_edge=False, pad_edge=False,
@@ -114,7 +97,8 @@ class CompareScreen(Screen[None]):
             cells = [metric_number(metric, v) for v in (va, vb)]
             verdict = Text("")
             if va is not None and vb is not None:
-                target = (m.second_report or m.first_report).target if (m.second_report or m.first_report) else None
+                known = m.second_report or m.first_report
+                target = known.target if known is not None else None
                 da = goal_distance(metric, va, thresholds=th, target=target)
                 db = goal_distance(metric, vb, thresholds=th, target=target)
                 delta = vb - va
@@ -133,9 +117,7 @@ class CompareScreen(Screen[None]):
                            style="green" if fb < fa else "red" if fb > fa else "yellow"))
         return table
 
-    def _side(self, attempt: Any, report: Report | None, th: Any) -> Any:
-        from rich.console import Group
-
+    def _side(self, attempt: Attempt, report: Report | None, th: Thresholds) -> Group:
         head = Text()
         head.append(f"Attempt {attempt.id}", style="bold")
         head.append(f" · {when_text(attempt.started_at)} · {attempt.model or ''}\n", style="dim")
@@ -145,7 +127,7 @@ class CompareScreen(Screen[None]):
         for label, value, ok in metric_lines(report, attempt, th):
             style = "" if ok is None else ("green" if ok else "red")
             grid.add_row(label, Text(value, style=style))
-        parts: list[Any] = [head, grid, Text("")]
+        parts: list[RenderableType] = [head, grid, Text("")]
         if report is not None and report.flags:
             flags = Text()
             for fl in report.flags:
@@ -169,7 +151,7 @@ class CompareScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_replay(self, side: int) -> None:
-        open_replay(self.app, self.ids[side])
+        self.mm.open_replay(self.ids[side])
 
     def action_export(self) -> None:
-        start_export(self.app, "html", attempt_ids=self.ids)
+        self.mm.start_export("html", attempt_ids=self.ids)

@@ -5,195 +5,37 @@ exported (HTML or Markdown, also its whole mock-interview session) or deleted (a
 confirmation; its audio goes too). The store is read and written only in thread workers; results
 come back as messages.
 
-The screen needs from the app: ``store`` (see :mod:`mockmic.store.db`), ``store_lock``,
-``settings`` and, for replay, ``player``.
+The queries and actions are the practice service's (:mod:`mockmic.practice.review`); other
+screens open through the app (:class:`mockmic.tui.room.Room`).
 """
 
 from __future__ import annotations
-
-import os
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import partial
-from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
-from mockmic.analysis.trends import AttemptPoint, group_by_day, series_from_points
-from mockmic.config import Settings
+from mockmic.analysis.trends import group_by_day
+from mockmic.core import is_finished
+from mockmic.practice.review import HistoryData, load_history
 from mockmic.reporting.fmt import clock, when_text
+from mockmic.store.db import Attempt
+from mockmic.tui.messages import HistoryLoaded
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import review_text, trend_renderable
 
-HISTORY_LIMIT = 1000
 QUESTION_W = 22
-REVIEW_BLOCKED = ("RecordingScreen", "AskingScreen")
-"""Screens during which the review screens are not opened (an answer is being recorded)."""
-
-_fallback_lock = threading.Lock()
-
-
-# ------------------------------------------------------------------------------ store helpers
-
-
-def store_of(app: Any) -> tuple[Any, Any]:
-    """The app's store and the lock that serialises its use across workers."""
-    return getattr(app, "store", None), getattr(app, "store_lock", None) or _fallback_lock
-
-
-def settings_of(app: Any) -> Settings:
-    return getattr(app, "settings", None) or Settings()
-
-
-def exports_folder(settings: Settings) -> Path:
-    return Path(settings.recordings) / "exports"
-
-
-def write_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), session_id: int | None = None) -> Path:
-    """Render the attempts (or the session) from the store into ``recordings/exports/``.
-
-    Call from a thread worker: it reads the store and writes a file.
-    """
-    from mockmic.reporting.export import collect, export_name, question_history, render
-
-    store, lock = store_of(app)
-    settings = settings_of(app)
-    with lock:
-        attempts, title = collect(store, attempt_ids, session_id)
-        history = question_history(store, attempts)
-    text = render(attempts, fmt, title=title, session_id=session_id, thresholds=settings.thresholds,
-                  history=history)
-    from mockmic.store.db import make_private_dirs, write_private
-
-    folder = exports_folder(settings)
-    make_private_dirs(folder)
-    path = folder / export_name(attempt_ids, session_id, fmt)
-    write_private(path, text.encode("utf-8"))
-    os.chmod(path, 0o600)  # an export of the same name written by an older mockmic
-    return path
-
-
-def can_open_review(app: Any) -> bool:
-    return type(app.screen).__name__ not in REVIEW_BLOCKED
-
-
-def open_history(app: Any, question_id: str | None = None) -> None:
-    """Push the History screen (not while an answer is being recorded)."""
-    if not can_open_review(app):
-        app.notify("Finish or abandon the answer first.", severity="warning")
-        return
-    if isinstance(app.screen, HistoryScreen):
-        return
-    if question_id is None:
-        # from the question list: open on the question under the cursor
-        pick = getattr(app.screen, "highlighted_question", None)
-        question = pick() if callable(pick) else None
-        question_id = getattr(question, "id", None)
-    app.push_screen(HistoryScreen(question_id=question_id))
-
-
-def open_replay(app: Any, attempt_id: int) -> None:
-    from mockmic.tui.screens.replay import ReplayScreen
-
-    if can_open_review(app):
-        app.push_screen(ReplayScreen(attempt_id))
-
-
-def open_compare(app: Any, first_id: int, second_id: int) -> None:
-    from mockmic.tui.screens.compare import CompareScreen
-
-    if can_open_review(app):
-        app.push_screen(CompareScreen(first_id, second_id))
-
-
-def confirm_delete(app: Any, attempt: Any, on_deleted: Callable[[int], None] | None = None) -> None:
-    """Ask, then delete the attempt and its audio in a worker; ``on_deleted(id)`` afterwards."""
-    from mockmic.tui.screens.dialogs import ConfirmScreen
-
-    audio = getattr(attempt, "audio_path", None)
-    detail = (f"{getattr(attempt, 'question_text', '') or getattr(attempt, 'question_id', '') or 'Free practice'}\n"
-              f"recorded {when_text(getattr(attempt, 'started_at', None))}\n\n"
-              + (f"Its audio file {audio} is removed too. " if audio else "")
-              + "This cannot be undone.")
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            _delete_worker(app, int(attempt.id), on_deleted)
-
-    app.push_screen(ConfirmScreen(f"Delete attempt {attempt.id}?", detail, yes="Delete", no="Keep"), answered)
-
-
-def _delete_worker(app: Any, attempt_id: int, on_deleted: Callable[[int], None] | None) -> None:
-    def run() -> None:
-        store, lock = store_of(app)
-        with lock:
-            ok = store.delete_attempt(attempt_id)
-        if ok:
-            app.call_from_thread(app.notify, f"Attempt {attempt_id} and its audio were deleted.")
-            if on_deleted is not None:
-                app.call_from_thread(on_deleted, attempt_id)
-        else:
-            app.call_from_thread(app.notify, f"Attempt {attempt_id} was already gone.", severity="warning")
-
-    app.run_worker(run, thread=True, exit_on_error=False, group="review-delete",
-                   description=f"deleting attempt {attempt_id}")
-
-
-def start_export(app: Any, fmt: str, *, attempt_ids: tuple[int, ...] = (), session_id: int | None = None) -> None:
-    """Export in a worker; a notification names the file written."""
-    def run() -> None:
-        try:
-            path = write_export(app, fmt, attempt_ids=attempt_ids, session_id=session_id)
-        except (LookupError, OSError) as exc:
-            app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
-            return
-        app.call_from_thread(app.notify, f"Exported to {path}", title="Export", timeout=10)
-
-    app.run_worker(run, thread=True, exit_on_error=False, group="review-export", description="exporting")
-
-
-# ------------------------------------------------------------------------------ the screen
-
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass
-class HistoryData:
-    attempts: dict[int, Any] = field(default_factory=dict)
-    points: dict[int, AttemptPoint] = field(default_factory=dict)
-    reports: dict[int, Any] = field(default_factory=dict)
-    """Parsed once in the worker, so the UI thread never parses report JSON."""
-    series: dict[str, list[AttemptPoint]] = field(default_factory=dict)
-    """Per question id, oldest first."""
-
-
-@dataclass
-class HistoryLoaded(Message):
-    data: HistoryData
-
-
-class HistoryScreen(Screen[None]):
+class HistoryScreen(MockmicScreen[None]):
     """Past attempts grouped by question (or by day), with the question's trends beside them."""
-
-    DEFAULT_CSS = """
-    HistoryScreen #history-body { height: 1fr; }
-    HistoryScreen #history-table { width: 1fr; min-width: 60; }
-    HistoryScreen #history-detail { width: 46; border-left: solid $panel-lighten-2; padding: 0 1; }
-    HistoryScreen #history-status { height: 1; padding: 0 1; color: $text-muted; }
-    HistoryScreen #history-attempt { margin-top: 1; }
-    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -239,31 +81,15 @@ class HistoryScreen(Screen[None]):
     # -------------------------------------------------------------- loading
 
     def reload(self) -> None:
-        store, _lock = store_of(self.app)
-        if store is None:
+        if self.mm.store is None:
             self.query_one("#history-status", Static).update("No attempt store: nothing recorded can be shown.")
             return
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history-load", description="reading past attempts")
     def _load(self) -> None:
-        store, lock = store_of(self.app)
-        with lock:
-            attempts = store.list_attempts(limit=HISTORY_LIMIT)
-        data = HistoryData()
-        series_input = []
-        from mockmic.analysis.trends import attempt_point
-
-        for a in attempts:
-            data.attempts[int(a.id)] = a
-            data.reports[int(a.id)] = report = a.report
-            p = attempt_point(a, report)
-            data.points[int(a.id)] = p
-            if getattr(a, "status", "done") in ("done", "recovered", "imported"):
-                series_input.append(a)
-        # series from the points already computed (each report is parsed once)
-        data.series = series_from_points(data.points[int(a.id)] for a in series_input)
-        self.post_message(HistoryLoaded(data))
+        if self.mm.store is not None:
+            self.post_message(HistoryLoaded(load_history(self.mm.store)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         self.data = message.data
@@ -274,14 +100,14 @@ class HistoryScreen(Screen[None]):
 
     # -------------------------------------------------------------- table
 
-    def _attempt_cells(self, a: Any, *, show_question: bool) -> tuple[Any, ...]:
+    def _attempt_cells(self, a: Attempt, *, show_question: bool) -> tuple[Text | str, ...]:
         p = self.data.points[int(a.id)]
         mark = "● " if self.marked == int(a.id) else "  "
-        status = getattr(a, "status", "done")
+        status = a.status
         flags = p.flags
         text = a.question_text or a.question_id or "Free practice"
         question = Text(_cut(text, QUESTION_W)) if show_question else Text("")
-        if status not in ("done", "recovered", "imported"):
+        if not is_finished(status):
             flag_cell = Text(status, style="yellow")
         else:
             flag_cell = Text(str(flags), style="red" if flags else "green")
@@ -317,7 +143,7 @@ class HistoryScreen(Screen[None]):
                 for a in rows:
                     table.add_row(*self._attempt_cells(a, show_question=True), key=f"a:{a.id}")
         else:
-            groups: dict[str, list[Any]] = {}
+            groups: dict[str, list[Attempt]] = {}
             for a in attempts:
                 groups.setdefault(a.question_id or "", []).append(a)
             for qid, rows in groups.items():
@@ -346,7 +172,7 @@ class HistoryScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - empty or cleared table
             return None
 
-    def highlighted_attempt(self) -> Any:
+    def highlighted_attempt(self) -> Attempt | None:
         key = self.highlighted_key()
         if key and key.startswith("a:"):
             return self.data.attempts.get(int(key[2:]))
@@ -379,17 +205,17 @@ class HistoryScreen(Screen[None]):
             return
         points = self.data.series.get(qid, [])
         any_attempt = attempt or next((a for a in self.data.attempts.values() if (a.question_id or "") == qid), None)
-        title = (getattr(any_attempt, "question_text", "") or qid or "Free practice") if any_attempt else qid
-        trends.update(trend_renderable(points, settings_of(self.app).thresholds, title=title))
+        title = (any_attempt.question_text or qid or "Free practice") if any_attempt else qid
+        trends.update(trend_renderable(points, self.mm.settings.thresholds, title=title))
         detail.update(self._attempt_detail(attempt) if attempt is not None else "")
 
-    def _attempt_detail(self, a: Any) -> Text:
+    def _attempt_detail(self, a: Attempt) -> Text:
         out = Text()
         out.append(f"Attempt {a.id}", style="bold")
-        out.append(f" · {when_text(a.started_at)} · {getattr(a, 'status', '')}\n", style="dim")
+        out.append(f" · {when_text(a.started_at)} · {a.status}\n", style="dim")
         report = self.data.reports.get(int(a.id))
         if report is None:
-            reason = getattr(a, "error", None)
+            reason = a.error
             out.append(f"No report{': ' + reason if reason else ''}.\n", style="yellow")
         else:
             for fl in report.flags:
@@ -400,7 +226,7 @@ class HistoryScreen(Screen[None]):
                 out.append("No flags.\n", style="green")
         out.append("Self-review ", style="bold")
         out.append(f"{review_text(a)}  (safe/honest/reflective/adaptable)\n", style="")
-        note = getattr(a, "note", None)
+        note = a.note
         if note:
             out.append("Note: ", style="bold")
             out.append(note + "\n")
@@ -420,7 +246,7 @@ class HistoryScreen(Screen[None]):
     def action_replay(self) -> None:
         a = self.highlighted_attempt()
         if a is not None:
-            open_replay(self.app, int(a.id))
+            self.mm.open_replay(a.id)
 
     def action_mark(self) -> None:
         a = self.highlighted_attempt()
@@ -452,74 +278,32 @@ class HistoryScreen(Screen[None]):
         if other is None:
             self.notify("This question has only one attempt: nothing to compare with yet.", severity="warning")
             return
-        first, second = sorted((other, int(a.id)), key=lambda i: self.data.points[i].when.timestamp()
-                               if self.data.points[i].when else 0.0)
-        open_compare(self.app, first, second)
+        first, second = sorted((other, int(a.id)),
+                               key=lambda i: w.timestamp() if (w := self.data.points[i].when) else 0.0)
+        self.mm.open_compare(first, second)
 
     def action_delete(self) -> None:
         a = self.highlighted_attempt()
         if a is not None:
-            confirm_delete(self.app, a, lambda _id: self.reload())
+            self.mm.confirm_delete(a, lambda _id: self.reload())
 
     def action_export(self, fmt: str) -> None:
         a = self.highlighted_attempt()
         if a is not None:
-            start_export(self.app, fmt, attempt_ids=(int(a.id),))
+            self.mm.start_export(fmt, attempt_ids=(a.id,))
 
     def action_export_session(self) -> None:
         a = self.highlighted_attempt()
-        sid = getattr(a, "session_id", None) if a is not None else None
+        sid = a.session_id if a is not None else None
         if sid is None:
             self.notify("This attempt is not part of a mock interview.", severity="warning")
             return
-        start_export(self.app, "html", session_id=int(sid))
+        self.mm.start_export("html", session_id=sid)
+
+    def review_attempt(self) -> Attempt | None:
+        return self.highlighted_attempt()
 
     def on_screen_resume(self) -> None:
         # back from Replay/Compare (which may have deleted an attempt): read the store again
         if self.loaded:
             self.reload()
-
-
-# ------------------------------------------------------------------------------ command palette
-
-
-class ReviewCommands(Provider):
-    """Palette entries for the review screens."""
-
-    def _commands(self) -> list[tuple[str, Any, str]]:
-        app = self.app
-        out: list[tuple[str, Any, str]] = [
-            ("History: past attempts and trends", partial(open_history, app), "Attempts by question or date (h)"),
-        ]
-        screen = app.screen
-        attempt = None
-        if isinstance(screen, HistoryScreen):
-            attempt = screen.highlighted_attempt()
-        elif hasattr(screen, "review_attempt"):
-            attempt = screen.review_attempt()
-        if attempt is not None:
-            aid = int(attempt.id)
-            out += [
-                (f"Replay attempt {aid}", partial(open_replay, app, aid), "Audio with the transcript following it"),
-                (f"Export attempt {aid} as HTML", partial(start_export, app, "html", attempt_ids=(aid,)),
-                 "Self-contained report with charts, in recordings/exports/"),
-                (f"Export attempt {aid} as Markdown", partial(start_export, app, "md", attempt_ids=(aid,)),
-                 "Plain-text report in recordings/exports/"),
-                (f"Delete attempt {aid}", partial(confirm_delete, app, attempt, None), "Asks first; removes its audio"),
-            ]
-            sid = getattr(attempt, "session_id", None)
-            if sid is not None:
-                out.append((f"Export mock interview {sid} as HTML",
-                            partial(start_export, app, "html", session_id=int(sid)), "Every answer of the session"))
-        return out
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -15,23 +13,17 @@ from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
+from mockmic.core import Report, is_finished
+from mockmic.practice.review import recent_attempts
+from mockmic.store.db import QuestionStats
 from mockmic.questions import CATEGORY_LABELS, Question
-from mockmic.tui.messages import StoreLoaded
+from mockmic.tui.messages import QuestionStat, StoreLoaded
 from mockmic.reporting.assess import assess_length
 from mockmic.reporting.fmt import clock, plural, when_text
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 
-@dataclass(frozen=True)
-class QuestionStat:
-    attempts: int
-    last: str
-    """The last result in a few words: ``1:12 · 142 wpm · 3 fillers``."""
-
-
-def result_line(report: Any, duration_s: float | None = None) -> str:
+def result_line(report: Report | None, duration_s: float | None = None) -> str:
     """A report in a few words for the question list."""
     if report is None:
         return clock(duration_s) + " · not analyzed" if duration_s else "not analyzed"
@@ -41,7 +33,7 @@ def result_line(report: Any, duration_s: float | None = None) -> str:
             f"{plural(report.fillers.count, 'filler')}")
 
 
-def stats_line(entry: Any) -> str:
+def stats_line(entry: QuestionStats) -> str:
     """The store's per-question summary in a few words: ``1:12 · 142 wpm · 2 flags``."""
     parts = []
     if entry.last_duration_s is not None:
@@ -80,10 +72,6 @@ class HomeScreen(MockmicScreen[None]):
         self.stats: dict[str, QuestionStat] = {}
         self._row_questions: dict[str, Question] = {}
         self._detail_forced = False
-
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -255,13 +243,9 @@ class HomeScreen(MockmicScreen[None]):
         store = self.mm.store
         rows: list[tuple[int, str]] = []
         if store is not None:
-            attempts = store.list_attempts(question_id=question_id, limit=20)
-            for a in attempts:
-                status = getattr(a, "status", "done")
-                line = result_line(getattr(a, "report", None), getattr(a, "duration_s", None))
-                if status not in ("done", "recovered"):
-                    line = f"{status}"
-                rows.append((int(a.id), f"{when_text(getattr(a, 'started_at', None))}  {line}"))
+            for a in recent_attempts(store, question_id):
+                line = result_line(a.report, a.duration_s) if is_finished(a.status) else a.status
+                rows.append((a.id, f"{when_text(a.started_at)}  {line}"))
         self.app.call_from_thread(self._show_attempts, question_id, rows)
 
     def _show_attempts(self, question_id: str, rows: list[tuple[int, str]]) -> None:
@@ -278,9 +262,7 @@ class HomeScreen(MockmicScreen[None]):
     @on(OptionList.OptionSelected, "#attempts")
     def _open_attempt(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id.isdigit():
-            from mockmic.tui.screens.report import open_past_attempt
-
-            open_past_attempt(self.mm, int(event.option.id))
+            self.mm.open_past_attempt(int(event.option.id))
 
     # ------------------------------------------------------------------ stats from the store
 
@@ -291,7 +273,10 @@ class HomeScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-stats",
           description="reading attempt history")
     def load_stats(self) -> None:
-        raw = self.mm.store.question_stats()
+        store = self.mm.store
+        if store is None:
+            return
+        raw = store.question_stats()
         stats: dict[str, QuestionStat] = {}
         for qid, entry in dict(raw).items():
             stats[qid] = QuestionStat(int(entry.attempts), stats_line(entry))
@@ -319,10 +304,4 @@ class HomeScreen(MockmicScreen[None]):
             attempts.highlighted = 0
 
     def action_mock(self) -> None:
-        from mockmic.tui.screens.dialogs import MockSetupScreen
-
-        def chosen(count: int | None) -> None:
-            if count:
-                self.mm.start_mock(count)
-
-        self.app.push_screen(MockSetupScreen(len(self.mm.bank)), chosen)
+        self.mm.choose_mock()

@@ -6,18 +6,18 @@ says "analyzing" meanwhile). Escape discards the answer after a confirmation.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.worker import Worker
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
-from mockmic.store.db import new_audio_path
+from mockmic.practice.ports import AnswerRecorder
+from mockmic.practice.lifecycle import AnswerTake, RecordingRefused, Stopped, start_take
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
 from mockmic.tui.messages import (
@@ -28,11 +28,9 @@ from mockmic.tui.messages import (
     ReportReady,
 )
 from mockmic.tui.pacing import SilenceWatch
-from mockmic.tui.screens.asking import question_header
+from mockmic.tui.widgets.labels import question_header
 from mockmic.tui.widgets.meters import AnswerTimer, LevelMeter
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 TICK_S = 0.1
 MUTED_WARNING = "No sound from the microphone for 3 seconds. Is it muted?"
@@ -51,21 +49,22 @@ class RecordingScreen(MockmicScreen[None]):
         self.question = question
         self.phase = "starting"
         """starting → recording → analyzing → (report screen) | failed"""
-        self.recorder: Any = None
-        self._analysis: Any = None
-        self.attempt_id: int | None = None
-        self.audio_path: str = ""
+        self.take: AnswerTake | None = None
         self.silence = SilenceWatch()
         self._stop_requested = False
 
     @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
+    def recorder(self) -> AnswerRecorder | None:
+        return self.take.recorder if self.take is not None else None
+
+    @property
+    def attempt_id(self) -> int | None:
+        return self.take.attempt_id if self.take is not None else None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="rec-body"):
-            yield Static(question_header(self.mm, self.question), id="rec-header")
+            yield Static(question_header(self.mm.practice, self.question), id="rec-header")
             yield Static(Text(self.question.text), id="rec-question")
             yield Static(Text("○ starting…", style="dim"), id="rec-state")
             yield AnswerTimer(self.question.target, id="rec-timer")
@@ -94,49 +93,30 @@ class RecordingScreen(MockmicScreen[None]):
           description="starting the recording")
     def begin(self) -> None:
         app = self.mm
-        q = self.question
-        store = app.store
-        folder = app.settings.recordings if store is None else store.root
+        run = app.practice
+
+        def not_saved(problem: str) -> None:
+            self.app.call_from_thread(self.app.notify, problem, severity="error")
+
         try:
-            path = new_audio_path(folder, q.id)  # claims the file: no other writer gets this name
-        except OSError as exc:
-            self.post_message(RecordingFailed(f"cannot record into {folder}: "
-                                              f"{(exc.strerror or str(exc)).lower()}"))
+            take = start_take(self.question, store=app.store, folder=app.settings.recordings,
+                              analysis_factory=app.analysis_factory,
+                              recorder_factory=app.recorder_factory,
+                              device=app.settings.input_device,
+                              session_id=run.session_for_attempt if run is not None else lambda: None,
+                              on_not_saved=not_saved)
+        except RecordingRefused as exc:
+            self.post_message(RecordingFailed(str(exc)))
             return
-        analysis = app.analysis_factory(q)
-        recorder = app.recorder_factory(path, device=app.settings.input_device, on_chunk=analysis.feed)
-        try:
-            recorder.start()
-        except Exception as exc:  # noqa: BLE001 - RecordingError and PortAudio errors: one line
-            _remove_if_empty(path)
-            self.post_message(RecordingFailed(str(exc) or type(exc).__name__))
-            return
-        attempt_id = None
-        if store is not None:
-            run = app.practice
-            session_id = None
-            if run is not None and run.mock:
-                run.session_ready.wait(5.0)
-                session_id = run.session_id
-            try:
-                attempt_id = store.begin_attempt(q.id, q.text, path, session_id=session_id)
-            except Exception as exc:  # noqa: BLE001 - keep recording; the file is still written
-                app.call_from_thread(app.notify, f"attempt not saved in the history: {exc}",
-                                     severity="error")
-        self.post_message(RecordingStarted(attempt_id, getattr(recorder, "device_name", None),
-                                           recorder=recorder, analysis=analysis,
-                                           audio_path=str(path)))
+        self.post_message(RecordingStarted(take))
 
     def on_recording_started(self, message: RecordingStarted) -> None:
-        self.recorder = message.recorder
-        self._analysis = message.analysis
-        self.attempt_id = message.attempt_id
-        self.audio_path = message.audio_path
+        self.take = message.take
         self.phase = "recording"
         self.refresh_bindings()
         state = Text("● recording", style="bold red")
-        if message.device:
-            state.append(f"   {message.device}", style="dim")
+        if message.take.device:
+            state.append(f"   {message.take.device}", style="dim")
         self.query_one("#rec-state", Static).update(state)
         self._hint("Space: stop · Esc: discard")
         if self._stop_requested:
@@ -151,20 +131,17 @@ class RecordingScreen(MockmicScreen[None]):
         self.mm.check_microphone()
 
     def on_unmount(self) -> None:
-        # the app is closing mid-answer: close the file properly; the row stays "recording"
-        # and the next start recovers and analyzes it (mockmic.store.db.recover_interrupted)
-        if self.phase == "recording" and self.recorder is not None:
-            try:
-                self.recorder.stop()
-            except Exception:  # noqa: BLE001 - the file is crash-safe anyway
-                pass
+        # the app is closing mid-answer: the practice service closes the file properly and
+        # the next start recovers the attempt
+        if self.phase == "recording" and self.take is not None:
+            self.take.close_on_exit()
 
     # ------------------------------------------------------------------ while recording
 
     def tick(self) -> None:
-        r = self.recorder
-        if r is None or self.phase != "recording":
+        if self.take is None or self.phase != "recording":
             return
+        r = self.take.recorder
         elapsed = float(r.elapsed_s)
         self.query_one(AnswerTimer).elapsed = elapsed
         meter = self.query_one(LevelMeter)
@@ -195,11 +172,12 @@ class RecordingScreen(MockmicScreen[None]):
             return
         if self.phase != "recording":
             return
+        assert self.take is not None
         self.phase = "analyzing"
         self.refresh_bindings()
-        self.query_one(AnswerTimer).elapsed = float(self.recorder.elapsed_s)
+        self.query_one(AnswerTimer).elapsed = float(self.take.recorder.elapsed_s)
         self.query_one(LevelMeter).display = False
-        if not self.recorder.error:
+        if not self.take.recorder.error:
             self._warn("")  # silence after stop is not a muted microphone
         self.query_one("#rec-state", Static).update(Text("■ stopped", style="bold"))
         self._hint("Making your report…")
@@ -209,43 +187,23 @@ class RecordingScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis",
           description="analyzing the answer")
     def finish(self) -> None:
-        from mockmic.audio.io import MIN_DURATION_S, AudioError
-        from mockmic.tui.services import ModelUnavailable
+        assert self.take is not None
 
-        store = self.mm.store
-        result = self.recorder.stop()
-        if store is not None and self.attempt_id is not None:
-            store.mark_analyzing(self.attempt_id, result.duration_s, result.overflows,
-                                 getattr(result, "error", None))
-        self.post_message(RecordingStopped(result.duration_s, result.overflows))
-        try:
-            if result.duration_s < MIN_DURATION_S:
-                self._analysis.cancel()
-                raise AudioError(result.path, f"the recording is only {result.duration_s:.1f} s long")
-            report = self._analysis.finish(result.path)
-        except (AudioError, ModelUnavailable) as exc:
-            problem = exc.problem if isinstance(exc, AudioError) else str(exc)
-            if store is not None and self.attempt_id is not None:
-                store.finish_attempt(self.attempt_id, None, result.duration_s, result.overflows,
-                                     status="failed", error=problem)
-            self.post_message(AnalysisFailed(problem, str(result.path)))
+        def stopped(what: Stopped) -> None:
+            self.post_message(RecordingStopped(what.duration_s, what.overflows))
+
+        outcome = self.take.finish(on_stopped=stopped)
+        if outcome.report is None:
+            self.post_message(AnalysisFailed(outcome.problem or "no report", outcome.audio_path))
             return
-        cut_short = getattr(result, "error", None) or self.recorder.error
-        if store is not None and self.attempt_id is not None:
-            store.finish_attempt(self.attempt_id, report, result.duration_s, result.overflows,
-                                 error=cut_short)
-        self.post_message(ReportReady(self.attempt_id, report, str(result.path), result.overflows,
-                                      cut_short))
+        self.post_message(ReportReady(self.take.attempt_id, outcome.report, outcome.audio_path,
+                                      outcome.overflows, outcome.cut_short))
 
     def on_report_ready(self, message: ReportReady) -> None:
-        from mockmic.tui.screens.report import ReportScreen
-
         self.mm.record_result(self.question, message.attempt_id, message.report)
-        self.app.switch_screen(
-            ReportScreen(self.question, message.report, attempt_id=message.attempt_id,
-                         audio_path=message.audio_path, overflows=message.overflows, fresh=True,
-                         recording_error=message.recording_error)
-        )
+        self.mm.show_report(self.question, message.report, attempt_id=message.attempt_id,
+                            audio_path=message.audio_path, overflows=message.overflows,
+                            recording_error=message.recording_error)
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.phase = "failed"
@@ -255,7 +213,7 @@ class RecordingScreen(MockmicScreen[None]):
                    error=True)
         self._hint("Esc: back to the questions")
 
-    def worker_failed(self, worker: Any) -> None:
+    def worker_failed(self, worker: Worker[object]) -> None:
         """Called by the app's error handler: leave the analyzing state visibly."""
         if worker.node is self and worker.group in ("analysis", "recording"):
             self.phase = "failed"
@@ -274,35 +232,17 @@ class RecordingScreen(MockmicScreen[None]):
             return
         if self.phase != "recording":
             return
-        from mockmic.tui.screens.dialogs import ConfirmScreen
-
         def decided(discard: bool | None) -> None:
             if discard and self.phase == "recording":
                 self.phase = "discarding"
                 self.discard()
 
-        self.app.push_screen(
-            ConfirmScreen("Discard this answer?",
-                          "The recording is deleted and nothing is saved.",
-                          yes="Discard", no="Keep recording"),
-            decided,
-        )
+        self.mm.confirm("Discard this answer?", "The recording is deleted and nothing is saved.",
+                        yes="Discard", no="Keep recording", then=decided)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="recording",
           description="discarding the answer")
     def discard(self) -> None:
-        self.recorder.abandon()
-        if self._analysis is not None:
-            self._analysis.cancel()
-        if self.mm.store is not None and self.attempt_id is not None:
-            self.mm.store.delete_attempt(self.attempt_id)
+        if self.take is not None:
+            self.take.discard()
         self.app.call_from_thread(self.mm.go_home)
-
-
-def _remove_if_empty(path: Path) -> None:
-    """Drop the file claimed for a recording that never started (nothing was written to it)."""
-    try:
-        if path.stat().st_size == 0:
-            path.unlink()
-    except OSError:
-        pass

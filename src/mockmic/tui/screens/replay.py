@@ -12,8 +12,8 @@ silent clock instead: the transcript, the moments and the jumps all still work.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -21,19 +21,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
 from mockmic.core import Report
-from mockmic.tui.screens.history import confirm_delete, settings_of, start_export, store_of
+from mockmic.practice.ports import SoundPlayer
 from mockmic.reporting.fmt import clock, when_text
+from mockmic.store.db import Attempt
+from mockmic.tui.messages import PlaybackFailed, PlaybackStarted, ReplayLoaded
+from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import TranscriptFollower
 
-SEEK_S = 5.0
 TICK_S = 0.1
 LEAD_IN_S = 0.5
 """A jump lands this much before the moment, so its start is heard."""
@@ -42,7 +42,7 @@ LEAD_IN_S = 0.5
 class SilentClock:
     """Playback position without sound: a clock that can be paused and moved."""
 
-    def __init__(self, duration_s: float, now: Any = time.monotonic) -> None:
+    def __init__(self, duration_s: float, now: Callable[[], float] = time.monotonic) -> None:
         self.duration_s = duration_s
         self._now = now
         self._base = 0.0
@@ -78,7 +78,7 @@ def _position_of(player: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _start_player(player: Any, path: Path, at: float, loaded: list[Path]) -> None:
+def _start_player(player: SoundPlayer, path: Path, at: float, loaded: list[Path]) -> None:
     """Load ``path`` into the player (once: decoding takes a moment) and play from ``at`` s."""
     if not loaded or loaded[0] != path:
         player.load(path)
@@ -86,43 +86,12 @@ def _start_player(player: Any, path: Path, at: float, loaded: list[Path]) -> Non
     player.play(at)
 
 
-@dataclass
-class PlaybackStarted(Message):
-    """The player's stream is running (its ``finished`` flag now means the clip ended)."""
-
-
-@dataclass
-class PlaybackFailed(Message):
-    """The player could not start (device gone, file unreadable): go on without sound."""
-
-    reason: str
-
-
-@dataclass
-class ReplayLoaded(Message):
-    attempt: Any
-    report: Report | None
-    audio: Path | None
-    problem: str | None
-    """Why there is no sound (no output device, audio file missing), or None."""
-    error: str | None = None
-
-
-class ReplayScreen(Screen[None]):
+class ReplayScreen(MockmicScreen[None]):
     """Audio + transcript following it + the flagged moments to jump to."""
-
-    DEFAULT_CSS = """
-    ReplayScreen #replay-title { height: auto; padding: 0 1; }
-    ReplayScreen #replay-state { height: 1; padding: 0 1; }
-    ReplayScreen #replay-notice { height: auto; padding: 0 1; color: $warning; }
-    ReplayScreen #replay-body { height: 1fr; }
-    ReplayScreen #replay-scroll { width: 2fr; }
-    ReplayScreen #replay-moments { width: 1fr; min-width: 30; border-left: solid $panel-lighten-2; }
-    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("space", "toggle", "Play/pause"),
+        Binding("space", "play_pause", "Play/pause"),
         Binding("left", "seek(-5)", "−5 s"),
         Binding("right", "seek(5)", "+5 s"),
         Binding("n", "next_moment", "Next flag"),
@@ -135,7 +104,7 @@ class ReplayScreen(Screen[None]):
     def __init__(self, attempt_id: int) -> None:
         super().__init__()
         self.attempt_id = int(attempt_id)
-        self.attempt: Any = None
+        self.attempt: Attempt | None = None
         self.report: Report | None = None
         self.audio: Path | None = None
         self.problem: str | None = None
@@ -167,20 +136,24 @@ class ReplayScreen(Screen[None]):
         self._load()
         self.set_interval(TICK_S, self._tick)
 
-    def review_attempt(self) -> Any:
+    def review_attempt(self) -> Attempt | None:
         return self.attempt
 
     @property
-    def player(self) -> Any:
-        return getattr(self.app, "player", None)
+    def player(self) -> SoundPlayer | None:
+        return self.mm.player
+
+    def _sound(self) -> SoundPlayer:
+        """The player, once the replay plays with sound (no silent clock: it is there)."""
+        assert self.player is not None
+        return self.player
 
     # -------------------------------------------------------------- loading
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay-load", description="reading the attempt")
     def _load(self) -> None:
-        store, lock = store_of(self.app)
-        with lock:
-            attempt = store.get(self.attempt_id) if store is not None else None
+        store = self.mm.store
+        attempt = store.get(self.attempt_id) if store is not None else None
         if attempt is None:
             self.post_message(ReplayLoaded(None, None, None, None, f"Attempt {self.attempt_id} is not in the store."))
             return
@@ -190,11 +163,11 @@ class ReplayScreen(Screen[None]):
         if audio is None or not audio.is_file():
             problem = f"the audio file is missing ({audio})" if audio else "this attempt has no audio file"
         else:
-            from mockmic.tui.services import player_problem
+            from mockmic.practice.playback import player_problem
 
             problem = player_problem(self.player)
             if problem:
-                problem = f"no sound: {getattr(self.player, 'error', None) or problem}"
+                problem = f"no sound: {self.player.error if self.player is not None and self.player.error else problem}"
         self.post_message(ReplayLoaded(attempt, report, audio, problem))
 
     def on_replay_loaded(self, message: ReplayLoaded) -> None:
@@ -203,13 +176,15 @@ class ReplayScreen(Screen[None]):
             state.update(Text(message.error, style="bold red"))
             return
         a = message.attempt
+        if a is None:
+            return
         self.attempt, self.report, self.audio, self.problem = a, message.report, message.audio, message.problem
         self.duration_s = float(a.duration_s or (message.report.duration_s if message.report else 0.0) or 0.0)
         title = Text(a.question_text or a.question_id or "Free practice", style="bold")
         title.append(f"\nattempt {a.id} · {when_text(a.started_at)} · {self.duration_s:.1f} s", style="dim")
         self.query_one("#replay-title", Static).update(title)
         self.query_one("#replay-transcript", TranscriptFollower).set_report(message.report)
-        th = settings_of(self.app).thresholds
+        th = self.mm.settings.thresholds
         self.moments = flagged_moments(message.report, long_pause_s=th.long_pause_s,
                                        trailing_drop_db=th.trailing_drop_db) if message.report else []
         moments = self.query_one("#replay-moments", OptionList)
@@ -268,11 +243,11 @@ class ReplayScreen(Screen[None]):
 
     # -------------------------------------------------------------- transport
 
-    def _player_call(self, fn: Any, *args: Any, description: str = "playback", **kwargs: Any) -> None:
+    def _player_call(self, fn: Callable[..., object], *args: object, description: str = "playback") -> None:
         """Run a player method off the UI thread (decoding a file, opening a stream take a while)."""
         def run() -> None:
             try:
-                fn(*args, **kwargs)
+                fn(*args)
             except Exception as exc:  # noqa: BLE001 - PlaybackError, AudioError: replay goes on silently
                 self.post_message(PlaybackFailed(str(exc) or type(exc).__name__))
                 return
@@ -293,7 +268,7 @@ class ReplayScreen(Screen[None]):
         self.started = True
         self.playing = True
 
-    def action_toggle(self) -> None:
+    def action_play_pause(self) -> None:
         if self.attempt is None:
             return
         if not self.playing:
@@ -301,7 +276,7 @@ class ReplayScreen(Screen[None]):
             if at >= self.duration_s - 0.1:
                 at = 0.0
             if self.clock is None and self.started:
-                self._player_call(self.player.resume, description="resuming playback")
+                self._player_call(self._sound().resume, description="resuming playback")
                 self.playing = True
             else:
                 self._play_from(at)
@@ -309,7 +284,7 @@ class ReplayScreen(Screen[None]):
         if self.clock is not None:
             self.clock.pause()
         else:
-            self._player_call(self.player.pause, description="pausing playback")
+            self._player_call(self._sound().pause, description="pausing playback")
         self.playing = False
 
     def move_to(self, at: float) -> None:
@@ -320,7 +295,7 @@ class ReplayScreen(Screen[None]):
         if self.clock is not None:
             self.clock.move_to(at)
         elif self.started:
-            self._player_call(self.player.seek_to, at, description="seeking")
+            self._player_call(self._sound().seek_to, at, description="seeking")
         self._last_pos = at
         self._show_state(at)
 
@@ -328,7 +303,7 @@ class ReplayScreen(Screen[None]):
         if self.attempt is None:
             return
         if self.clock is None and self.started:
-            self._player_call(self.player.seek, float(delta), description="seeking")
+            self._player_call(self._sound().seek, float(delta), description="seeking")
             self._show_state(max(0.0, min(self.position() + float(delta), self.duration_s)))
             return
         self.move_to(self.position() + float(delta))
@@ -407,7 +382,7 @@ class ReplayScreen(Screen[None]):
 
     def action_export(self) -> None:
         if self.attempt is not None:
-            start_export(self.app, "html", attempt_ids=(self.attempt_id,))
+            self.mm.start_export("html", attempt_ids=(self.attempt_id,))
 
     def action_delete(self) -> None:
         if self.attempt is None:
@@ -418,7 +393,7 @@ class ReplayScreen(Screen[None]):
                 self.app.pop_screen()
 
         self._stop()
-        confirm_delete(self.app, self.attempt, deleted)
+        self.mm.confirm_delete(self.attempt, deleted)
 
 
 _KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,16 +17,15 @@ from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
 from mockmic.core import Report
+from mockmic.practice.review import save_review
 from mockmic.questions import Question
 from mockmic.reporting.assess import assess
-from mockmic.reporting.fmt import clock, sparkline, when_text
+from mockmic.reporting.fmt import clock, sparkline
 from mockmic.reporting.terminal import transcript_text
 from mockmic.tui.messages import PlaybackEnded, ReviewSaved
-from mockmic.tui.services import play_and_wait, player_problem
+from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.widgets.rating import LensRating
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 LENSES: tuple[tuple[str, str, str], ...] = (
     ("safe", "Safe", "Would a program director trust me with patients on night one?"),
@@ -139,10 +137,6 @@ class ReportScreen(MockmicScreen[None]):
         self._playing = False
         self._paused = False
 
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self._header(), id="rep-header")
@@ -199,20 +193,19 @@ class ReportScreen(MockmicScreen[None]):
 
     def action_follow(self) -> None:
         """Open the Replay screen: the transcript follows the audio, jumps to flagged moments."""
-        from mockmic.tui.screens.history import open_replay
-
         if self.attempt_id is not None:
             if self._playing:
-                self.mm.player.stop()
+                if self.mm.player is not None:
+                    self.mm.player.stop()
                 self._playing = False
             self.workers.cancel_group(self, "replay")
-            open_replay(self.app, self.attempt_id)
+            self.mm.open_replay(self.attempt_id)
 
     # ------------------------------------------------------------------ self-review
 
     @on(LensRating.Changed)
     @on(Input.Changed, "#note")
-    def _review_changed(self, event: Any) -> None:
+    def _review_changed(self, event: LensRating.Changed | Input.Changed) -> None:
         if isinstance(event, LensRating.Changed):
             self.review[event.rating.lens] = event.value
         else:
@@ -240,8 +233,8 @@ class ReportScreen(MockmicScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="review", description="saving the self-review")
     def _write_review(self, attempt_id: int, scores: dict[str, int | None], note: str) -> None:
-        self.mm.store.save_review(attempt_id, scores["safe"], scores["honest"],
-                                  scores["reflective"], scores["adaptable"], note or None)
+        if self.mm.store is not None:
+            save_review(self.mm.store, attempt_id, scores, note)
         self.post_message(ReviewSaved(attempt_id))
 
     def on_review_saved(self, message: ReviewSaved) -> None:
@@ -259,8 +252,7 @@ class ReportScreen(MockmicScreen[None]):
             self._dirty = False
             scores, note = self._review_values()
             try:
-                self.mm.store.save_review(self.attempt_id, scores["safe"], scores["honest"],
-                                          scores["reflective"], scores["adaptable"], note or None)
+                save_review(self.mm.store, self.attempt_id, scores, note)
             except Exception:  # noqa: BLE001 - closing: nothing left to show an error on
                 pass
 
@@ -272,6 +264,7 @@ class ReportScreen(MockmicScreen[None]):
         if problem:
             self.notify(f"Cannot play the recording: {problem}", severity="warning")
             return
+        assert player is not None  # player_problem says why there is none
         if self._playing:
             if self._paused:
                 player.resume()
@@ -286,8 +279,11 @@ class ReportScreen(MockmicScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
     def replay(self) -> None:
         worker = get_current_worker()
+        player, audio = self.mm.player, self.audio_path
         try:
-            play_and_wait(self.mm.player, self.audio_path, cancelled=lambda: worker.is_cancelled)
+            if player is None or audio is None:
+                raise RuntimeError("nothing to play")
+            play_and_wait(player, audio, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - a missing file or device: say so, keep going
             self.post_message(PlaybackEnded(str(exc) or type(exc).__name__))
             return
@@ -332,29 +328,3 @@ class ReportScreen(MockmicScreen[None]):
             self.mm.go_home()
         else:
             self.app.pop_screen()
-
-
-def open_past_attempt(app: MockmicApp, attempt_id: int) -> None:
-    """Open the report of a stored attempt (read in a worker)."""
-    _load_attempt(app, attempt_id)
-
-
-@work(thread=True, exit_on_error=False, group="open-attempt", description="opening the attempt")
-def _load_attempt(app: MockmicApp, attempt_id: int) -> None:
-    attempt = app.store.get(attempt_id) if app.store is not None else None
-    if attempt is None:
-        app.call_from_thread(app.notify, f"attempt {attempt_id} not found", severity="warning")
-        return
-    report = attempt.report
-    if report is None:
-        why = attempt.error or f"status {attempt.status}"
-        app.call_from_thread(app.notify, f"This attempt has no report: {why}", severity="warning")
-        return
-    question = app.bank.get(attempt.question_id) if attempt.question_id else None
-    screen = ReportScreen(
-        question, report, attempt_id=attempt.id,
-        audio_path=str(attempt.audio_path) if attempt.audio_path else None,
-        overflows=attempt.overflows, fresh=False, question_text=attempt.question_text,
-        review=attempt.review, note=attempt.note, when=when_text(attempt.started_at),
-    )
-    app.call_from_thread(app.push_screen, screen)

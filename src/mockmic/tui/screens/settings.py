@@ -12,7 +12,7 @@ import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -22,12 +22,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from mockmic.config import THRESHOLD_HELP, ConfigError, Settings, Thresholds, save_settings
+from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.meters import LevelMeter
 from mockmic.tui.widgets.titlebar import TitleBar
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp
 
 TEST_SECONDS = 4.0
 """Length of the test recording."""
@@ -39,7 +38,7 @@ START_MODES = [
 
 
 def _list_devices() -> list[tuple[str, str]]:
-    from mockmic.audio.capture import list_input_devices
+    from mockmic.audio.devices import list_input_devices
 
     return [(f"{d.name}{'  (system default)' if d.is_default else ''}", d.name) for d in list_input_devices()]
 
@@ -71,10 +70,6 @@ class SettingsScreen(MockmicScreen[None]):
         self._testing = False
         self._recorder: Any = None
         self.test_seconds = TEST_SECONDS
-
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ layout
 
@@ -249,7 +244,7 @@ class SettingsScreen(MockmicScreen[None]):
         folder = Path(tempfile.mkdtemp(prefix="mockmic-mic-test-"))
         call = self.app.call_from_thread
         try:
-            recorder = self.mm.recorder_factory(folder / "test.wav", device)
+            recorder = self.mm.recorder_factory(folder / "test.wav", device=device)
             self._recorder = recorder
             recorder.start()
             peak = 0.0
@@ -268,8 +263,6 @@ class SettingsScreen(MockmicScreen[None]):
             player = self.mm.player
             if player is not None and Path(result.path).is_file():
                 call(self._show_test, "▶ playing it back…", 0.0)
-                from mockmic.tui.services import play_and_wait, player_problem
-
                 if player_problem(player) is None:
                     play_and_wait(player, str(result.path), cancelled=lambda: not self.is_attached)
             verdict = ("Heard you." if peak > 0.25 else

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -12,11 +11,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
+from mockmic.practice.session import Run
 from mockmic.reporting.assess import assess_length
 from mockmic.reporting.fmt import clock
 
-if TYPE_CHECKING:
-    from mockmic.tui.app import MockmicApp, Run
 
 
 class SummaryScreen(MockmicScreen[None]):
@@ -27,10 +25,6 @@ class SummaryScreen(MockmicScreen[None]):
     def __init__(self, run: Run) -> None:
         super().__init__()
         self.run_ = run
-
-    @property
-    def mm(self) -> MockmicApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -91,11 +85,8 @@ class SummaryScreen(MockmicScreen[None]):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        from mockmic.tui.screens.report import ReportScreen
-
         q, attempt_id, report = self.run_.results[int(str(event.row_key.value))]
-        self.app.push_screen(ReportScreen(q, report, attempt_id=attempt_id, audio_path=None,
-                                          fresh=False))
+        self.mm.show_summary_report(q, report, attempt_id)
 
     def action_home(self) -> None:
         self.mm.go_home()

@@ -1,4 +1,4 @@
-"""What the screens use besides widgets: the model holder and the answer analysis.
+"""The speech model, loaded once, and the after-stop answer analysis.
 
 No Textual here. Everything in this module may be called from worker threads.
 """
@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 
@@ -65,20 +63,6 @@ class ModelHolder:
         return self.transcriber
 
 
-class AnswerAnalysis(Protocol):
-    """Turns one recorded answer into a report.
-
-    ``feed`` gets every 16 kHz block while recording (from the recorder's writer thread) so an
-    implementation can transcribe while the user speaks; ``finish`` runs in a worker after stop.
-    """
-
-    def feed(self, chunk: np.ndarray) -> None: ...
-
-    def finish(self, audio_path: Path) -> Report: ...
-
-    def cancel(self) -> None: ...
-
-
 class AfterStopAnalysis:
     """Transcribe and analyze the whole file after stop (the live analysis replaces this)."""
 
@@ -100,34 +84,3 @@ class AfterStopAnalysis:
         decoded = decode_file(audio_path)
         analyzer = Analyzer(self.settings, self.models.wait())
         return analyzer.analyze(decoded.samples, file=str(audio_path), target=self.target)
-
-
-AnalysisFactory = Callable[[Any], AnswerAnalysis]
-"""Called with the question being answered; returns a fresh :class:`AnswerAnalysis`."""
-
-
-def player_problem(player: Any) -> str | None:
-    """Why ``player`` cannot play sound (no output device, no PortAudio), or None."""
-    if player is None:
-        return "no audio output"
-    try:
-        if player.available():
-            return None
-    except Exception as exc:  # noqa: BLE001 - a broken backend is "no output", not a crash
-        return str(exc) or "no audio output"
-    return getattr(player, "error", None) or "no audio output device"
-
-
-def play_and_wait(player: Any, source: Any, *, cancelled: Callable[[], bool],
-                  rate: int = 16_000, poll_s: float = 0.05) -> bool:
-    """Play ``source`` (a file or 16 kHz samples) to the end, from a worker thread.
-
-    Returns False when ``cancelled()`` became true first (the sound is stopped then).
-    """
-    player.load(source, rate)
-    player.play()
-    while not player.wait(poll_s):
-        if cancelled():
-            player.stop()
-            return False
-    return not cancelled()
