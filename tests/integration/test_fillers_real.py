@@ -91,7 +91,6 @@ def test_shared_clips_fillers_found_and_non_fillers_left_alone(analyzer, shared_
     # um/uh held between words, and two runs of six in a row (16 in all)
     with_fillers = ["mfa_uhum", "mfa_uhuh", "mfa_um", "mfa_uh", "mfa_crossword"]
     found = {name: len(hesitations(analyze(analyzer, clips / f"{name}.flac")[0])) for name in with_fillers}
-    total_ref = sum(refs[n] for n in with_fillers)
     matched = sum(min(found[n], refs[n]) for n in with_fillers)
     extra = sum(max(0, found[n] - refs[n]) for n in with_fillers)
     # measured 10 of 16 (bench/fillers.py --sets acted): Whisper writes few of the six "uh"s in

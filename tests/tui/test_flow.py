@@ -510,6 +510,9 @@ async def test_quitting_while_recording_closes_the_file(make: Any, store: Any, a
         await until(pilot, lambda: shown(app, RecordingScreen) and app.screen.phase == "recording")
         app.test_recorders[0].wait_fed(5)
         await pilot.press("ctrl+q")
+        await until(pilot, lambda: shown(app, ConfirmScreen), what="the quit question")
+        assert "kept" in text_of(app, ".dialog-detail")
+        await pilot.press("y")
     (row,) = store.list_attempts()
     assert row.status == "recording"  # left for recovery at the next start
     info = sf.info(str(row.audio_path))

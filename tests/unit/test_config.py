@@ -72,22 +72,6 @@ def test_save_settings_keeps_other_keys_and_never_writes_an_invalid_file(tmp_pat
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_speech_level_threshold_is_below_full_scale(tmp_path) -> None:
-    import pytest
-
-    from mockmic.config import ConfigError, load_settings
-
-    path = tmp_path / "mockmic.toml"
-    path.write_text("[thresholds]\ntoo_quiet_dbfs = -45\n")
-    assert load_settings(path).thresholds.too_quiet_dbfs == -45.0
-    path.write_text("[thresholds]\ntoo_quiet_dbfs = 3\n")
-    with pytest.raises(ConfigError, match="too_quiet_dbfs"):
-        load_settings(path)
-    path.write_text("[thresholds]\nflat_range_st = -1\n")
-    with pytest.raises(ConfigError, match="at least 0"):
-        load_settings(path)
-
-
 def test_prompts_fall_back_to_the_bank_bundled_in_the_package(tmp_path, monkeypatch) -> None:
     import mockmic.config as config
     from mockmic.questions import default_user_file
@@ -107,3 +91,19 @@ def test_prompts_fall_back_to_the_bank_bundled_in_the_package(tmp_path, monkeypa
     (home / "prompts" / "core.toml").write_text("", encoding="utf-8")
     assert config.Settings(home=home).prompts == home / "prompts"  # a checkout's own bank wins
     assert default_user_file(home / "prompts") == home / "prompts" / "my_questions.toml"
+
+
+def test_speech_level_threshold_is_below_full_scale(tmp_path) -> None:
+    import pytest
+
+    from mockmic.config import ConfigError, load_settings
+
+    path = tmp_path / "mockmic.toml"
+    path.write_text("[thresholds]\ntoo_quiet_dbfs = -45\n")
+    assert load_settings(path).thresholds.too_quiet_dbfs == -45.0
+    path.write_text("[thresholds]\ntoo_quiet_dbfs = 3\n")
+    with pytest.raises(ConfigError, match="too_quiet_dbfs"):
+        load_settings(path)
+    path.write_text("[thresholds]\nflat_range_st = -1\n")
+    with pytest.raises(ConfigError, match="at least 0"):
+        load_settings(path)

@@ -154,5 +154,5 @@ def test_words_that_look_like_hesitations_are_not(word):
 
 
 @pytest.mark.parametrize("word", ["um", "Umm,", "uh", "uhh...", "er", "erm", "ah", "ahm", "hmm", "mm", "emm"])
-def test_hesitation_spellings(word):
+def test_more_hesitation_spellings(word: str) -> None:
     assert is_hesitation(word)

@@ -143,6 +143,21 @@ def test_moments_cover_every_kind_in_time_order():
         t = m.t
     assert seen == sorted(set(times))
     assert previous_moment(moments, seen[-1]).t < seen[-1]
+
+
+def test_moments_include_every_timed_flag_once():
+    from dataclasses import replace
+
+    from mockmic.core import Flag
+
+    report = make_report("um " + long_script(2) + " <4.0> " + long_script(1))
+    speeding = Flag("speeding_up", "info", "Last third faster.", 12.5, "Keep the pace.")
+    report = replace(report, flags=[*report.flags, speeding])
+    moments = flagged_moments(report)
+    assert any(m.kind == "delivery" and m.t == 12.5 and "speeding_up" in m.label for m in moments)
+    timed = {(f.code, f.at_s) for f in report.flags if f.at_s is not None}
+    assert ("long_pause", report.pauses[0].start) in timed
+    assert sum(1 for m in moments if m.t == report.pauses[0].start and m.kind in ("long_pause", "delivery")) == 1
     assert previous_moment(moments, 0.0) is None
 
 

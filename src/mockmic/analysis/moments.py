@@ -15,7 +15,9 @@ from mockmic.core import Report, ReportWord
 
 CONTENT_CODES = frozenset(rule.code for rule in RULES)
 
-MomentKind = Literal["long_pause", "filler", "filler_cluster", "content", "voice"]
+MomentKind = Literal["long_pause", "filler", "filler_cluster", "content", "voice", "delivery"]
+COVERED_ELSEWHERE = frozenset({"long_pause", "monotone", "trailing_off"})
+"""Flags whose moments the pause list or :func:`voice_moments` already give (one moment, not two)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,9 @@ def voice_moments(report: Report, *, trailing_drop_db: float = 6.0) -> list[Mome
 
 
 def flagged_moments(report: Report, *, long_pause_s: float = 3.0, trailing_drop_db: float = 6.0) -> list[Moment]:
-    """Long pauses, fillers, filler clusters, content flags, flat pitch and fading sentence ends
-    in time order.
+    """Every flagged moment in time order: long pauses, fillers, filler clusters, content flags,
+    flat pitch and fading sentence ends, and the other flags with a time (speeding up, a choppy
+    stretch, a slow start).
 
     A filler cluster's flag and its first filler share a time; both are kept (they are
     different reasons to listen), the cluster first.
@@ -77,8 +80,10 @@ def flagged_moments(report: Report, *, long_pause_s: float = 3.0, trailing_drop_
             out.append(Moment(fl.at_s, "filler_cluster", fl.message))
         elif fl.code in CONTENT_CODES:
             out.append(Moment(fl.at_s, "content", f"{fl.code}: {fl.message}"))
+        elif fl.code not in COVERED_ELSEWHERE:
+            out.append(Moment(fl.at_s, "delivery", f"{fl.code}: {fl.message}"))
     out += voice_moments(report, trailing_drop_db=trailing_drop_db)
-    order = {"filler_cluster": 0, "content": 1, "voice": 2, "long_pause": 3, "filler": 4}
+    order = {"filler_cluster": 0, "content": 1, "delivery": 2, "voice": 3, "long_pause": 4, "filler": 5}
     out.sort(key=lambda m: (m.t, order[m.kind]))
     return out
 

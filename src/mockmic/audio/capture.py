@@ -5,7 +5,7 @@ The audio path is deliberately short and boring:
 * a sounddevice ``InputStream`` opened at the device's own default rate; its callback does nothing
   but copy each block into a queue (and count input overflows);
 * a writer thread drains the queue, mixes to mono, resamples to 16 kHz with a streaming resampler
-  (soxr, which librosa already depends on), appends 16-bit PCM to a WAV file with raw ``os.write``
+  (soxr), appends 16-bit PCM to a WAV file with raw ``os.write``
   calls, and passes every converted block on to ``on_chunk`` (the live transcriber), which
   runs in a thread of its own so a slow consumer never delays the disk;
 * about twice a second the WAV header is rewritten with the current length and the file is

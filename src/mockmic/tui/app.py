@@ -100,6 +100,7 @@ class MockmicApp(ReviewNavigation):
         self.sessions = Practice(bank, rng, store)
         self.t_created = time.perf_counter()
         self.t_first_paint: float | None = None
+        self._asking_to_quit = False
 
     # ------------------------------------------------------------------ start-up
 
@@ -291,9 +292,9 @@ class MockmicApp(ReviewNavigation):
     def close_session(self, session_id: int) -> None:
         self.sessions.close_session(session_id)
 
-    def show_recording(self, question: Question) -> None:
+    def show_recording(self, question: Question, stop_at_once: bool = False) -> None:
         if isinstance(self.screen, AskingScreen):
-            self.switch_screen(RecordingScreen(question))
+            self.switch_screen(RecordingScreen(question, stop_at_once=stop_at_once))
 
     def show_report(self, question: Question, report: Report, *, attempt_id: int | None,
                     audio_path: str, overflows: int, recording_error: str | None) -> None:
@@ -317,6 +318,33 @@ class MockmicApp(ReviewNavigation):
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.reload_stats()
+
+    # ------------------------------------------------------------------ quitting
+
+    QUIT_DETAIL = ("Your answer so far is kept: mockmic analyzes it the next time it starts "
+                   "and shows it in the history.")
+
+    def answer_in_progress(self) -> bool:
+        """An answer is being recorded or analyzed on some screen of the stack."""
+        return any(isinstance(s, RecordingScreen) and s.phase in ("starting", "recording", "analyzing")
+                   for s in self.screen_stack)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q (and q where it quits). The one rule: leaving an answer in progress asks first
+        (Esc asks to discard it, q and Ctrl+Q ask to quit and keep it); a second Ctrl+Q on the
+        question quits."""
+        if not self.answer_in_progress() or self._asking_to_quit:
+            self.exit()
+            return
+        self._asking_to_quit = True
+
+        def decided(quit_: bool | None) -> None:
+            self._asking_to_quit = False
+            if quit_:
+                self.exit()
+
+        self.confirm("Quit in the middle of this answer?", self.QUIT_DETAIL, yes="Quit",
+                     no="Keep recording", then=decided)
 
     # ------------------------------------------------------------------ misc actions
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from textual import work
 from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
 from mockmic.config import Settings
 from mockmic.practice.exports import export_to_folder
@@ -27,6 +29,16 @@ from mockmic.tui.screens.recording import RecordingScreen
 from mockmic.tui.screens.replay import ReplayScreen
 from mockmic.tui.screens.report import ReportScreen
 from mockmic.reporting.fmt import when_text
+
+
+def _declared_here(node: object, binding: Binding) -> bool:
+    """The binding is one of mockmic's own (not Textual's focus or copy keys)."""
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("mockmic"):
+            for b in cls.__dict__.get("BINDINGS", []):
+                if isinstance(b, Binding) and (b.action, b.description) == (binding.action, binding.description):
+                    return True
+    return False
 
 
 class ReviewNavigation(App[None]):
@@ -137,4 +149,15 @@ class ReviewNavigation(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.keys_here()))
+
+    def keys_here(self) -> list[tuple[str, str]]:
+        """Every key bound on the current screen with its description, shown or not."""
+        keys: dict[str, tuple[list[str], str]] = {}
+        for node, binding, _, _ in self.screen.active_bindings.values():
+            if binding.description and isinstance(node, (App, Screen)) and _declared_here(node, binding):
+                shown, _ = keys.setdefault(binding.action, ([], binding.description))
+                display = self.get_key_display(binding)
+                if display not in shown:
+                    shown.append(display)
+        return [(" / ".join(shown), does) for shown, does in keys.values()]

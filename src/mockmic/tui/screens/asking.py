@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.questions import Question
@@ -39,6 +40,8 @@ class AskingScreen(MockmicScreen[None]):
         self._countdown_left = 0.0
         self._starting = False
         self._waiting_for_mic = False
+        self.stop_pressed = False
+        """Space again while the cue plays: the user means stop, so the recording stops at once."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -49,7 +52,7 @@ class AskingScreen(MockmicScreen[None]):
             yield Static(self._meta(), id="ask-meta")
             yield Static("", id="ask-notice")
             yield Static("", id="ask-hint")
-        yield Footer()
+        yield FitFooter()
 
     def _meta(self) -> Text:
         q = self.question
@@ -169,11 +172,14 @@ class AskingScreen(MockmicScreen[None]):
 
     def _open_recording(self) -> None:
         if self.is_current:
-            self.mm.show_recording(self.question)
+            self.mm.show_recording(self.question, stop_at_once=self.stop_pressed)
 
     # ------------------------------------------------------------------ actions
 
     def action_start(self) -> None:
+        if self._starting:  # a second Space before the recording screen is up: never lost
+            self.stop_pressed = True
+            return
         self.start_recording()
 
     def action_hear_again(self) -> None:

@@ -10,8 +10,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import METRIC_LABELS, METRICS, attempt_point, goal_distance
 from mockmic.config import Thresholds
@@ -46,7 +47,7 @@ class CompareScreen(MockmicScreen[None]):
                 yield Static(id="compare-a")
             with VerticalScroll(id="compare-right", classes="compare-side"):
                 yield Static(id="compare-b")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"compare attempts {self.ids[0]} and {self.ids[1]}"

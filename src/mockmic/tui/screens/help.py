@@ -9,11 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 HELP = """\
-# mockmic · keys
+# mockmic · all keys
 
 | where | key | does |
 |---|---|---|
 | everywhere | `?` / `F1` | this help |
+| everywhere | `Ctrl+Q` | quit (while an answer is recorded: asks first, and the answer is kept) |
 | everywhere | `Ctrl+P` | command palette (practise any question by name, rescan microphones) |
 | questions | `Enter` | practise the highlighted question |
 | questions | `r` | a random question |
@@ -27,6 +28,7 @@ HELP = """\
 | asking | `Esc` | back to the questions |
 | recording | `Space` | stop: the report follows |
 | recording | `Esc` | discard this answer (asks first) |
+| recording | `q` | quit (asks first; the answer so far is analyzed at the next start) |
 | report | `p` | replay the answer (again: pause / resume) |
 | report | `r` | retry the same question |
 | report | `n` | next question (in a mock interview: the next one, then the summary) |
@@ -49,12 +51,25 @@ read the filler count as a lower bound.
 """
 
 
+def keys_table(keys: list[tuple[str, str]]) -> str:
+    """The keys of the screen ``?`` was pressed on, as a Markdown table (the footer shows only
+    those that fit the width; every one of them is here)."""
+    if not keys:
+        return ""
+    rows = "\n".join(f"| `{key.replace('|', '/')}` | {does} |" for key, does in keys)
+    return f"# Keys on this screen\n\n| key | does |\n|---|---|\n{rows}\n\n"
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
+    def __init__(self, keys: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.keys = keys or []
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(HELP)
+            yield Markdown(keys_table(self.keys) + HELP)
 
     def action_close(self) -> None:
         self.dismiss(None)

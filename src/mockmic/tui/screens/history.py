@@ -16,8 +16,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.trends import group_by_day
 from mockmic.core import is_finished
@@ -29,6 +30,8 @@ from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.review_widgets import review_text, trend_renderable
 
 QUESTION_W = 22
+NARROW = 100
+"""Below this many columns the trends pane is shown instead of the table, on ``t``."""
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -43,7 +46,8 @@ class HistoryScreen(MockmicScreen[None]):
         Binding("p", "replay", "Replay"),
         Binding("space", "mark", "Mark"),
         Binding("c", "compare", "Compare"),
-        Binding("g", "toggle_grouping", "By date/question"),
+        Binding("g", "toggle_grouping", "Group"),
+        Binding("t", "trends", "Trends"),
         Binding("e", "export('html')", "Export HTML"),
         Binding("E", "export('md')", "Export MD", key_display="E"),
         Binding("s", "export_session", "Export session"),
@@ -57,6 +61,8 @@ class HistoryScreen(MockmicScreen[None]):
         self.data = HistoryData()
         self.marked: int | None = None
         self.loaded = False
+        self.trends_only = False
+        """On a narrow terminal the trends pane replaces the table (``t``) instead of sitting beside it."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("history")
@@ -66,7 +72,7 @@ class HistoryScreen(MockmicScreen[None]):
             with VerticalScroll(id="history-detail"):
                 yield Static(id="history-trends")
                 yield Static(id="history-attempt")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "history"
@@ -76,7 +82,36 @@ class HistoryScreen(MockmicScreen[None]):
                                   ("flags", "Flags", 5)):
             table.add_column(label, key=key, width=width)
         table.focus()
+        self._layout()
         self.reload()
+
+    @property
+    def narrow(self) -> bool:
+        return (self.app.size.width or 120) < NARROW
+
+    def _layout(self) -> None:
+        """Table and trends side by side; below NARROW columns one at a time (``t`` switches)."""
+        table = self.query_one("#history-table", DataTable)
+        detail = self.query_one("#history-detail")
+        if not self.narrow:
+            self.trends_only = False
+        table.display = not self.trends_only
+        detail.display = not self.narrow or self.trends_only
+        detail.set_class(self.trends_only, "-alone")
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "trends":
+            return self.narrow
+        return True
+
+    def action_trends(self) -> None:
+        self.trends_only = not self.trends_only
+        self._layout()
+        if not self.trends_only:
+            self.query_one("#history-table", DataTable).focus()
 
     # -------------------------------------------------------------- loading
 
@@ -237,6 +272,9 @@ class HistoryScreen(MockmicScreen[None]):
     # -------------------------------------------------------------- actions
 
     def action_back(self) -> None:
+        if self.trends_only:
+            self.action_trends()
+            return
         self.app.pop_screen()
 
     def action_toggle_grouping(self) -> None:

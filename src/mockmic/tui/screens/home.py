@@ -8,9 +8,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.core import Report, is_finished
@@ -59,12 +60,14 @@ class HomeScreen(MockmicScreen[None]):
     """Pick a question: by category, by filter, at random, or a mock interview of N."""
 
     BINDINGS = [
-        Binding("r", "random", "Random question"),
+        # in the order the footer keeps them when the terminal is narrow
+        Binding("r", "random", "Random"),
         Binding("m", "mock", "Mock interview"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("a", "attempts", "Past attempts"),
+        Binding("a", "attempts", "Attempts"),
         Binding("s", "app.settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("enter", "practise", "Practise the highlighted question", show=False),
     ]
 
     def __init__(self) -> None:
@@ -80,19 +83,20 @@ class HomeScreen(MockmicScreen[None]):
             with Vertical(id="question-pane"):
                 yield Input(placeholder="Filter questions (/)", id="filter")
                 yield DataTable(id="questions", cursor_type="row", zebra_stripes=False)
+                yield Static(id="narrow-tip")  # the side pane's tip when there is no side pane
             with VerticalScroll(id="detail"):
                 yield Static(id="q-text")
                 yield Static(id="q-meta")
                 yield Static("Past attempts", classes="section-title")
                 yield OptionList(id="attempts")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#questions", DataTable)
         table.add_column("Question", key="question")
         table.add_column("Target", key="target", width=8)
         table.add_column("Tries", key="tries", width=5)
-        table.add_column("Last result", key="last", width=24)
+        table.add_column("Last result", key="last", width=26)
         self._layout_detail()
         self.fill_table()
         self.refresh_status()
@@ -158,13 +162,14 @@ class HomeScreen(MockmicScreen[None]):
         detail = self.query_one("#detail")
         detail.styles.width = self._detail_width()
         detail.display = not self._narrow or self._detail_forced
+        self.query_one("#narrow-tip").display = self._narrow and not self._detail_forced
 
     def _question_width(self) -> int:
         """Characters left for the question text once the other columns and the pane are drawn."""
         total = self.app.size.width or 120
         pane = self._detail_width() + 1 if not self._narrow else 0
         # fixed columns, 2 cells of padding per column and the scrollbar
-        return max(24, total - pane - (8 + 5 + 24) - 4 * 2 - 2 - 2)  # and the 2-space indent
+        return max(24, total - pane - (8 + 5 + 26) - 4 * 2 - 2 - 2)  # and the 2-space indent
 
     def on_resize(self) -> None:
         self._layout_detail()
@@ -218,9 +223,13 @@ class HomeScreen(MockmicScreen[None]):
         if q is None:
             text.update("")
             meta.update("")
+            self.query_one("#narrow-tip", Static).update("")
             self.query_one("#attempts", OptionList).clear_options()
             return
         text.update(Text(q.text, style="bold"))
+        hint = Text("Tip: ", style="dim")
+        hint.append(q.tips[0] if q.tips else (q.structure or ""))
+        self.query_one("#narrow-tip", Static).update(hint if q.tips or q.structure else "")
         body = Text()
         body.append(f"{q.category_label}", style="bold")
         if q.specialty:
@@ -287,6 +296,20 @@ class HomeScreen(MockmicScreen[None]):
         self.fill_table()
 
     # ------------------------------------------------------------------ actions
+
+    def on_screen_resume(self) -> None:
+        """Back on the question list (from a report, a past attempt, history): Enter practises
+        the highlighted question again, whatever had the focus before."""
+        if self._detail_forced:
+            self._detail_forced = False
+            self._layout_detail()
+        self.query_one("#questions", DataTable).focus()
+
+    def action_practise(self) -> None:
+        """Enter when no list has the focus (the lists handle their own Enter)."""
+        q = self.highlighted_question()
+        if q is not None:
+            self.mm.practise(q)
 
     def action_random(self) -> None:
         self.mm.practise_random()

@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.worker import Worker
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.practice.ports import AnswerRecorder
 from mockmic.practice.lifecycle import AnswerTake, RecordingRefused, Stopped, start_take
@@ -42,16 +43,17 @@ class RecordingScreen(MockmicScreen[None]):
     BINDINGS = [
         Binding("space", "stop", "Stop"),
         Binding("escape", "discard", "Discard"),
+        Binding("q", "app.quit", "Quit"),  # asks first, like Ctrl+Q (see MockmicApp.action_quit)
     ]
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, stop_at_once: bool = False) -> None:
         super().__init__()
         self.question = question
         self.phase = "starting"
         """starting → recording → analyzing → (report screen) | failed"""
         self.take: AnswerTake | None = None
         self.silence = SilenceWatch()
-        self._stop_requested = False
+        self._stop_requested = stop_at_once
 
     @property
     def recorder(self) -> AnswerRecorder | None:
@@ -72,7 +74,7 @@ class RecordingScreen(MockmicScreen[None]):
             yield Static("", id="rec-warning")
             yield LoadingIndicator(id="rec-loading")
             yield Static("", id="rec-hint")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rec-loading").display = False

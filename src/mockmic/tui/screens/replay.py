@@ -21,9 +21,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.analysis.moments import Moment, flagged_moments, next_moment, previous_moment, word_index_at
 from mockmic.core import Report
@@ -129,7 +130,7 @@ class ReplayScreen(MockmicScreen[None]):
             with VerticalScroll(id="replay-scroll"):
                 yield TranscriptFollower(id="replay-transcript")
             yield OptionList(id="replay-moments")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"replay attempt {self.attempt_id}"
@@ -397,4 +398,4 @@ class ReplayScreen(MockmicScreen[None]):
 
 
 _KIND_STYLE = {"long_pause": "cyan", "filler": "yellow", "filler_cluster": "bold yellow", "content": "bold red",
-               "voice": "magenta"}
+               "voice": "magenta", "delivery": "bold magenta"}

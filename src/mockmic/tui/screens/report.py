@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.config import Thresholds
@@ -34,6 +35,8 @@ LENSES: tuple[tuple[str, str, str], ...] = (
     ("adaptable", "Adaptable", "Did I show how I adjust to a new system and team?"),
 )
 SAVE_DELAY_S = 0.8
+STACK_BELOW = 110
+"""Narrower than this, the self-review sits under the metric table instead of beside it."""
 
 
 def _ok(good: bool | None) -> Text:
@@ -140,15 +143,18 @@ class ReportScreen(MockmicScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(self._header(), id="rep-header")
-        with Horizontal(id="rep-top"):
-            yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
-            with Vertical(id="rep-review"):
-                yield Static("Self-review: do I sound…", classes="section-title")
-                for lens, label, question in LENSES:
-                    yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
-                yield Input(self.note, placeholder="A note for next time", id="note")
-                yield Static("", id="review-state")
+        yield Static("", id="rep-playing")
+        # One scroll for the whole report: on a narrow terminal the self-review goes under the
+        # numbers (see on_resize) and the page scrolls instead of cutting the table.
         with VerticalScroll(id="rep-scroll"):
+            with Horizontal(id="rep-top"):
+                yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
+                with Vertical(id="rep-review"):
+                    yield Static("Self-review: do I sound…", classes="section-title")
+                    for lens, label, question in LENSES:
+                        yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
+                    yield Input(self.note, placeholder="A note for next time", id="note")
+                    yield Static("", id="review-state")
             yield Static("Flags", classes="section-title")
             yield Static(flags_text(self.report), id="rep-flags")
             yield Static("Pace over time", classes="section-title")
@@ -157,7 +163,7 @@ class ReportScreen(MockmicScreen[None]):
                          classes="section-title")
             yield Static(transcript_text(self.report) if self.report.words
                          else Text("(nothing transcribed)", style="dim"), id="rep-transcript")
-        yield Footer()
+        yield FitFooter()
 
     def _header(self) -> Text:
         out = Text()
@@ -178,7 +184,15 @@ class ReportScreen(MockmicScreen[None]):
         return out
 
     def on_mount(self) -> None:
+        self._stack_when_narrow()
         self.query_one("#rep-scroll").focus()
+
+    def on_resize(self) -> None:
+        self._stack_when_narrow()
+
+    def _stack_when_narrow(self) -> None:
+        """Numbers and self-review side by side from STACK_BELOW columns up, else one above the other."""
+        self.query_one("#rep-top").set_class((self.app.size.width or 120) < STACK_BELOW, "-stacked")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next" and not self.fresh:
@@ -271,10 +285,23 @@ class ReportScreen(MockmicScreen[None]):
             else:
                 player.pause()
             self._paused = not self._paused
+            self._show_playing()
             return
         self._playing = True
         self._paused = False
+        self._show_playing()
         self.replay()
+
+    def _show_playing(self) -> None:
+        """A line under the header while the recording plays (or is paused): p was heard."""
+        line = self.query_one("#rep-playing", Static)
+        if not self._playing:
+            line.update("")
+        elif self._paused:
+            line.update(Text("❚❚ paused · p resumes", style="bold yellow"))
+        else:
+            line.update(Text("▶ playing your answer · p pauses", style="bold green"))
+        line.set_class(self._playing, "-shown")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="replay", description="replaying")
     def replay(self) -> None:
@@ -292,6 +319,7 @@ class ReportScreen(MockmicScreen[None]):
     def on_playback_ended(self, message: PlaybackEnded) -> None:
         self._playing = False
         self._paused = False
+        self._show_playing()
         if message.reason:
             self.notify(f"Cannot play the recording: {message.reason}", severity="warning")
 
@@ -299,6 +327,7 @@ class ReportScreen(MockmicScreen[None]):
         if self._playing:
             self.workers.cancel_group(self, "replay")
             self._playing = False
+            self._show_playing()
 
     # ------------------------------------------------------------------ leaving
 

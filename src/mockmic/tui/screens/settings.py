@@ -19,12 +19,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from mockmic.config import THRESHOLD_HELP, ConfigError, Settings, Thresholds, save_settings
 from mockmic.practice.playback import play_and_wait, player_problem
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.tui.widgets.meters import LevelMeter
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 
 
@@ -70,6 +71,8 @@ class SettingsScreen(MockmicScreen[None]):
         self._testing = False
         self._recorder: Any = None
         self.test_seconds = TEST_SECONDS
+        self.test_peak = 0.0
+        """The loudest level of the last microphone test (0..1)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -107,7 +110,7 @@ class SettingsScreen(MockmicScreen[None]):
             with Horizontal(classes="settings-row"):
                 yield Button("Save (ctrl+s)", variant="primary", id="settings-save")
                 yield Button("Back (esc)", id="settings-back")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#settings-level").display = False
@@ -254,6 +257,7 @@ class SettingsScreen(MockmicScreen[None]):
                 peak = max(peak, recorder.level)
                 call(self._show_test, f"● recording, say something… {left:.0f} s", recorder.level)
                 time.sleep(0.05)
+            self.test_peak = peak
             result = recorder.stop()
             self._recorder = None
             problem = recorder.error

@@ -7,8 +7,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from mockmic.tui.widgets.footer import FitFooter
 from mockmic.tui.widgets.titlebar import TitleBar
 from mockmic.tui.screens.base import MockmicScreen
 from mockmic.practice.session import Run
@@ -20,7 +21,11 @@ from mockmic.reporting.fmt import clock
 class SummaryScreen(MockmicScreen[None]):
     """Per answer: length against the window, rate, fillers, flags; then the totals."""
 
-    BINDINGS = [Binding("escape,q", "home", "Questions")]
+    BINDINGS = [
+        Binding("escape,q", "home", "Questions"),
+        Binding("e", "export('html')", "Export HTML"),
+        Binding("E", "export('md')", "Export MD", key_display="E"),
+    ]
 
     def __init__(self, run: Run) -> None:
         super().__init__()
@@ -31,7 +36,7 @@ class SummaryScreen(MockmicScreen[None]):
         yield Static(self._title(), id="sum-title")
         yield DataTable(id="sum-table", cursor_type="row")
         yield Static(self._totals(), id="sum-totals")
-        yield Footer()
+        yield FitFooter()
 
     def _title(self) -> Text:
         n = len(self.run_.results)
@@ -42,7 +47,8 @@ class SummaryScreen(MockmicScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "Question", "Length", "Target", "Rate", "Fillers", "Flags")
-        width = max(24, (self.app.size.width or 120) - 80)
+        # the question column takes what the others leave; the flags go one per line
+        width = max(16, (self.app.size.width or 120) - 66)
         for i, (q, attempt_id, report) in enumerate(self.run_.results, 1):
             t = report.target
             in_window = assess_length(report).ok
@@ -53,8 +59,8 @@ class SummaryScreen(MockmicScreen[None]):
                 f"{t.min_s:g}–{t.max_s:g}s",
                 "–" if report.no_speech else f"{report.wpm:.0f}",
                 str(report.fillers.count),
-                " ".join(dict.fromkeys(f.code for f in report.flags)) or "–",
-                key=str(i - 1),
+                "\n".join(dict.fromkeys(f.code for f in report.flags)) or "–",
+                key=str(i - 1), height=None,
             )
         table.focus()
 
@@ -87,6 +93,16 @@ class SummaryScreen(MockmicScreen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         q, attempt_id, report = self.run_.results[int(str(event.row_key.value))]
         self.mm.show_summary_report(q, report, attempt_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return self.run_.session_id is not None and self.mm.store is not None
+        return True
+
+    def action_export(self, fmt: str) -> None:
+        """The whole mock interview as one page (HTML) or Markdown, into the recordings folder."""
+        if self.run_.session_id is not None:
+            self.mm.start_export(fmt, session_id=self.run_.session_id)
 
     def action_home(self) -> None:
         self.mm.go_home()
