@@ -180,7 +180,7 @@ def stop_to_report(args, answer: Path) -> None:
         env = vmic.start_server(work / "pulse")
         os.environ.update(env)
         try:
-            from mockmic.audio.capture import rescan_devices
+            from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
             mic = vmic.VirtualMic(work / "pulse", {**os.environ})
