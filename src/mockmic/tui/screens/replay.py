@@ -182,7 +182,7 @@ class ReplayScreen(MockmicScreen[None]):
         self.attempt, self.report, self.audio, self.problem = a, message.report, message.audio, message.problem
         self.duration_s = float(a.duration_s or (message.report.duration_s if message.report else 0.0) or 0.0)
         title = Text(a.question_text or a.question_id or "Free practice", style="bold")
-        title.append(f"\nattempt {a.id} · {when_text(a.started_at)} · {self.duration_s:.1f} s", style="dim")
+        title.append(f"\nattempt {a.id} · {when_text(a.started_at)} · {clock(self.duration_s)}", style="dim")
         self.query_one("#replay-title", Static).update(title)
         self.query_one("#replay-transcript", TranscriptFollower).set_report(message.report)
         th = self.mm.settings.thresholds
@@ -193,7 +193,7 @@ class ReplayScreen(MockmicScreen[None]):
         if not self.moments:
             moments.add_option(Option(Text("No flagged moments.", style="dim"), id="none", disabled=True))
         for i, m in enumerate(self.moments):
-            moments.add_option(Option(Text.assemble((f"{clock(m.t, tenths=True)} ", "bold"), (m.label, _KIND_STYLE[m.kind])),
+            moments.add_option(Option(Text.assemble((f"{clock(m.t)} ", "bold"), (m.label, _KIND_STYLE[m.kind])),
                                       id=f"m{i}"))
         notice = self.query_one("#replay-notice", Static)
         if self.problem:
@@ -239,7 +239,7 @@ class ReplayScreen(MockmicScreen[None]):
         text.append(f" {clock(pos, tenths=True)} {bar} {clock(self.duration_s, tenths=True)}")
         nxt = next_moment(self.moments, pos)
         if nxt is not None:
-            text.append(f"   next flag {clock(nxt.t, tenths=True)} (n)", style="dim")
+            text.append(f"   next flag {clock(nxt.t)} (n)", style="dim")
         self.query_one("#replay-state", Static).update(text)
 
     # -------------------------------------------------------------- transport
