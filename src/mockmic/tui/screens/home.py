@@ -107,7 +107,12 @@ class HomeScreen(MockmicScreen[None]):
     # ------------------------------------------------------------------ status line
 
     def refresh_status(self) -> None:
-        status = self.query_one("#status", Static)
+        # the screen can count as mounted while its children are still being mounted; on_mount
+        # shows the status once they are (the start-up race behind NoMatches '#status')
+        found = self.query("#status").results(Static)
+        status = next(found, None)
+        if status is None:
+            return
         status.update(self.mm.status_text())
         status.set_class(bool(self.mm.mic_checked and self.mm.mic_problem), "-problem")
 
