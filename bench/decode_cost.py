@@ -87,9 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             actual = statistics.mean(b - a for a, b in spans)
             print(f"{beam:4d} {length:7.0f}s {actual:7.1f}s {med:7.2f}s {max(times):7.2f}s {med / base:5.2f}x  "
                   + " ".join(f"{t:.2f}" for t in times))
-    falls = getattr(transcriber, "fallbacks", None)
-    if falls is not None:
-        print(f"temperature fallbacks during these passes: {falls}")
+    loops = getattr(transcriber, "loops_repaired", None)
+    if loops is not None:
+        print(f"chunks decoded again for a loop during these passes: {loops}")
     return 0
 
 

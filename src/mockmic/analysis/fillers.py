@@ -21,7 +21,14 @@ _HESITATION = re.compile(
 
 
 def is_hesitation(token: str) -> bool:
-    """Whether a word is a hesitation sound (``"Umm,"``, ``"uh"``, ``"hmm"``, ``"erm"``...)."""
+    """Whether a word is a hesitation sound (``"Umm,"``, ``"uh"``, ``"hmm"``, ``"erm"``...).
+
+    A piece that starts with a hyphen is the tail of the word before it, not a word: Whisper
+    writes a stammered or hyphenated word as pieces ("L", "-line", "-er."), and "-er" there is
+    the end of "liner", not a hesitation. A trailing hyphen ("um-") is a cut-off filler.
+    """
+    if token.lstrip().startswith("-"):
+        return False
     tok = norm_token(token).replace("-", "")
     return bool(tok) and bool(_HESITATION.match(tok))
 

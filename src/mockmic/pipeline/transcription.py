@@ -56,8 +56,18 @@ def load_whisper(path: str, compute_type: str = "int8", cpu_threads: int = 0) ->
     )
 
 
-DECODE_SEED = 20261130
-"""Seed of CTranslate2's sampling, set before every decode (see ``WhisperTranscriber._decode``)."""
+TEMPERATURES = (0.0,)
+"""Whisper decodes greedily/beam-searched at temperature 0 only, with no sampling fallback.
+
+faster-whisper's default quality fallback decodes a doubtful segment again at temperatures
+0.2-1.0 by *sampling*. CTranslate2 draws those samples from per-thread generators that are
+seeded once, when each of its threads first samples, so a later ``ctranslate2.set_random_seed``
+does not reach them: the same chunk decoded three times in one process gave three different
+transcripts ("LINE -a -liner", "Line -a -liner", "Align, align-aligna"; ``bench/filler_decode.py
+--repeat``). At temperature 0 the same audio always gives the same words, run to run and live
+against whole-file. What the fallback was for -- a decoder repeating itself -- is caught by
+:func:`find_loop` and the chunk decoded again with a ban on repeats, also at temperature 0.
+"""
 
 _WORD_RE = re.compile(r"[\w']+", re.UNICODE)
 
@@ -66,10 +76,11 @@ def _norm(token: str) -> str:
     return "".join(_WORD_RE.findall(token.lower()))
 
 
-def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tuple[int, int] | None:
+def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tuple[int, int, int] | None:
     """Find a repetition loop: an n-gram (n <= max_n) repeated ``min_repeats``+ times in a row.
 
-    Returns the ``(first, last_exclusive)`` word indices of the looping stretch, or ``None``.
+    Returns the ``(first, last_exclusive, n)`` word indices of the looping stretch and the
+    length of the repeated n-gram, or ``None``.
     People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
     more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
     Fillers count too: with the verbatim prompt the decoder may recite "er, hmm, er, hmm", or pile
@@ -93,10 +104,13 @@ def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tup
                 reps += 1
                 j += n
             if reps >= min_repeats and not (n == 1 and is_hesitation(gram[0]) and not _packed(words[i:j])):
-                return i, j
+                return i, j, n
             i += 1
     return None
 
+
+NO_REPEAT_NGRAM = 4
+"""Tokens in a row that may not come twice when a looping chunk is decoded again."""
 
 MIN_FILLER_S = 0.15
 """The shortest a spoken "uh" is; copies closer together than this are the decoder's, not the voice's."""
@@ -131,8 +145,6 @@ class WhisperTranscriber:
         self.cpu_threads = cpu_threads if cpu_threads > 0 else default_cpu_threads()
         self._lock = threading.Lock()
         self.loops_repaired = 0
-        self.fallbacks = 0
-        """Segments Whisper decoded again at a temperature above 0 (its quality fallback)."""
 
     @property
     def model(self) -> Any:
@@ -144,13 +156,7 @@ class WhisperTranscriber:
             return "en"
         return self.language
 
-    def _decode(self, audio: np.ndarray, prompt: str | None) -> list[Word]:
-        import ctranslate2
-
-        # Whisper's quality fallback decodes again at a temperature above 0, which samples at
-        # random: the same seed before every decode makes the same audio give the same words
-        # (run to run, and live against whole-file)
-        ctranslate2.set_random_seed(DECODE_SEED)
+    def _decode(self, audio: np.ndarray, prompt: str | None, *, no_repeat: int = 0) -> list[Word]:
         segments, _info = self.model.transcribe(
             audio,
             language=self._language(),
@@ -159,11 +165,11 @@ class WhisperTranscriber:
             initial_prompt=prompt or None,
             condition_on_previous_text=False,
             vad_filter=False,
+            temperature=list(TEMPERATURES),
+            no_repeat_ngram_size=no_repeat,
         )
         words: list[Word] = []
         for seg in segments:  # the generator does the work as it is iterated
-            if getattr(seg, "temperature", 0.0):
-                self.fallbacks += 1
             for w in seg.words or []:
                 words.append(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)))
         return [w for w in words if w.text]
@@ -182,27 +188,31 @@ class WhisperTranscriber:
         ).strip()
         with self._lock:  # one CTranslate2 model object: serialise calls from worker threads
             words = self._decode(audio, full_prompt)
-            words = self._repair_loops(audio, words, prompt)
+            words = self._repair_loops(audio, words, full_prompt)
         shifted = [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in words]
         return Transcript(words=shifted, model=self.name)
 
-    def _repair_loops(self, audio: np.ndarray, words: list[Word], context: str | None) -> list[Word]:
-        """Re-decode a looping stretch without the filler prompt, and splice the result in."""
-        for _ in range(3):
+    def _repair_loops(self, audio: np.ndarray, words: list[Word], prompt: str) -> list[Word]:
+        """A chunk whose decode loops is decoded again with the same prompt, forbidding any
+        :data:`NO_REPEAT_NGRAM` tokens in a row to come twice.
+
+        At temperature 0 the decoder can fall into a loop ("For -for -for ..." 100 times, "LINE A
+        LINE A ...", a filler recited 50 times). Decoding the whole chunk again with the repeat
+        ban gives what was said ("For -forced. Oh", "Montreal, uh, uh, Uh, uh, um, uh, for ..."):
+        a repeated word or filler is still possible, only the same token sequence cannot come
+        back. The first pass keeps no ban because people do repeat phrases. A loop that survives
+        (a rare n-gram of words longer than the ban) is cut to its first copy.
+        """
+        if find_loop(words) is None:
+            return words
+        self.loops_repaired += 1
+        words = self._decode(audio, prompt, no_repeat=NO_REPEAT_NGRAM)
+        for _ in range(10):
             loop = find_loop(words)
             if loop is None:
-                return words
-            self.loops_repaired += 1
-            i, j = loop
-            start = words[i - 1].end if i > 0 else 0.0
-            end = words[j].start if j < len(words) else len(audio) / SAMPLE_RATE
-            a, b = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
-            redo = self._decode(audio[a:b], context) if b - a > SAMPLE_RATE // 10 else []
-            redo = [Word(w.text, w.start + start, w.end + start, w.probability) for w in redo]
-            if find_loop(redo) is not None:  # still looping without the prompt: keep one copy
-                first = redo or words[i:j]
-                redo = first[: max(1, len(first) // 4)]
-            words = words[:i] + redo + words[j:]
+                break
+            i, j, n = loop
+            words = words[: i + n] + words[j:]
         return words
 
 
