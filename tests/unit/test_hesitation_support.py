@@ -30,16 +30,16 @@ def words(texts: list[str]) -> list[Word]:
 
 
 def test_fillers_recited_or_repeated_are_a_loop_and_so_is_a_repeated_word() -> None:
-    assert find_loop(words(["Uh,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm."])) == (1, 9, 2)
+    assert find_loop(words(["Uh,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm,", "er,", "hmm."])) == (1, 9, 3)
     # four "uh"s, each with its own time, are a speaker's; copies packed into an instant or
     # closer together than a voice can make them are the decoder's
     assert find_loop(words(["So", "uh,", "uh,", "uh,", "uh,", "Montreal"])) is None
     stacked = [Word("So", 0.0, 0.3)] + [Word("ah,", 1.0, 1.0)] * 2 + [Word("ah,", 1.0, 1.4)] * 2
-    assert find_loop(stacked) == (1, 5, 1)
+    assert find_loop(stacked) == (1, 5, 2)
     crammed = [Word("So", 0.0, 0.3)] + [Word("uh,", 1.0 + 0.1 * k, 1.08 + 0.1 * k) for k in range(5)]
-    assert find_loop(crammed) == (1, 6, 1)
+    assert find_loop(crammed) == (1, 6, 2)
     assert find_loop(words(["So", "uh,", "uh,", "uh,", "Montreal"])) is None  # three is speech
-    assert find_loop(words(["the", "time,", "time,", "time,", "time,", "then"])) == (1, 5, 1)
+    assert find_loop(words(["the", "time,", "time,", "time,", "time,", "then"])) == (1, 5, 2)
     # a loop that mixes words and fillers is still a loop
     assert find_loop(words(["and", "uh,", "and", "uh,", "and", "uh,", "and", "uh,"])) == (0, 8, 2)
 
@@ -135,4 +135,53 @@ def test_a_loop_that_survives_the_ban_is_cut_to_its_first_copy(monkeypatch) -> N
     monkeypatch.setattr(tr.WhisperTranscriber, "model", property(lambda self: fake))
     out = [w.text for w in t.transcribe(np.zeros(16000 * 8, np.float32)).words]
     assert out == ["so", "the", "time", "line,", "then"]
-    assert len(fake.calls) == 2
+    assert len(fake.calls) == 3  # prompt; prompt and ban; ban without the filler prompt
+
+
+def test_a_loop_through_punctuation_pieces_and_a_long_phrase_loop_are_found() -> None:
+    dashed = words(["a", "lot", "-"] * 5 + ["align"])
+    assert find_loop(dashed) == (0, 15, 3)
+    phrase = words(["so"] + ["I'm", "going", "to", "monitor", "it,"] * 4 + ["uh"])
+    assert find_loop(phrase) == (1, 21, 6)
+    # three times is still speech, and a repeated phrase of many words too
+    assert find_loop(words(["I'm", "going", "to", "monitor", "it,"] * 3)) is None
+
+
+def test_a_recital_of_the_prompts_fillers_is_told_from_a_speakers_run() -> None:
+    from mockmic.pipeline.transcription import find_recital
+
+    recital = [Word("bottom.", 67.0, 67.3), Word("um,", 72.2, 72.5), Word("er,", 73.1, 73.5)] + [
+        Word(t, 74.39, 74.39) for t in ("hmm,", "er,", "mm,", "erm,", "er,", "uh")] + [Word("There's", 74.4, 74.6)]
+    assert find_recital(recital) == (1, 9)
+    # six uhs of which Whisper squeezed two into an instant: a speaker
+    speaker = [Word("Montreal,", 0.0, 1.28), Word("uh,", 1.78, 2.02), Word("uh,", 2.4, 2.8), Word("Uh,", 4.04, 4.04),
+               Word("uh,", 4.18, 4.76), Word("um,", 5.22, 5.22), Word("uh,", 5.4, 5.52), Word("for", 5.52, 5.6)]
+    assert find_recital(speaker) is None
+
+
+def test_a_recital_after_the_ban_is_decoded_again_without_the_filler_prompt(monkeypatch) -> None:  # noqa: ANN001
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    import mockmic.pipeline.transcription as tr
+
+    class Reciting(_LoopingModel):
+        def transcribe(self, audio, **kw):  # noqa: ANN001, ANN003
+            self.calls.append(kw)
+            if kw.get("initial_prompt") is None:
+                texts = [("There's", 0.0, 0.3), ("three", 0.4, 0.6), ("points.", 0.6, 0.9)]
+            elif kw.get("no_repeat_ngram_size"):
+                texts = [("er,", 0.1, 0.1), ("hmm,", 0.1, 0.1), ("er,", 0.1, 0.1), ("mm,", 0.1, 0.1),
+                         ("erm,", 0.1, 0.1), ("There's", 0.2, 0.4)]
+            else:
+                texts = [("er,", 0.1, 0.1), ("hmm,", 0.1, 0.1)] * 6
+            return iter([NS(words=[NS(word=" " + t, start=a, end=b, probability=0.9) for t, a, b in texts])]), None
+
+    fake = Reciting()
+    t = tr.WhisperTranscriber("unused", name="fake", filler_prompt="Uh, um, er, hmm, mm.")
+    monkeypatch.setattr(tr.WhisperTranscriber, "model", property(lambda self: fake))
+    out = [w.text for w in t.transcribe(np.zeros(16000 * 2, np.float32)).words]
+    assert out == ["There's", "three", "points."]
+    assert [(c["initial_prompt"], c["no_repeat_ngram_size"]) for c in fake.calls] == [
+        ("Uh, um, er, hmm, mm.", 0), ("Uh, um, er, hmm, mm.", tr.NO_REPEAT_NGRAM), (None, tr.NO_REPEAT_NGRAM)]

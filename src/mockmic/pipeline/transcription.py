@@ -76,37 +76,67 @@ def _norm(token: str) -> str:
     return "".join(_WORD_RE.findall(token.lower()))
 
 
-def find_loop(words: list[Word], *, max_n: int = 4, min_repeats: int = 4) -> tuple[int, int, int] | None:
+def find_loop(words: list[Word], *, max_n: int = 10, min_repeats: int = 4) -> tuple[int, int, int] | None:
     """Find a repetition loop: an n-gram (n <= max_n) repeated ``min_repeats``+ times in a row.
 
-    Returns the ``(first, last_exclusive, n)`` word indices of the looping stretch and the
-    length of the repeated n-gram, or ``None``.
+    Returns ``(first, last_exclusive, second)``: the word indices of the looping stretch and
+    where its second copy starts (so ``words[first:second]`` is one copy), or ``None``.
+    Pieces that are only punctuation ("-") are looked through: "a lot - a lot - a lot -" loops.
     People do repeat words ("the the"), and stammer a cut-off word two or three times; four or
-    more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time").
-    Fillers count too: with the verbatim prompt the decoder may recite "er, hmm, er, hmm", or pile
-    copies of one filler into an instant. But a speaker may really say "uh" four or six times in a
-    row (the acted clip ``mfa_uhuh``): a run of one hesitation is a loop only when it is packed,
-    i.e. when two of its copies have no duration or the copies come faster than a voice can make
-    them (:func:`_packed`); a run with its own time for every copy is speech.
+    more identical n-grams in a row is how Whisper's decoder loops ("time, time, time, time",
+    "I'm going to monitor it," eight times). Fillers count too: with the verbatim prompt the
+    decoder may recite "er, hmm, er, hmm", or pile copies of one filler into an instant. But a
+    speaker may really say "uh" four or six times in a row (the acted clip ``mfa_uhuh``): a run
+    of one hesitation is a loop only when it is packed, i.e. when two of its copies have no
+    duration or the copies come faster than a voice can make them (:func:`_packed`); a run with
+    its own time for every copy is speech.
     """
-    toks = [_norm(w.text) for w in words]
+    at = [k for k, w in enumerate(words) if _norm(w.text)]
+    toks = [_norm(words[k].text) for k in at]
     n_words = len(toks)
     for n in range(1, max_n + 1):
-        i = 0
-        while i + n * min_repeats <= n_words:
+        for i in range(n_words - n * min_repeats + 1):
             gram = toks[i:i + n]
-            if not all(gram):
-                i += 1
-                continue
             reps = 1
             j = i + n
             while j + n <= n_words and toks[j:j + n] == gram:
                 reps += 1
                 j += n
-            if reps >= min_repeats and not (n == 1 and is_hesitation(gram[0]) and not _packed(words[i:j])):
-                return i, j, n
-            i += 1
+            if reps < min_repeats:
+                continue
+            run = [words[k] for k in at[i:j]]
+            if n == 1 and is_hesitation(gram[0]) and not _packed(run):
+                continue
+            return at[i], (at[j] if j < n_words else len(words)), at[i + n]
     return None
+
+
+def find_recital(words: list[Word], *, min_run: int = 4) -> tuple[int, int] | None:
+    """A run of ``min_run``+ hesitations in a row, most of which have no time of their own.
+
+    That is the decoder reciting its prompt's fillers ("er, hmm, er, mm, erm, ..." piled on one
+    instant), not a speaker: a speaker's "uh, uh, uh, um" each take time, even if Whisper squeezes
+    one or two of them into an instant. Returns the run's ``(first, last_exclusive)`` indices.
+    """
+    i = 0
+    while i < len(words):
+        if not is_hesitation(words[i].text):
+            i += 1
+            continue
+        j = i
+        while j < len(words) and (is_hesitation(words[j].text) or not _norm(words[j].text)):
+            j += 1
+        run = [w for w in words[i:j] if _norm(w.text)]
+        timeless = sum(1 for k, w in enumerate(run)
+                       if w.end - w.start < 0.02 or (k and w.start <= run[k - 1].start + 0.01))
+        if len(run) >= min_run and 2 * timeless > len(run):
+            return i, j
+        i = j
+    return None
+
+
+def _degenerate(words: list[Word]) -> bool:
+    return find_loop(words) is not None or find_recital(words) is not None
 
 
 NO_REPEAT_NGRAM = 4
@@ -193,26 +223,30 @@ class WhisperTranscriber:
         return Transcript(words=shifted, model=self.name)
 
     def _repair_loops(self, audio: np.ndarray, words: list[Word], prompt: str) -> list[Word]:
-        """A chunk whose decode loops is decoded again with the same prompt, forbidding any
-        :data:`NO_REPEAT_NGRAM` tokens in a row to come twice.
+        """Decode a chunk again while its words are a loop or a recital, at temperature 0.
 
         At temperature 0 the decoder can fall into a loop ("For -for -for ..." 100 times, "LINE A
-        LINE A ...", a filler recited 50 times). Decoding the whole chunk again with the repeat
-        ban gives what was said ("For -forced. Oh", "Montreal, uh, uh, Uh, uh, um, uh, for ..."):
-        a repeated word or filler is still possible, only the same token sequence cannot come
-        back. The first pass keeps no ban because people do repeat phrases. A loop that survives
-        (a rare n-gram of words longer than the ban) is cut to its first copy.
+        LINE A ...", a filler written 50 times). The chunk is then decoded again with the same
+        prompt, forbidding any :data:`NO_REPEAT_NGRAM` tokens in a row to come twice: that gives
+        what was said ("For -forced. Oh", "Montreal, uh, uh, Uh, uh, um, uh, for ..."), since a
+        repeated word or filler is still possible, only the same token sequence cannot come back.
+        Over a non-speech sound the ban can turn a loop into a recital of the prompt's fillers in
+        ever new orders ("er, hmm, er, mm, erm, ..." stacked on one instant,
+        :func:`find_recital`); then the chunk is decoded without the filler prompt, which writes
+        no filler it did not hear. A loop that survives all that is cut to its first copy.
         """
-        if find_loop(words) is None:
+        if not _degenerate(words):
             return words
         self.loops_repaired += 1
         words = self._decode(audio, prompt, no_repeat=NO_REPEAT_NGRAM)
+        if _degenerate(words):
+            words = self._decode(audio, None, no_repeat=NO_REPEAT_NGRAM)
         for _ in range(10):
             loop = find_loop(words)
             if loop is None:
                 break
-            i, j, n = loop
-            words = words[: i + n] + words[j:]
+            first, end, second = loop
+            words = words[:second] + words[end:]
         return words
 
 
