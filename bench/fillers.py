@@ -51,7 +51,7 @@ from filler_sets import (  # noqa: E402
     REAL_SETS, SPONTANEOUS_SETS, Cache, Score, load_items, score, segment_words,
 )
 
-TRANSCRIBER_VERSION = 6
+TRANSCRIBER_VERSION = 7
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 
@@ -90,6 +90,9 @@ def main() -> None:
     ap.add_argument("--chunks", choices=("live", "long"), default="live",
                     help="mockmic's cut rules: live (analyze, the app) or long (batch --chunks long)")
     ap.add_argument("--mockmic-only", action="store_true", help="leave the peers out")
+    ap.add_argument("--repair", choices=("full", "ban", "off"), default="full",
+                    help="mockmic's loop guard: full (as shipped), ban (the repeat-ban decode only, "
+                         "never the decode without the filler prompt), off (first pass only)")
     args = ap.parse_args()
 
     from mockmic.analysis.fillers import is_hesitation
@@ -104,6 +107,7 @@ def main() -> None:
     transcriber = make_transcriber(settings, args.model)
     from mockmic.pipeline.batch import chunk_rules
 
+    _ablate_repair(transcriber, args.repair)
     analyzer = Analyzer(settings, transcriber, chunk_rules(args.chunks))
     model_path = str(resolve_model(args.model, settings.models))
     model = load_whisper(model_path)
@@ -124,7 +128,7 @@ def main() -> None:
     if not items:
         sys.exit("no data sets found")
 
-    systems = ["mockmic", "mockmic-text"] + (["fw-prompt"] if peers else []) + (
+    systems = ["mockmic", "mockmic-text", "mockmic+pieces"] + (["fw-prompt"] if peers else []) + (
         ["fw-verbatim", "erm-0.4.0"] if erm_prompt and peers else [])
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     audio_s = 0.0
@@ -136,6 +140,7 @@ def main() -> None:
         key = f"{item.name}.{hashlib.sha1(audio.tobytes()).hexdigest()[:12]}.{args.model}"
         scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
         cut = "" if args.chunks == "live" else f"|{args.chunks}"  # live keeps the old cache keys
+        cut += "" if args.repair == "full" else f"|repair-{args.repair}"
         tr_key = hashlib.sha1(f"{prompt}|{transcriber.beam_size}|{TRANSCRIBER_VERSION}{cut}".encode()).hexdigest()[:8]
         own = cache.get(f"{key}.mockmic-{tr_key}", lambda: [
             w.__dict__ for w in transcribe_chunks(transcriber, audio, scan, analyzer.chunk_rules).words])
@@ -148,6 +153,11 @@ def main() -> None:
             "mockmic": [(f.start, f.end) for f in report.fillers.items if f.kind == "hesitation"],
             "mockmic-text": [(w.start, w.end) for w in own_words if is_hesitation(w.text)],
         }
+        # without the rule that a hyphen-led piece ("-er.") is part of the word before it
+        pieces = [(w.start, w.end) for w in own_words
+                  if w.text.lstrip().startswith("-") and is_hesitation(w.text.lstrip().lstrip("-"))]
+        dets["mockmic+pieces"] = sorted(dets["mockmic"] + pieces)
+        texts["mockmic+pieces"] = texts["mockmic"]
 
         def plain(p: str | None, carry: bool):
             segs, _ = model.transcribe(audio, language="en", word_timestamps=True, initial_prompt=p,
@@ -186,6 +196,9 @@ def main() -> None:
     print(f"\nhesitation fillers, model {args.model}, {audio_s / 60:.1f} min of audio, "
           f"{time.perf_counter() - t_start:.0f} s")
     print("mockmic-text = every hesitation word of mockmic's transcript (before one filler per sound)")
+    print("mockmic+pieces = mockmic also counting hyphen-led word pieces ('-er.') as hesitations")
+    if args.repair != "full":
+        print(f"loop guard: {args.repair}")
     print(f"{'set':12s} {'system':12s} {'files':>5s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'P':>5s} {'R':>5s} "
           f"{'F1':>5s} {'false/min':>10s} {'WER':>6s}")
     for d in SET_ORDER:
@@ -200,6 +213,23 @@ def main() -> None:
             print(f"{d:12s} {sysname:12s} {sc.files:5d} {sc.tp:4d} {sc.fp:4d} {sc.fn:4d} {prf} "
                   f"{'-' if pm is None else f'{pm:.2f}':>10s} {'-' if wer is None else f'{wer:.3f}':>6s}")
         print()
+
+def _ablate_repair(transcriber, how: str) -> None:
+    """Swap mockmic's loop guard for a shallower one (``--repair``), to measure what each step adds."""
+    if how == "full":
+        return
+    from mockmic.pipeline import transcription as tr
+
+    def ban_only(audio, words, prompt):
+        if not tr._degenerate(words):
+            return words
+        words = transcriber._decode(audio, prompt, no_repeat=tr.NO_REPEAT_NGRAM)
+        while (loop := tr.find_loop(words)) is not None:
+            words = words[:loop[2]] + words[loop[1]:]
+        return words
+
+    transcriber._repair_loops = ban_only if how == "ban" else (lambda audio, words, prompt: words)
+
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,19 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 pytestmark = pytest.mark.slow
 
 
-def test_batch_save_imports_attempts(tmp_path: Path):
+def _has_distributed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+@pytest.mark.parametrize("where", [
+    ["--jobs", "1"],
+    pytest.param(["--scheduler", "local:1", "--send", "bytes"], marks=pytest.mark.skipif(
+        not _has_distributed(), reason="the cluster extra (distributed) is not installed")),
+], ids=["local", "cluster"])
+def test_batch_save_imports_attempts(tmp_path: Path, where: list[str]):
+    # on a cluster the workers only analyze; the client alone writes the store and the FLAC
     home = tmp_path / "home"
     (home / "models").mkdir(parents=True)
     shutil.copytree(Path(__file__).resolve().parents[2] / "prompts", home / "prompts")
@@ -28,7 +40,7 @@ def test_batch_save_imports_attempts(tmp_path: Path):
     env = {"MOCKMIC_HOME": str(home), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
         [sys.executable, "-m", "mockmic", "batch", str(src), "--save", "--model", "tiny.en",
-         "--question", "core-tell-me-about-yourself"],
+         "--question", "core-tell-me-about-yourself", *where],
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
