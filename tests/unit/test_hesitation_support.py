@@ -185,3 +185,10 @@ def test_a_recital_after_the_ban_is_decoded_again_without_the_filler_prompt(monk
     assert out == ["There's", "three", "points."]
     assert [(c["initial_prompt"], c["no_repeat_ngram_size"]) for c in fake.calls] == [
         ("Uh, um, er, hmm, mm.", 0), ("Uh, um, er, hmm, mm.", tr.NO_REPEAT_NGRAM), (None, tr.NO_REPEAT_NGRAM)]
+
+
+def test_a_timeless_copy_touching_the_hesitation_before_it_is_the_same_sound() -> None:
+    assert stacked_hesitations([Word("um,", 30.79, 31.23), Word("um,", 31.29, 31.29)]) == {1}
+    # with a length of its own, or well after the first, it is a second filler
+    assert stacked_hesitations([Word("um,", 30.79, 31.23), Word("um,", 31.29, 31.6)]) == set()
+    assert stacked_hesitations([Word("uh,", 2.4, 2.8), Word("Uh,", 4.04, 4.04)]) == set()

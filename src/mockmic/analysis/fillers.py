@@ -310,14 +310,17 @@ def stacked_hesitations(words: Sequence[Word]) -> set[int]:
 
     One sound is one filler. When Whisper's decoder recites its prompt's fillers it piles them on
     one time ("er, hmm, er" all at 10.03 s, or a second "uh" starting inside the first); every
-    copy after the first is the same sound written again. A run of real "uh"s has a time each.
+    copy after the first is the same sound written again. So is a copy without duration that
+    touches the one before it ("um" 30.79-31.23 s, then "um" at 31.29 s with no length: Whisper
+    found no time of its own for it). A run of real "uh"s has a time each.
     """
     out: set[int] = set()
     prev: Word | None = None
     for i, w in enumerate(words):
         if not is_hesitation(w.text):
             continue
-        if prev is not None and (w.start < prev.end - 0.01 or w.start <= prev.start + 0.01):
+        if prev is not None and (w.start < prev.end - 0.01 or w.start <= prev.start + 0.01
+                                 or (w.end - w.start < 0.02 and w.start - prev.end < 0.1)):
             out.add(i)
             continue
         prev = w
