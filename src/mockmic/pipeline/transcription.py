@@ -60,12 +60,12 @@ TEMPERATURES = (0.0,)
 """Whisper decodes greedily/beam-searched at temperature 0 only, with no sampling fallback.
 
 faster-whisper's default quality fallback decodes a doubtful segment again at temperatures
-0.2-1.0 by *sampling*. CTranslate2 draws those samples from per-thread generators that are
-seeded once, when each of its threads first samples, so a later ``ctranslate2.set_random_seed``
-does not reach them: the same chunk decoded three times in one process gave three different
-transcripts ("LINE -a -liner", "Line -a -liner", "Align, align-aligna"; ``bench/filler_decode.py
---repeat``). At temperature 0 the same audio always gives the same words, run to run and live
-against whole-file. What the fallback was for -- a decoder repeating itself -- is caught by
+0.2-1.0 by *sampling*, and ``ctranslate2.set_random_seed`` before each decode did not make
+that repeatable (CTranslate2 keeps its random generators per worker thread): the same chunk
+decoded three times in one process gave three different transcripts ("Line -a -liner",
+"A line -a -liner", "Line -Liner"; a chunk of the acted clip ``mfa_cutoff``, checked in
+``tests/integration/test_fillers_real.py``). At temperature 0 the same audio always gives the
+same words, run to run and live against whole-file. What the fallback was for -- a decoder repeating itself -- is caught by
 :func:`find_loop` and the chunk decoded again with a ban on repeats, also at temperature 0.
 """
 
