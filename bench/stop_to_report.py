@@ -18,6 +18,7 @@ Prints numbers; asserts nothing. Run it when the machine is otherwise idle (see 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -25,7 +26,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -182,7 +185,21 @@ def main(argv: list[str] | None = None) -> int:
     from answer_audio import cached_answer
 
     answer = cached_answer(Path(args.cache), args.seconds)
-    import vmic  # tests/vmic.py: the PulseAudio null-sink microphone
+    with virtual_microphone() as (mic, work):
+        if not args.screen_only:
+            data_level(args, mic, answer, work)
+        if args.screen or args.screen_only:
+            from stop_to_report_screen import on_screen
+
+            on_screen(args, mic, answer, work)
+    return 0
+
+
+@contextlib.contextmanager
+def virtual_microphone() -> Iterator[tuple[Any, Path]]:
+    """A private PulseAudio server with its null-sink microphone (tests/vmic.py), and a scratch
+    folder; PortAudio is told to look again so it sees the new device. Yields ``(mic, folder)``."""
+    import vmic
 
     with tempfile.TemporaryDirectory(prefix="mockmic-bench-") as tmp:
         work = Path(tmp)
@@ -192,16 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             from mockmic.audio.devices import rescan_devices
 
             rescan_devices()
-            mic = vmic.VirtualMic(work / "pulse", {**os.environ})
-            if not args.screen_only:
-                data_level(args, mic, answer, work)
-            if args.screen or args.screen_only:
-                from stop_to_report_screen import on_screen
-
-                on_screen(args, mic, answer, work)
+            yield vmic.VirtualMic(work / "pulse", {**os.environ}), work
         finally:
             vmic.stop_server(env)
-    return 0
 
 
 if __name__ == "__main__":

@@ -166,46 +166,34 @@ def one_run(analyzer, mic, answer: Path, work: Path, run: int, threads) -> tuple
 
 
 def stop_to_report(args, answer: Path) -> None:
-    import vmic
-
     from mockmic.audio.io import decode_file
     from mockmic.config import load_settings
     from mockmic.pipeline.engine import Analyzer
     from mockmic.pipeline.live import LiveSession
     from mockmic.pipeline.transcription import make_transcriber
-    from stop_to_report import load, summary
+    from stop_to_report import load, summary, virtual_microphone
 
-    with tempfile.TemporaryDirectory(prefix="mockmic-bench-") as tmp:
-        work = Path(tmp)
-        env = vmic.start_server(work / "pulse")
-        os.environ.update(env)
-        try:
-            from mockmic.audio.devices import rescan_devices
-
-            rescan_devices()
-            mic = vmic.VirtualMic(work / "pulse", {**os.environ})
-            settings = load_settings()
-            analyzer = Analyzer(settings, make_transcriber(settings, args.model))
-            warm = LiveSession(analyzer, threads=args.threads)
-            warm.feed(decode_file(answer).samples[: 8 * SR])
-            warm.finish()
-            print(f"\nstop -> report, {args.stop_runs} runs alternating without/with voice quality; {load()}")
-            res: dict[str, list[float]] = {"before (no voice quality)": [], "with voice quality": []}
-            for run in range(args.stop_runs):
-                name = list(res)[run % 2]
-                with voice_off() if run % 2 == 0 else contextlib.nullcontext():
-                    took, st, report = one_run(analyzer, mic, answer, work, run, args.threads)
-                res[name].append(took)
-                print(f"run {run + 1} {name:<26} stop->report {took:5.2f} s (analyze {st.finish_analyze_s:.3f} s,"
-                      f" pitch frames while recording {st.pitch_time_s:.2f} s) voice "
-                      f"{'none' if report.voice is None else f'spread {report.voice.spread_st} st'}"
-                      f" flags {sorted(f.code for f in report.flags)} | {load()}", flush=True)
-            for name, vals in res.items():
-                print(summary(name, vals))
-            diff = statistics.median(res["with voice quality"]) - statistics.median(res["before (no voice quality)"])
-            print(f"{'median difference (with - before)':<34} {diff:+6.2f} s   (target within +-0.05 s)")
-        finally:
-            vmic.stop_server(env)
+    with virtual_microphone() as (mic, work):
+        settings = load_settings()
+        analyzer = Analyzer(settings, make_transcriber(settings, args.model))
+        warm = LiveSession(analyzer, threads=args.threads)
+        warm.feed(decode_file(answer).samples[: 8 * SR])
+        warm.finish()
+        print(f"\nstop -> report, {args.stop_runs} runs alternating without/with voice quality; {load()}")
+        res: dict[str, list[float]] = {"before (no voice quality)": [], "with voice quality": []}
+        for run in range(args.stop_runs):
+            name = list(res)[run % 2]
+            with voice_off() if run % 2 == 0 else contextlib.nullcontext():
+                took, st, report = one_run(analyzer, mic, answer, work, run, args.threads)
+            res[name].append(took)
+            print(f"run {run + 1} {name:<26} stop->report {took:5.2f} s (analyze {st.finish_analyze_s:.3f} s,"
+                  f" pitch frames while recording {st.pitch_time_s:.2f} s) voice "
+                  f"{'none' if report.voice is None else f'spread {report.voice.spread_st} st'}"
+                  f" flags {sorted(f.code for f in report.flags)} | {load()}", flush=True)
+        for name, vals in res.items():
+            print(summary(name, vals))
+        diff = statistics.median(res["with voice quality"]) - statistics.median(res["before (no voice quality)"])
+        print(f"{'median difference (with - before)':<34} {diff:+6.2f} s   (target within +-0.05 s)")
 
 
 def main(argv: list[str] | None = None) -> int:
