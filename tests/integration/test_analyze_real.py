@@ -17,10 +17,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockmic.config import load_settings
 from mockmic.core import Report
 from mockmic.pipeline.engine import Analyzer
-from mockmic.pipeline.transcription import make_transcriber
 
 pytestmark = pytest.mark.slow
 
@@ -65,9 +63,8 @@ def lexical_count(text: str) -> int:
 
 
 @pytest.fixture(scope="module", params=MODELS)
-def analyzer(request: pytest.FixtureRequest) -> Analyzer:
-    settings = load_settings()
-    return Analyzer(settings, make_transcriber(settings, request.param))
+def analyzer(request: pytest.FixtureRequest, real_models) -> Analyzer:  # noqa: ANN001
+    return real_models.analyzer(request.param)
 
 
 @pytest.mark.parametrize("name,ref", [
@@ -87,9 +84,10 @@ def test_read_speech(analyzer: Analyzer, shared_speech: Path, name: str, ref: st
     assert 0 < r.speaking_time_s <= r.duration_s
 
 
-def test_generated_answer_with_a_long_pause(analyzer: Analyzer) -> None:
+def test_generated_answer_with_a_long_pause(analyzer: Analyzer, real_models) -> None:  # noqa: ANN001
     truth = json.loads((DATA / "answer_tell_me.json").read_text(encoding="utf-8"))
-    r = analyzer.analyze_file(DATA / "answer_tell_me.flac").report
+    # the same report test_live_real.py compares with its live run (made once per session)
+    r = real_models.report(analyzer.transcriber.name, DATA / "answer_tell_me.flac")
     check_timestamps(r)
     check_json(r.to_json())
     assert r.duration_s == pytest.approx(truth["duration_s"], abs=0.05)

@@ -20,10 +20,8 @@ from pathlib import Path
 import pytest
 
 from mockmic.audio.io import decode_file
-from mockmic.config import Settings
 from mockmic.pipeline.engine import Analyzer
 from mockmic.pipeline.live import LiveSession
-from mockmic.pipeline.transcription import make_transcriber
 from mockmic.pipeline.models import ModelError
 
 pytestmark = pytest.mark.slow
@@ -33,14 +31,11 @@ SPEED = 6.0
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    settings = Settings()
+def analyzer(real_models) -> Analyzer:  # noqa: ANN001
     try:
-        transcriber = make_transcriber(settings, "tiny.en")
-        transcriber.model  # noqa: B018 - load it now
+        return real_models.analyzer("tiny.en")
     except ModelError as exc:
         pytest.skip(f"the tiny.en model is not installed: {exc}")
-    return Analyzer(settings, transcriber)
 
 
 def within(a: int, b: int, rel: float = 0.02) -> bool:
@@ -48,10 +43,13 @@ def within(a: int, b: int, rel: float = 0.02) -> bool:
 
 
 @pytest.fixture(scope="module")
-def live_and_whole(analyzer: Analyzer):
-    """One answer analyzed live (fed at SPEED x real time) and as a whole file, same model."""
+def live_and_whole(analyzer: Analyzer, real_models):  # noqa: ANN001
+    """One answer analyzed live (fed at SPEED x real time) and as a whole file, same model.
+
+    The whole-file report is the session's ``analyze_file`` of the answer (default target), the
+    one test_analyze_real.py checks against the answer's known timings."""
     audio = decode_file(ANSWER).samples
-    session = LiveSession(analyzer, target=(90.0, 120.0))
+    session = LiveSession(analyzer)
     block = 1600
     t0 = time.monotonic()
     for i in range(0, len(audio), block):
@@ -61,9 +59,7 @@ def live_and_whole(analyzer: Analyzer):
             time.sleep(ahead)
     live = session.finish(file=str(ANSWER))
     assert session.transcriber is analyzer.transcriber  # one model, as in the app
-    whole = analyzer.analyze(
-        audio, file=str(ANSWER), target=(90.0, 120.0)
-    )
+    whole = real_models.report("tiny.en", ANSWER)
     return audio, session.stats, live, whole
 
 
