@@ -130,6 +130,38 @@ def _pitch_track(audio: np.ndarray, hop: int) -> np.ndarray:
     return np.where(voiced, f0, np.nan)
 
 
+_TRACT_CACHE: dict[tuple[str, int, int, int], tuple[np.ndarray, list[np.ndarray | None]]] = {}
+
+
+def _source_and_tract(x: np.ndarray, order: int, hop: int,
+                      seed: int) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """What :func:`resynthesise` measures on the original, whatever the pitch scale: its pYIN
+    track and the LPC coefficients of every 10 ms frame (None for a silent frame).
+
+    Kept per audio (by a hash of its samples), so the renditions of one answer at several pitch
+    scales measure it once; the numbers are the ones a fresh call computes, with the same noise
+    draws (the source noise first, then the small noise added to each frame before LPC)."""
+    import hashlib
+
+    import librosa
+
+    key = (hashlib.sha1(x.tobytes()).hexdigest(), order, hop, seed)
+    if key not in _TRACT_CACHE:
+        f0 = _pitch_track(x, hop)
+        rng = np.random.default_rng(seed)
+        rng.normal(0.0, 1.0, len(x))  # the source noise, drawn first in resynthesise
+        win = np.hanning(2 * hop + 1)[:-1]
+        coeffs: list[np.ndarray | None] = []
+        for k in range(len(x) // hop - 1):
+            seg = x[k * hop: k * hop + 2 * hop] * win
+            if np.sqrt(np.mean(seg ** 2)) < 1e-5:
+                coeffs.append(None)
+                continue
+            coeffs.append(librosa.lpc(seg + rng.normal(0.0, 1e-6, len(seg)), order=order))
+        _TRACT_CACHE[key] = (f0, coeffs)
+    return _TRACT_CACHE[key]
+
+
 def resynthesise(audio: np.ndarray, *, pitch_scale: float = 1.0, order: int = 18,
                  hop: int = 160, seed: int = 0) -> np.ndarray:
     """The same speech through a source-filter (LPC) vocoder, its pitch excursions scaled.
@@ -141,11 +173,10 @@ def resynthesise(audio: np.ndarray, *, pitch_scale: float = 1.0, order: int = 18
     intonation, 0 makes it one flat note. Both renditions of a sentence go through the same
     vocoder, so they differ only in the pitch track (words, timing, loudness stay).
     """
-    import librosa
     from scipy.signal import lfilter
 
     x = np.asarray(audio, dtype=np.float64)
-    f0 = _pitch_track(x, hop)
+    f0, tract = _source_and_tract(x, order, hop, seed)
     median = np.nanmedian(f0)
     f0 = median * 2.0 ** (pitch_scale * np.log2(f0 / median))
     n_frames = len(x) // hop
@@ -161,10 +192,10 @@ def resynthesise(audio: np.ndarray, *, pitch_scale: float = 1.0, order: int = 18
     warm = 4 * order
     for k in range(n_frames - 1):
         a, b = k * hop, k * hop + 2 * hop
-        seg = x[a:b] * win
-        if np.sqrt(np.mean(seg ** 2)) < 1e-5:
+        coeffs = tract[k]
+        if coeffs is None:  # a silent frame
             continue
-        coeffs = librosa.lpc(seg + rng.normal(0.0, 1e-6, len(seg)), order=order)
+        seg = x[a:b] * win
         lo = max(0, a - warm)
         y = lfilter([1.0], coeffs, source[lo:b])[a - lo:] * win
         gain = np.sqrt(np.mean(seg ** 2) / max(np.mean(y ** 2), 1e-20))

@@ -1,7 +1,9 @@
-"""`mockmic batch --save` imports analyzed files into the practice history (real model)."""
+"""`mockmic batch --save` imports analyzed files into the practice history (real model); the same
+run writes the CSV report (--out), so one Whisper run serves both checks."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -40,7 +42,7 @@ def test_batch_save_imports_attempts(tmp_path: Path, where: list[str]):
     env = {"MOCKMIC_HOME": str(home), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
         [sys.executable, "-m", "mockmic", "batch", str(src), "--save", "--model", "tiny.en",
-         "--question", "core-tell-me-about-yourself", *where],
+         "--question", "core-tell-me-about-yourself", "--out", str(tmp_path / "r.csv"), *where],
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
@@ -58,3 +60,12 @@ def test_batch_save_imports_attempts(tmp_path: Path, where: list[str]):
     info = sf.info(str(audio))
     assert info.samplerate == 16000 and info.channels == 1
     assert abs(info.duration - a.report.duration_s) < 0.1
+
+    # the CSV of the same run: one row per file, the flag codes kept for scripts, the numbers of
+    # the attempt that went into the history
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8")
+    (row,) = list(csv.DictReader(text.splitlines()))
+    assert row["file"].endswith("answer.flac")
+    assert row["status"] == "ok" and float(row["duration_s"]) == pytest.approx(13.0, abs=0.1)
+    assert "defensive_comparison" in row["flags"].split(";"), row["flags"]
+    assert int(row["word_count"]) == a.report.word_count

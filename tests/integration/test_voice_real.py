@@ -15,6 +15,7 @@ Slow (Piper synthesis, pYIN, the VAD): run with ``pytest -m slow``.
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import numpy as np
 import pytest
@@ -95,15 +96,28 @@ def rendition(k: int, name: str) -> np.ndarray:
     return answer(k) if scale is None else resynthesise(answer(k), pitch_scale=scale)
 
 
+_MEASURED: dict[str, tuple] = {}
+
+
+def measured(audio: np.ndarray) -> tuple:
+    """mockmic's pitch frames and speech intervals of ``audio``, measured once per audio (the
+    verdict and the printed narrowest window read the same ones)."""
+    key = hashlib.sha1(np.ascontiguousarray(audio).tobytes()).hexdigest()
+    if key not in _MEASURED:
+        _MEASURED[key] = (pitch_frames(audio), scan_speech(audio).intervals)
+    return _MEASURED[key]
+
+
 def judge(audio: np.ndarray, words: list[Word] | None = None):
     th = load_settings().thresholds
-    v = summarise(pitch_frames(audio), scan_speech(audio).intervals, words or [], th)
+    frames, speech = measured(audio)
+    v = summarise(frames, speech, words or [], th)
     return v, [f.code for f in voice_flags(v, th)]
 
 
 def narrowest_window(audio: np.ndarray) -> float:
     """The smallest 10th-90th percentile range of any judged 10 s window (semitones)."""
-    fr = _speech_frames(pitch_frames(audio), scan_speech(audio).intervals)
+    fr = _speech_frames(*measured(audio))
     voiced = ~np.isnan(fr.st)
     ranges = window_ranges(fr.times[voiced], fr.st[voiced], load_settings().thresholds)
     return min((r for _, _, r in ranges), default=float("nan"))

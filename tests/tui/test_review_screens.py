@@ -365,24 +365,10 @@ def _snap_app(make: Any, **kw: Any) -> Any:
     return make(mic_check=lambda: "no microphone found", **kw)
 
 
-def test_snapshot_history(make: Any, filled: list[int], snap_compare: Any) -> None:
-    async def run_before(pilot: Any) -> None:
-        await _settle(pilot, pilot.app)
-        await pilot.press("h")
-        await _settle(pilot, pilot.app)
-
-    assert snap_compare(_snap_app(make), terminal_size=SIZE, run_before=run_before)
-
-
-def test_snapshot_compare(make: Any, filled: list[int], snap_compare: Any) -> None:
-    async def run_before(pilot: Any) -> None:
-        await _settle(pilot, pilot.app)
-        await pilot.press("h")
-        await _settle(pilot, pilot.app)
-        await pilot.press("c")
-        await _settle(pilot, pilot.app)
-
-    assert snap_compare(_snap_app(make), terminal_size=SIZE, run_before=run_before)
+# History and Compare at 120x36 on these three attempts are snapshot in tests/tui/test_snapshots.py
+# (test_screen[history-120x36], test_screen[compare-120x36], and at 80x24); the two snapshots
+# this file used to keep of them were the same pictures byte for byte. Replay is kept here: it
+# is paused mid-answer with a word highlighted, which the snapshot there (at the start) is not.
 
 
 def test_snapshot_replay(make: Any, filled: list[int], snap_compare: Any) -> None:

@@ -260,11 +260,18 @@ def test_stop_right_after_the_last_word_uses_the_speculative_decode(signal):
     fake = ScriptTranscriber(words)
     session = LiveSession(Analyzer(Settings(), fake), rules=RULES)
     feed_in_blocks(session, audio[:end], pace_s=0.002)
-    # wait for the guess made in the final pause (an earlier pause may have had one too, and on a
-    # loaded machine the guess waits until the fed audio has been taken in)
+    # wait until the last sound is covered by the guess made in the final pause, or by the
+    # chunk that guess already became (0.7 s of quiet is enough for the cut): an earlier pause
+    # may have had a guess too, and on a loaded machine the fed audio is taken in late
+    last_sound = sounds[-1][1]
+
+    def last_sound_decoded() -> bool:
+        spec = session._spec
+        return session._cut / SR >= last_sound or (spec is not None and spec[1] / SR >= last_sound)
+
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (
-            session._spec is not None and session._spec[1] / SR >= sounds[-1][1]):
+    while not last_sound_decoded():
+        assert time.monotonic() < deadline, "the final pause was never decoded ahead of the stop"
         time.sleep(0.01)
     calls_before = len(fake.calls)
     report = session.finish()
