@@ -139,14 +139,6 @@ def _degenerate(words: list[Word]) -> bool:
     return find_loop(words) is not None or find_recital(words) is not None
 
 
-def _word_loop(words: list[Word]) -> bool:
-    """Whether the words hold a loop of anything but hesitations ("For -for -for", "I'm going to
-    monitor it," eight times): the decoder lost the audio, it is not hearing someone hesitate."""
-    loop = find_loop(words)
-    return loop is not None and not all(
-        is_hesitation(w.text) or not _norm(w.text) for w in words[loop[0]:loop[2]])
-
-
 NO_REPEAT_NGRAM = 4
 """Tokens in a row that may not come twice when a looping chunk is decoded again."""
 
@@ -233,26 +225,21 @@ class WhisperTranscriber:
     def _repair_loops(self, audio: np.ndarray, words: list[Word], prompt: str) -> list[Word]:
         """Decode a chunk again while its words are a loop or a recital, at temperature 0.
 
-        At temperature 0 the decoder can fall into a loop: of a filler ("uh" 55 times over six
-        real "uh"s), or of words ("For -for -for ..." 100 times, "I don't know what you're
-        talking about" over breaths -- Whisper's way of saying it lost the audio). A filler loop
-        is decoded again with the same prompt, forbidding any :data:`NO_REPEAT_NGRAM` tokens in a
-        row to come twice: that gives what was said ("Montreal, uh, uh, Uh, uh, um, uh, for ..."),
-        since a repeated filler is still possible, only the same token sequence cannot come back.
-        Over a non-speech sound the ban can turn the loop into a recital of the prompt's fillers
-        in ever new orders ("er, hmm, er, mm, erm, ..." stacked on one instant,
-        :func:`find_recital`). A word loop, and a recital, are decoded again without the filler
-        prompt (with the ban), which writes no filler it did not hear: given the filler prompt
-        there, Whisper wrote breaths as "Ah, ah, ah.". A loop that survives is cut to its first
-        copy.
+        At temperature 0 the decoder can fall into a loop ("For -for -for ..." 100 times, "LINE A
+        LINE A ...", a filler written 50 times). The chunk is then decoded again with the same
+        prompt, forbidding any :data:`NO_REPEAT_NGRAM` tokens in a row to come twice: that gives
+        what was said ("For -forced. Oh", "Montreal, uh, uh, Uh, uh, um, uh, for ..."), since a
+        repeated word or filler is still possible, only the same token sequence cannot come back.
+        Over a non-speech sound the ban can turn a loop into a recital of the prompt's fillers in
+        ever new orders ("er, hmm, er, mm, erm, ..." stacked on one instant,
+        :func:`find_recital`); then the chunk is decoded without the filler prompt, which writes
+        no filler it did not hear. A loop that survives all that is cut to its first copy.
         """
         if not _degenerate(words):
             return words
         self.loops_repaired += 1
-        lost = _word_loop(words)
-        if not lost:
-            words = self._decode(audio, prompt, no_repeat=NO_REPEAT_NGRAM)
-        if lost or _degenerate(words):
+        words = self._decode(audio, prompt, no_repeat=NO_REPEAT_NGRAM)
+        if _degenerate(words):
             words = self._decode(audio, None, no_repeat=NO_REPEAT_NGRAM)
         for _ in range(10):
             loop = find_loop(words)
