@@ -153,16 +153,20 @@ def _has_bank(folder: Path) -> bool:
 
 
 def bundled_prompts() -> Path | None:
-    """The question bank and its spoken audio shipped inside the wheel (``mockmic/prompts``,
-    package data read with :mod:`importlib.resources`); None in a source checkout, where the
-    bank is the checkout's ``prompts/``."""
+    """The question bank and its spoken audio that ship with this copy of mockmic: inside the
+    wheel (``mockmic/prompts``, package data read with :mod:`importlib.resources`), or, run from
+    a source checkout, the checkout's ``prompts/`` (so that a ``MOCKMIC_HOME`` elsewhere still
+    has the questions). None when neither holds a bank."""
     from importlib.resources import files
 
     try:
         res = files("mockmic") / "prompts"
     except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        return None
-    return res if isinstance(res, Path) and _has_bank(res) else None
+        res = None
+    if isinstance(res, Path) and _has_bank(res):
+        return res
+    checkout = Path(__file__).resolve().parents[2] / "prompts"
+    return checkout if (checkout.parent / "pyproject.toml").is_file() and _has_bank(checkout) else None
 
 
 def data_home() -> Path:

@@ -572,3 +572,24 @@ async def test_report_opens_replay_with_transcript(make: Any, store: Any) -> Non
         assert app.screen.attempt_id == attempt_id
         await pilot.press("escape")
         await until(pilot, lambda: shown(app, ReportScreen), what="back to the report")
+
+
+async def test_an_empty_question_bank_says_so_and_a_filter_says_nothing_matches(make: Any) -> None:
+    from textual.widgets import DataTable
+
+    from mockmic.questions import Bank
+
+    def first_cell(app: Any) -> str:
+        table = app.screen.query_one("#questions", DataTable)
+        return str(table.get_row_at(0)[0])
+
+    app = make(bank=Bank([], ["core.toml: not a TOML file"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: shown(app, HomeScreen, "#questions"))
+        await until(pilot, lambda: "No questions found" in first_cell(app), what="the empty-bank line")
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: shown(app, HomeScreen, "#filter"))
+        await focus(pilot, "#filter")
+        await pilot.press(*"zzzqx")
+        await until(pilot, lambda: "No question matches" in first_cell(app), what="the no-match line")

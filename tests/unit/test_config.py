@@ -107,3 +107,19 @@ def test_speech_level_threshold_is_below_full_scale(tmp_path) -> None:
     path.write_text("[thresholds]\nflat_range_st = -1\n")
     with pytest.raises(ConfigError, match="at least 0"):
         load_settings(path)
+
+
+def test_a_checkout_run_with_its_data_folder_elsewhere_still_has_the_questions(tmp_path, monkeypatch) -> None:
+    # MOCKMIC_HOME pointing at an empty folder used to leave the question list empty when mockmic
+    # ran from a source checkout (nothing is bundled there); the checkout's bank is used instead
+    from pathlib import Path
+
+    import mockmic.config as config
+    from mockmic.questions import load_bank
+
+    checkout_bank = Path(config.__file__).resolve().parents[2] / "prompts"
+    monkeypatch.setenv("MOCKMIC_HOME", str(tmp_path / "data"))
+    s = config.load_settings()
+    assert s.prompts == checkout_bank
+    assert s.user_questions == tmp_path / "data" / "prompts" / "my_questions.toml"
+    assert len(load_bank(s.prompts, s.user_questions).questions) >= 20

@@ -148,7 +148,9 @@ class HomeScreen(MockmicScreen[None]):
                 self._row_questions[f"q:{q.id}"] = q
                 shown += 1
         if not shown:
-            table.add_row(Text("No question matches the filter.", style="dim"), "", "", "", key="none")
+            empty = ("No question matches the filter." if words
+                     else "No questions found: see `mockmic questions --errors`.")
+            table.add_row(Text(empty, style="dim"), "", "", "", key="none")
         # keep the cursor on the same question when possible, else on the first question
         target = f"q:{current.id}" if current and f"q:{current.id}" in self._row_questions else None
         target = target or next(iter(self._row_questions), None)
