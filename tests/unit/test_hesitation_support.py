@@ -192,3 +192,38 @@ def test_a_timeless_copy_touching_the_hesitation_before_it_is_the_same_sound() -
     # with a length of its own, or well after the first, it is a second filler
     assert stacked_hesitations([Word("um,", 30.79, 31.23), Word("um,", 31.29, 31.6)]) == set()
     assert stacked_hesitations([Word("uh,", 2.4, 2.8), Word("Uh,", 4.04, 4.04)]) == set()
+
+
+def test_a_loop_over_silence_is_dropped_and_a_loop_over_speech_is_decoded_again(monkeypatch) -> None:  # noqa: ANN001
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    import mockmic.pipeline.transcription as tr
+
+    def seg(texts: list[str], t0: float, ratio: float, no_speech: float) -> NS:
+        return NS(compression_ratio=ratio, no_speech_prob=no_speech,
+                  words=[NS(word=" " + w, start=t0 + 0.01 * i, end=t0 + 0.01 * i, probability=0.5)
+                         for i, w in enumerate(texts)])
+
+    class Tail(_LoopingModel):
+        def __init__(self, no_speech: float) -> None:
+            super().__init__()
+            self.no_speech = no_speech
+
+        def transcribe(self, audio, **kw):  # noqa: ANN001, ANN003
+            self.calls.append(kw)
+            said = seg(["the", "narrative", "would", "be", "tedious."], 0.0, 1.2, 0.03)
+            said.words = [NS(word=w.word, start=0.4 * i, end=0.4 * i + 0.3, probability=0.9)
+                          for i, w in enumerate(said.words)]
+            tail = seg(["thank", "you", "very", "much,"] * 10, 7.5, 17.3, self.no_speech)
+            return iter([said] if kw.get("no_repeat_ngram_size") else [said, tail]), None
+
+    for no_speech, calls in ((0.54, 1), (0.05, 2)):
+        fake = Tail(no_speech)
+        t = tr.WhisperTranscriber("unused", name="fake", filler_prompt="Uh, um.")
+        monkeypatch.setattr(tr.WhisperTranscriber, "model", property(lambda self, f=fake: f))
+        out = [w.text for w in t.transcribe(np.zeros(16000 * 8, np.float32)).words]
+        assert out == ["the", "narrative", "would", "be", "tedious."], no_speech
+        assert len(fake.calls) == calls  # over silence: no second decode
+        assert t.silent_loops == (1 if no_speech > 0.5 else 0)
