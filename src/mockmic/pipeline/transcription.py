@@ -22,15 +22,11 @@ from mockmic.core import SAMPLE_RATE, Transcript, Word
 class Transcriber(Protocol):
     name: str
 
-    def transcribe(
-        self,
-        audio: np.ndarray,
-        *,
-        offset: float = 0.0,
-        prompt: str | None = None,
-        use_filler_prompt: bool = True,
-    ) -> Transcript:
-        """Transcribe 16 kHz mono float32 ``audio``; word times are shifted by ``offset``."""
+    def transcribe(self, audio: np.ndarray, *, offset: float = 0.0) -> Transcript:
+        """Transcribe 16 kHz mono float32 ``audio``; word times are shifted by ``offset``.
+
+        Every piece is decoded on its own with the transcriber's filler prompt and nothing else
+        (no earlier words), so the same audio gives the same words wherever it is decoded."""
         ...
 
 
@@ -226,18 +222,9 @@ class WhisperTranscriber:
                 words.append(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)))
         return [w for w in words if w.text]
 
-    def transcribe(
-        self,
-        audio: np.ndarray,
-        *,
-        offset: float = 0.0,
-        prompt: str | None = None,
-        use_filler_prompt: bool = True,
-    ) -> Transcript:
+    def transcribe(self, audio: np.ndarray, *, offset: float = 0.0) -> Transcript:
         audio = np.asarray(audio, dtype=np.float32)
-        full_prompt = " ".join(
-            p for p in ((self.filler_prompt if use_filler_prompt else ""), prompt or "") if p
-        ).strip()
+        full_prompt = self.filler_prompt.strip()
         with self._lock:  # one CTranslate2 model object: serialise calls from worker threads
             words = self._decode(audio, full_prompt)
             words = self._repair_loops(audio, words, full_prompt)
