@@ -45,7 +45,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -54,6 +54,11 @@ from mockmic.analysis.chunks import ChunkRules
 from mockmic.analysis.pitch import PitchTracker
 from mockmic.core import SAMPLE_RATE, Report, Transcript, Word
 from mockmic.pipeline.vad import StreamingVad
+
+if TYPE_CHECKING:
+    from mockmic.config import Settings
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.transcription import Transcriber
 
 IDLE_EXIT_S = 30.0
 """The session's thread ends when no audio came for this long (the recorder is gone and nobody
@@ -111,7 +116,16 @@ def _default_threads() -> int:
     return default_cpu_threads()
 
 
-def _with_threads(transcriber: Any, threads: int) -> Any:
+class ModelSource(Protocol):
+    """Where the live analysis gets its transcriber (the app's ``ModelHolder``)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> Transcriber: ...
+
+
+def _with_threads(transcriber: Transcriber, threads: int) -> Transcriber:
     """The same Whisper model settings with ``threads`` CPU threads (other transcribers as is)."""
     from mockmic.pipeline.transcription import WhisperTranscriber
 
@@ -140,7 +154,7 @@ class LiveSession:
 
     def __init__(
         self,
-        analyzer: Any,
+        analyzer: Analyzer,
         *,
         target: tuple[float, float] | None = None,
         threads: int | None = None,
@@ -445,10 +459,10 @@ class LiveAnswerAnalysis:
     the audio the session saw does not match the file on disk (a block lost in ``on_chunk``),
     ``finish`` analyzes the file as a whole instead, so the report is always of the saved audio.
 
-    ``models`` is anything with ``ready``, ``transcriber`` and ``wait()`` (the app's ModelHolder).
+    ``models`` is a :class:`ModelSource` (the app's ModelHolder).
     """
 
-    def __init__(self, settings: Any, models: Any, target: tuple[float, float] | None = None,
+    def __init__(self, settings: Settings, models: ModelSource, target: tuple[float, float] | None = None,
                  **session_options: Any) -> None:
         self.settings = settings
         self.models = models
@@ -471,7 +485,7 @@ class LiveAnswerAnalysis:
                     return
                 from mockmic.pipeline.engine import Analyzer
 
-                self.session = LiveSession(Analyzer(self.settings, self.models.transcriber),
+                self.session = LiveSession(Analyzer(self.settings, self.models.wait(0)),
                                            target=self.target, **self.session_options)
                 pending, self._pending = self._pending, []
                 for block in pending:
