@@ -151,18 +151,20 @@ class ReportScreen(MockmicScreen[None]):
         yield Static(self._header(), id="rep-header")
         yield Static("", id="rep-playing")
         # One scroll for the whole report: on a narrow terminal the self-review goes under the
-        # numbers (see on_resize) and the page scrolls instead of cutting the table.
+        # numbers and the flags (see on_resize), so what to change comes before the rating, and
+        # the page scrolls instead of cutting the table.
         with VerticalScroll(id="rep-scroll"):
             with Horizontal(id="rep-top"):
-                yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
+                with Vertical(id="rep-left"):
+                    yield Static(metrics_table(self.report, self.mm.settings.thresholds), id="rep-metrics")
+                    yield Static("Flags", classes="section-title")
+                    yield Static(flags_text(self.report), id="rep-flags")
                 with Vertical(id="rep-review"):
                     yield Static("Self-review: do I sound…", classes="section-title")
                     for lens, label, question in LENSES:
                         yield LensRating(lens, label, question, self.review.get(lens), id=f"lens-{lens}")
                     yield Input(self.note, placeholder="A note for next time", id="note")
                     yield Static("", id="review-state")
-            yield Static("Flags", classes="section-title")
-            yield Static(flags_text(self.report), id="rep-flags")
             yield Static("Pace over time", classes="section-title")
             yield Static(pace_text(self.report, self.mm.settings.thresholds), id="rep-pace")
             yield Static(Text(f"Transcript  (fillers highlighted; {transcript_pauses_note()} as [1.2s])"),

@@ -247,34 +247,39 @@ class SettingsScreen(MockmicScreen[None]):
         folder = Path(tempfile.mkdtemp(prefix="mockmic-mic-test-"))
         call = self.app.call_from_thread
         try:
-            recorder = self.mm.recorder_factory(folder / "test.wav", device=device)
-            self._recorder = recorder
-            recorder.start()
-            peak = 0.0
-            t_end = time.monotonic() + self.test_seconds
-            while time.monotonic() < t_end and recorder.running:
-                left = max(0.0, t_end - time.monotonic())
-                peak = max(peak, recorder.level)
-                call(self._show_test, f"● recording, say something… {left:.0f} s", recorder.level)
-                time.sleep(0.05)
-            self.test_peak = peak
-            result = recorder.stop()
-            self._recorder = None
-            problem = recorder.error
-            if problem:
-                call(self._test_done, f"The microphone did not record: {problem}", True)
-                return
-            player = self.mm.player
-            if player is not None and Path(result.path).is_file():
-                call(self._show_test, "▶ playing it back…", 0.0)
-                if player_problem(player) is None:
-                    play_and_wait(player, str(result.path), cancelled=lambda: not self.is_attached)
-            verdict = ("Heard you." if peak > 0.25 else
-                       "Very quiet: move closer or raise the input volume." if peak > 0.02 else
-                       "No sound came in: is the microphone muted or the wrong one?")
-            call(self._test_done, f"Test recording: {verdict} (peak level {peak:.0%})", peak <= 0.02)
+            message, error = self._record_and_play(folder, device)
         except Exception as exc:  # noqa: BLE001 - any backend failure is one line for the user
             self._recorder = None
-            call(self._test_done, f"The microphone test failed: {exc}", True)
+            message, error = f"The microphone test failed: {exc}", True
         finally:
+            # the clip is gone before the result shows: what the screen says is already true
             shutil.rmtree(folder, ignore_errors=True)
+        call(self._test_done, message, error)
+
+    def _record_and_play(self, folder: Path, device: str | None) -> tuple[str, bool]:
+        """The test itself (the worker's thread): the result message and whether it is a problem."""
+        call = self.app.call_from_thread
+        recorder = self.mm.recorder_factory(folder / "test.wav", device=device)
+        self._recorder = recorder
+        recorder.start()
+        peak = 0.0
+        t_end = time.monotonic() + self.test_seconds
+        while time.monotonic() < t_end and recorder.running:
+            left = max(0.0, t_end - time.monotonic())
+            peak = max(peak, recorder.level)
+            call(self._show_test, f"● recording, say something… {left:.0f} s", recorder.level)
+            time.sleep(0.05)
+        self.test_peak = peak
+        result = recorder.stop()
+        self._recorder = None
+        if recorder.error:
+            return f"The microphone did not record: {recorder.error}", True
+        player = self.mm.player
+        if player is not None and Path(result.path).is_file():
+            call(self._show_test, "▶ playing it back…", 0.0)
+            if player_problem(player) is None:
+                play_and_wait(player, str(result.path), cancelled=lambda: not self.is_attached)
+        verdict = ("Heard you." if peak > 0.25 else
+                   "Very quiet: move closer or raise the input volume." if peak > 0.02 else
+                   "No sound came in: is the microphone muted or the wrong one?")
+        return f"Test recording: {verdict} (peak level {peak:.0%})", peak <= 0.02
