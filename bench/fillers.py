@@ -51,7 +51,7 @@ from filler_sets import (  # noqa: E402
     REAL_SETS, SPONTANEOUS_SETS, Cache, Score, load_items, score, segment_words,
 )
 
-TRANSCRIBER_VERSION = 9
+TRANSCRIBER_VERSION = 10
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 

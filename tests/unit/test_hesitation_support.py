@@ -67,6 +67,9 @@ def test_every_decode_is_at_temperature_zero_only(monkeypatch) -> None:  # noqa:
     t.transcribe(np.zeros(16000, np.float32))
     assert [c["temperature"] for c in calls] == [[0.0]]
     assert calls[0]["beam_size"] == 5
+    # a 1 s piece may take 12 tokens a second (+16): a loop stops there instead of at 448 tokens
+    assert calls[0]["max_new_tokens"] == tr.max_tokens(1.0) == 32
+    assert tr.max_tokens(20.0) == 256
 
 
 def test_a_word_piece_after_a_hyphen_is_not_a_hesitation() -> None:

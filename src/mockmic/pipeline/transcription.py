@@ -152,6 +152,19 @@ def _silent_loop(seg: Any) -> bool:
             and float(getattr(seg, "no_speech_prob", 0.0)) >= SILENT_LOOP_NO_SPEECH)
 
 
+TOKENS_PER_S = 12
+"""Whisper tokens a piece may hold per second of audio. Fast speech is about 3.5 words a second,
+5-6 tokens with punctuation and timestamps, and a run of "uh," two tokens each; a decoder that
+writes more is looping. Without the cap a loop runs on to Whisper's 448-token limit with beam
+search 5: 5-7 s of CPU for a 4 s piece (the fillerPT recordings), for words the loop guard then
+throws away -- and at the end of an answer that is the wait between stop and the report."""
+
+
+def max_tokens(seconds: float) -> int:
+    """The most new tokens a piece of ``seconds`` may take (:data:`TOKENS_PER_S`, at least 32)."""
+    return max(32, int(TOKENS_PER_S * seconds) + 16)
+
+
 NO_REPEAT_NGRAM = 4
 """Tokens in a row that may not come twice when a looping chunk is decoded again."""
 
@@ -212,6 +225,7 @@ class WhisperTranscriber:
             vad_filter=False,
             temperature=list(TEMPERATURES),
             no_repeat_ngram_size=no_repeat,
+            max_new_tokens=max_tokens(len(audio) / SAMPLE_RATE),
         )
         words: list[Word] = []
         for seg in segments:  # the generator does the work as it is iterated
