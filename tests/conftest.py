@@ -6,6 +6,15 @@ from pathlib import Path
 
 import pytest
 
+# numba (librosa.pyin, used by the test voice synthesiser) loads LLVM's shared library on first
+# import. Once, with a Whisper model and a recorder's threads running in the same process, that
+# dlopen crashed the whole test process with a segmentation fault in one of the other threads.
+# Importing it here, while pytest has no other thread yet, takes that load out of the tests.
+try:
+    import numba  # noqa: F401
+except ImportError:  # the test extra is not installed: the tests that need it say so
+    pass
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPEECH = ROOT.parent / "shared" / "data" / "speech"
 TEST_DATA = Path(__file__).parent / "data"
