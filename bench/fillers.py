@@ -223,10 +223,7 @@ def _ablate_repair(transcriber, how: str) -> None:
     def ban_only(audio, words, prompt):
         if not tr._degenerate(words):
             return words
-        words = transcriber._decode(audio, prompt, no_repeat=tr.NO_REPEAT_NGRAM)
-        while (loop := tr.find_loop(words)) is not None:
-            words = words[:loop[2]] + words[loop[1]:]
-        return words
+        return tr.cut_loops(transcriber._decode(audio, prompt, no_repeat=tr.NO_REPEAT_NGRAM))
 
     transcriber._repair_loops = ban_only if how == "ban" else (lambda audio, words, prompt: words)
 

@@ -90,3 +90,15 @@ def scripted_factory(audio: Any, **kw: Any) -> tuple[Callable[..., Any], list[Sc
         return r
 
     return factory, made
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Dates on screen in UTC, whatever the machine's zone (stable snapshots)."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

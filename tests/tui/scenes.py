@@ -37,6 +37,13 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def _press_for(pilot: Any, key: str, screen: type, selector: str = "*") -> None:
+    """Press ``key`` and wait until ``screen`` is shown with ``selector`` mounted, then settle."""
+    await pilot.press(key)
+    await until(pilot, lambda: shown(pilot.app, screen, selector), what=screen.__name__)
+    await settle(pilot)
+
+
 async def home(pilot: Any) -> None:
     app = pilot.app
     await until(pilot, lambda: "ready" in str(app.screen.query_one("#status").render())
@@ -126,36 +133,28 @@ async def settings(pilot: Any) -> None:
     from mockmic.tui.screens.settings import SettingsScreen
 
     await home(pilot)
-    await pilot.press("s")
-    await until(pilot, lambda: shown(pilot.app, SettingsScreen), what="settings")
-    await settle(pilot)
+    await _press_for(pilot, "s", SettingsScreen)
 
 
 async def history(pilot: Any) -> None:
     from mockmic.tui.screens.history import HistoryScreen
 
     await home(pilot)
-    await pilot.press("h")
-    await until(pilot, lambda: shown(pilot.app, HistoryScreen, "#history-table"), what="history")
-    await settle(pilot)
+    await _press_for(pilot, "h", HistoryScreen, "#history-table")
 
 
 async def compare(pilot: Any) -> None:
     from mockmic.tui.screens.compare import CompareScreen
 
     await history(pilot)
-    await pilot.press("c")
-    await until(pilot, lambda: shown(pilot.app, CompareScreen), what="compare")
-    await settle(pilot)
+    await _press_for(pilot, "c", CompareScreen)
 
 
 async def replay(pilot: Any) -> None:
     from mockmic.tui.screens.replay import ReplayScreen
 
     await history(pilot)
-    await pilot.press("p")
-    await until(pilot, lambda: shown(pilot.app, ReplayScreen), what="replay")
-    await settle(pilot)
+    await _press_for(pilot, "p", ReplayScreen)
 
 
 Scene = Callable[[Any], Awaitable[None]]

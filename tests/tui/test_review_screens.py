@@ -23,13 +23,8 @@ SIZE = (120, 36)
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates on screen in UTC, whatever the machine's zone (stable snapshots)."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc: Any) -> None:
+    """Every test here sees dates in UTC (the ``utc`` fixture of conftest.py)."""
 
 
 class SeekablePlayer:

@@ -8,7 +8,6 @@ the attempts in the store (three, at fixed times). Look at the SVGs before --sna
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,8 @@ FROZEN_CLOCK = {"recording", "discard_dialog"}
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc: Any) -> None:
+    """Every test here sees dates in UTC (the ``utc`` fixture of conftest.py)."""
 
 
 def footer_problems(app: Any) -> list[str]:

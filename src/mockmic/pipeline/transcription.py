@@ -61,8 +61,9 @@ that repeatable (CTranslate2 keeps its random generators per worker thread): the
 decoded three times in one process gave three different transcripts ("Line -a -liner",
 "A line -a -liner", "Line -Liner"; a chunk of the acted clip ``mfa_cutoff``, checked in
 ``tests/integration/test_fillers_real.py``). At temperature 0 the same audio always gives the
-same words, run to run and live against whole-file. What the fallback was for -- a decoder repeating itself -- is caught by
-:func:`find_loop` and the chunk decoded again with a ban on repeats, also at temperature 0.
+same words, run to run and live against whole-file. What the fallback was for -- a decoder
+repeating itself -- is caught by :func:`find_loop` and the chunk decoded again with a ban on
+repeats, also at temperature 0.
 """
 
 _WORD_RE = re.compile(r"[\w']+", re.UNICODE)
@@ -129,6 +130,17 @@ def find_recital(words: list[Word], *, min_run: int = 4) -> tuple[int, int] | No
             return i, j
         i = j
     return None
+
+
+def cut_loops(words: list[Word], *, rounds: int = 10) -> list[Word]:
+    """Each loop :func:`find_loop` still finds, cut to its first copy (at most ``rounds`` loops)."""
+    for _ in range(rounds):
+        loop = find_loop(words)
+        if loop is None:
+            break
+        _first, end, second = loop
+        words = words[:second] + words[end:]
+    return words
 
 
 def _degenerate(words: list[Word]) -> bool:
@@ -264,13 +276,7 @@ class WhisperTranscriber:
         words = self._decode(audio, prompt, no_repeat=NO_REPEAT_NGRAM)
         if _degenerate(words):
             words = self._decode(audio, None, no_repeat=NO_REPEAT_NGRAM)
-        for _ in range(10):
-            loop = find_loop(words)
-            if loop is None:
-                break
-            first, end, second = loop
-            words = words[:second] + words[end:]
-        return words
+        return cut_loops(words)
 
 
 def make_transcriber(settings: Any, model: str | None = None) -> WhisperTranscriber:
