@@ -53,6 +53,7 @@ from filler_sets import (  # noqa: E402
 
 TRANSCRIBER_VERSION = 10
 """Bumped when mockmic's transcriber changes in a way its settings do not show (cache key)."""
+PIECES = ("20-29", "5-20")
 SET_ORDER = ("acted", "fillerPT", "fillerPT-joined", "notsofar", "spontaneous", "real", "own", "read", "filler-free")
 
 
@@ -87,8 +88,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None, help="keep Whisper outputs here between runs")
     ap.add_argument("--verbose", action="store_true", help="print every file")
     ap.add_argument("--sets", default=None, help="only these sets (comma-separated)")
-    ap.add_argument("--chunks", choices=("live", "long"), default="live",
-                    help="mockmic's cut rules: live (analyze, the app) or long (batch --chunks long)")
+    ap.add_argument("--pieces", choices=PIECES, default="20-29",
+                    help="mockmic's piece lengths in seconds: 20-29 (as shipped) or 5-20 (before)")
     ap.add_argument("--mockmic-only", action="store_true", help="leave the peers out")
     ap.add_argument("--repair", choices=("full", "ban", "off"), default="full",
                     help="mockmic's loop guard: full (as shipped), ban (the repeat-ban decode only, "
@@ -105,10 +106,11 @@ def main() -> None:
 
     settings = load_settings()
     transcriber = make_transcriber(settings, args.model)
-    from mockmic.pipeline.batch import chunk_rules
+    from mockmic.analysis.chunks import ChunkRules
 
     _ablate_repair(transcriber, args.repair)
-    analyzer = Analyzer(settings, transcriber, chunk_rules(args.chunks))
+    lo, hi = (float(x) for x in args.pieces.split("-"))
+    analyzer = Analyzer(settings, transcriber, ChunkRules.seconds(min_chunk=lo, max_chunk=hi))
     model_path = str(resolve_model(args.model, settings.models))
     model = load_whisper(model_path)
     prompt = settings.transcription.filler_prompt
@@ -139,7 +141,8 @@ def main() -> None:
         audio_s += secs
         key = f"{item.name}.{hashlib.sha1(audio.tobytes()).hexdigest()[:12]}.{args.model}"
         scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
-        cut = "" if args.chunks == "live" else f"|{args.chunks}"  # live keeps the old cache keys
+        # cache keys as before the 20-29 s pieces were shipped (then: "long", the batch option)
+        cut = "|long" if args.pieces == "20-29" else ""
         cut += "" if args.repair == "full" else f"|repair-{args.repair}"
         tr_key = hashlib.sha1(f"{prompt}|{transcriber.beam_size}|{TRANSCRIBER_VERSION}{cut}".encode()).hexdigest()[:8]
         own = cache.get(f"{key}.mockmic-{tr_key}", lambda: [

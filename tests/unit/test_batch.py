@@ -182,14 +182,27 @@ def test_markdown_report_is_one_readable_section_per_file(tmp_path: Path) -> Non
     assert max(len(line) for line in text.splitlines()) < 120  # no raw wide table
 
 
-def test_long_chunks_make_fewer_whisper_calls_than_live() -> None:
-    answer = Path(__file__).resolve().parents[1] / "data" / "answer_tell_me.flac"
-    calls = {}
-    for chunking in ("live", "long"):
-        fake = Canned()
-        summary = analyze_paths([answer], Settings(), jobs=1, chunking=chunking,
-                                transcriber_factory=lambda _i, _n, f=fake: f)
-        assert summary.results[0].ok
-        calls[chunking] = fake.calls
-    assert 1 < calls["long"] < calls["live"]  # 59 s: 3 pieces of 20-29 s against 9 of 5-20 s
+def test_batch_cuts_a_file_into_the_pieces_analyze_and_the_practice_room_use() -> None:
+    from mockmic.analysis.chunks import ChunkRules, plan
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.vad import scan_speech
+    from mockmic.audio.io import decode_file
 
+    answer = Path(__file__).resolve().parents[1] / "data" / "answer_tell_me.flac"
+    fake = Canned()
+    summary = analyze_paths([answer], Settings(), jobs=1, transcriber_factory=lambda _i, _n: fake)
+    assert summary.results[0].ok
+    samples = decode_file(answer).samples
+    assert Analyzer(Settings(), Canned()).chunk_rules == ChunkRules()
+    scan = scan_speech(samples, min_silence_s=0.2)
+    pieces = plan(scan.stretches, len(samples), scan.probs, ChunkRules())
+    assert fake.calls == len(pieces) == 3  # 59 s: three pieces of 20-29 s, one Whisper pass each
+
+
+def test_default_jobs_is_two_on_two_cores_and_one_on_one(monkeypatch) -> None:
+    from mockmic.pipeline import batch as batch_mod
+
+    monkeypatch.setattr(batch_mod.os, "cpu_count", lambda: 1)
+    assert batch_mod.default_jobs() == 1
+    monkeypatch.setattr(batch_mod.os, "cpu_count", lambda: 8)
+    assert batch_mod.default_jobs() == 2

@@ -13,7 +13,7 @@ import pytest
 from mockmic.analysis.chunks import VAD_WINDOW, ChunkRules, has_speech, last_end, next_cut, plan
 
 SR = 16_000
-RULES = ChunkRules()  # 5-20 s chunks, pauses of 0.3 s or more, cut 0.15 s into the pause
+RULES = ChunkRules.seconds(min_chunk=5.0, max_chunk=20.0)  # 5-20 s chunks, pauses of 0.3 s or more, cut 0.15 s into the pause
 
 
 def s(t: float) -> int:
@@ -40,7 +40,7 @@ def test_cut_in_the_first_long_enough_pause_after_the_minimum() -> None:
 
 
 def test_pause_shorter_than_two_leads_is_cut_in_its_middle() -> None:
-    rules = ChunkRules.seconds(pause=0.3, lead=0.15)
+    rules = ChunkRules.seconds(min_chunk=5.0, max_chunk=20.0, pause=0.3, lead=0.15)
     # nothing of 0.3 s within 20 s: the longest shorter pause (0.28 s at 9 s) is used, mid-way
     pat = [(0.0, 4.0), (4.1, 9.0), (9.28, 15.0), (15.2, 25.0)]
     st = stretches_from(pat)

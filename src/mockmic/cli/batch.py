@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from mockmic.pipeline.batch import CHUNKINGS, BatchSummary, FileResult, analyze_paths, collect_paths, probe_duration
+from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_paths, collect_paths, default_jobs, probe_duration
 from mockmic.cli.common import ExitCode, _err, analysis_options, build_settings, resolve_target
 from mockmic.config import Settings, Thresholds
 from mockmic.core import fixed
@@ -236,9 +236,9 @@ def summary_table(summary: BatchSummary) -> Any:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Files analyzed in parallel (one model, a CTranslate2 worker per job; each job "
-                   "adds ~100 MB).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Files analyzed at once [default: 2 on a machine with 2 or more cores, else 1] "
+                   "(one model shared by the jobs, one Whisper thread each).")
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write results to report.csv, report.jsonl or report.md (as they finish).")
 @click.option("--save", is_flag=True,
@@ -250,15 +250,12 @@ def summary_table(summary: BatchSummary) -> Any:
                    "(the cluster's workers replace --jobs).")
 @click.option("--send", type=click.Choice(["auto", "paths", "bytes"]), default="auto", show_default=True,
               help="With --scheduler: how files reach the workers (auto: paths for local:N, else bytes).")
-@click.option("--chunks", "chunking", type=click.Choice(CHUNKINGS), default="live", show_default=True,
-              help="live: cut as the practice room does (same report as analyze); long: 20-29 s "
-                   "pieces, faster, different filler counts (see README).")
 @click.option("--parallel", "parallel", type=click.Choice(["shared", "models"]), default="shared",
               hidden=True, help="How --jobs workers get a model (see mockmic.pipeline.batch).")
 @analysis_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | None, save: bool,
-          again: bool, scheduler: str | None, send: str, chunking: str, parallel: str, model: str | None,
+def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int | None, out: Path | None, save: bool,
+          again: bool, scheduler: str | None, send: str, parallel: str, model: str | None,
           target: str | None, question: str | None, set_: tuple[str, ...], no_filler_prompt: bool) -> None:
     """Analyze audio files, folders (searched recursively) and globs into one table.
 
@@ -283,8 +280,8 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int, out: Path | Non
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = _run(files, settings, scheduler, send, jobs=jobs, target=window, on_result=on_result,
-                       on_progress=progress.partial, cancel=cancel, strategy=parallel, chunking=chunking)
+        summary = _run(files, settings, scheduler, send, jobs=jobs or default_jobs(), target=window, on_result=on_result,
+                       on_progress=progress.partial, cancel=cancel, strategy=parallel)
     except ModelError as exc:
         progress.stop()
         if writer is not None:

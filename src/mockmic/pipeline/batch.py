@@ -9,11 +9,14 @@ One shared ``WhisperTranscriber`` serialises calls with a lock, so every worker 
 transcriber. ``strategy`` chooses how the workers get their model:
 
 * ``"shared"`` (default): one ``WhisperModel`` with ``num_workers=jobs`` (CTranslate2 keeps a
-  replica per worker, ``cpu_threads = cores // jobs`` each) that all workers call;
+  replica per worker sharing the weights, ``cpu_threads = cores // jobs`` each) that all workers
+  call, its encoder passes one at a time (:func:`_one_at_a_time`);
 * ``"models"``: each worker loads its own ``WhisperModel``, same thread split.
 
 ``bench/engine.py`` measures both: on 2 busy cores their throughput was the same within the
-noise, and ``shared`` peaked ~165 MB lower (655 vs 820 MB with ``base``).
+noise, and ``shared`` peaked ~165 MB lower (655 vs 820 MB with ``base``, before the encoder
+lock and the malloc arena cap). Every job cuts and decodes a file exactly as ``mockmic analyze``
+does, so the reports are the same whatever ``jobs`` is (``bench/batch_scale.py`` compares them).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import glob
 import os
 import queue
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -280,28 +284,66 @@ def collect_paths(args: Iterable[str | Path]) -> tuple[list[Path], int, list[str
     return unique, skipped, list(dict.fromkeys(errors))
 
 
-CHUNKINGS = ("live", "long")
-"""How ``batch`` cuts recordings for Whisper: ``live`` as the practice room and ``analyze`` do
-(5-20 s pieces, identical reports); ``long`` pieces of 20-29 s, also cut inside pauses: about
-half the Whisper passes, but different words and fillers (see the README)."""
+def default_jobs() -> int:
+    """Files analyzed at once when ``--jobs`` is not given: two on a machine with two or more cores.
+
+    Two single-threaded jobs keep both cores busy, where one two-threaded Whisper pass leaves
+    them partly idle (the plain loop kept 1.4 of 2 cores busy); ``bench/batch_scale.py``
+    measures it. More jobs than two need more memory (see :func:`whisper_factory`) for little
+    gain on the laptops our users have."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
-def chunk_rules(chunking: str) -> Any:
-    from mockmic.analysis.chunks import ChunkRules
+MALLOC_ARENAS = 2
+"""glibc malloc arenas while several jobs run (``M_ARENA_MAX``)."""
 
-    if chunking == "live":
-        return ChunkRules()
-    if chunking == "long":
-        return ChunkRules.seconds(min_chunk=20.0, max_chunk=29.0)
-    raise ValueError(f"unknown chunking {chunking!r}: expected one of {CHUNKINGS}")
+
+def _cap_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
+    """Let glibc keep at most ``arenas`` malloc arenas in this process.
+
+    By default every thread that allocates gets an arena of its own (up to 8 per core), and each
+    keeps the pages of the large buffers its thread freed: with two jobs the batch's resident
+    memory kept growing, file after file, to 560-580 MB; capped at 2 it peaked at about 450 MB
+    (with the encoder lock of :func:`whisper_factory`), at the same speed. A no-op where the C
+    library is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-8, int(arenas))  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 TranscriberFactory = Callable[[int, int], Any]
 """``factory(worker_index, jobs) -> Transcriber``."""
 
 
+def _one_at_a_time(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``encode`` behind a lock: one Whisper encoder pass at a time across the jobs.
+
+    An encoder pass over Whisper's 30 s window needs about 130 MB of working memory (``base``,
+    the attention over 1500 frames) on top of the model; two at once took the batch past 500 MB.
+    With the lock one job encodes while the other decodes words, so both cores stay busy; the
+    cost measured 2-3 s on the 22 project answers (30 s against 33 s, 2 jobs)."""
+    lock = threading.Lock()
+
+    def encode_locked(features: Any) -> Any:
+        with lock:
+            return encode(features)
+
+    return encode_locked
+
+
 def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") -> TranscriberFactory:
-    """Transcribers for ``jobs`` workers; see the module docstring for ``strategy``."""
+    """Transcribers for ``jobs`` workers; see the module docstring for ``strategy``.
+
+    With ``shared`` the jobs share one model whose encoder passes run one at a time
+    (:func:`_one_at_a_time`), which keeps two jobs under 500 MB."""
     from mockmic.pipeline.transcription import WhisperTranscriber, load_whisper, make_transcriber
 
     if jobs <= 1:
@@ -319,10 +361,12 @@ def whisper_factory(settings: Settings, jobs: int, *, strategy: str = "shared") 
                 if "shared" not in models:
                     from faster_whisper import WhisperModel
 
-                    models["shared"] = WhisperModel(
+                    model = WhisperModel(
                         base.model_path, device="cpu", compute_type="int8",
                         cpu_threads=max(1, cores // jobs), num_workers=jobs, local_files_only=True,
                     )
+                    model.encode = _one_at_a_time(model.encode)
+                    models["shared"] = model
                 return models["shared"]
     elif strategy == "models":
         threads = max(1, cores // jobs)
@@ -429,9 +473,8 @@ def analyze_paths(
     cancel: threading.Event | None = None,
     transcriber_factory: TranscriberFactory | None = None,
     strategy: str = "shared",
-    chunking: str = "live",
 ) -> BatchSummary:
-    """Analyze ``paths`` on ``jobs`` worker threads (``chunking``: see :data:`CHUNKINGS`).
+    """Analyze ``paths`` on ``jobs`` worker threads, each file as ``mockmic analyze`` does.
 
     ``on_result`` is called in the calling thread for each file as soon as it is done (completion
     order); ``on_progress`` in the worker's thread after each transcribed chunk of a file. Setting ``cancel`` stops handing out files; files already being analyzed finish,
@@ -444,6 +487,8 @@ def analyze_paths(
 
     cancel = cancel or threading.Event()
     jobs = max(1, min(int(jobs), len(paths) or 1))
+    if jobs > 1:
+        _cap_malloc_arenas()
     factory = transcriber_factory or whisper_factory(settings, jobs, strategy=strategy)
     t0 = time.monotonic()
     todo: queue.Queue[tuple[int, Path]] = queue.Queue()
@@ -454,8 +499,7 @@ def analyze_paths(
     # Models are built (and later freed) here in the calling thread: a CTranslate2 model
     # created inside a worker thread can abort the process when it is destroyed at exit
     # (faster-whisper issue #480, seen here with --jobs 2).
-    rules = chunk_rules(chunking)
-    analyzers = [Analyzer(settings, factory(i, jobs), rules) for i in range(jobs)]
+    analyzers = [Analyzer(settings, factory(i, jobs)) for i in range(jobs)]
 
     def worker(index: int) -> None:
         try:

@@ -32,7 +32,7 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from mockmic.config import Settings
-from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_one, chunk_rules
+from mockmic.pipeline.batch import BatchSummary, FileResult, analyze_one
 
 PLUGIN_NAME = "mockmic-analyzer"
 SEND_MODES = ("auto", "paths", "bytes")
@@ -54,10 +54,8 @@ class AnalyzerPlugin(WorkerPlugin):
     name = PLUGIN_NAME
 
     def __init__(self, settings: Settings,
-                 transcriber_factory: Callable[[Settings], Any] | None = None,
-                 chunking: str = "live") -> None:
+                 transcriber_factory: Callable[[Settings], Any] | None = None) -> None:
         self.settings = settings
-        self.chunking = chunking
         self.transcriber_factory = transcriber_factory
         self.analyzer: Any = None
         self.error: str | None = None
@@ -75,7 +73,7 @@ class AnalyzerPlugin(WorkerPlugin):
             factory = self.transcriber_factory or make_transcriber
             transcriber = factory(settings)
             getattr(transcriber, "model", None)  # load Whisper now, not inside the first file
-            self.analyzer = Analyzer(settings, transcriber, chunk_rules(self.chunking))
+            self.analyzer = Analyzer(settings, transcriber)
         except ModelError as exc:
             self.error = f"worker {getattr(worker, 'address', '?')}: {exc}"
 
@@ -149,7 +147,6 @@ def analyze_on_cluster(
     send: str = "auto",
     transcriber_factory: Callable[[Settings], Any] | None = None,
     on_client: Callable[[Client, Any], None] | None = None,
-    chunking: str = "live",
 ) -> BatchSummary:
     """Analyze ``paths`` on the cluster at ``address``; like ``analyze_paths``, ``on_result`` is
     called in this thread once per file as soon as its result arrives.
@@ -167,7 +164,7 @@ def analyze_on_cluster(
     results: list[FileResult] = []
     failure: BaseException | None = None
     try:
-        client.register_plugin(AnalyzerPlugin(worker_settings, transcriber_factory, chunking), name=PLUGIN_NAME)
+        client.register_plugin(AnalyzerPlugin(worker_settings, transcriber_factory), name=PLUGIN_NAME)
         if on_client is not None:
             on_client(client, cluster)
         failure = _stream(client, list(paths), target, as_bytes, cancel, results, on_result)
