@@ -206,3 +206,17 @@ def test_default_jobs_is_two_on_two_cores_and_one_on_one(monkeypatch) -> None:
     assert batch_mod.default_jobs() == 1
     monkeypatch.setattr(batch_mod.os, "cpu_count", lambda: 8)
     assert batch_mod.default_jobs() == 2
+
+def test_table_names_files_below_the_folder_they_share() -> None:
+    from mockmic.cli.batch import short_names
+
+    deep = [Path("../shared/data/speech/spontaneous/fillerPT/6umB.wav"),
+            Path("../shared/data/speech/spontaneous/notsofar/clip.wav")]
+    folder, names = short_names(deep)
+    assert folder == "../shared/data/speech/spontaneous"
+    assert [names[p] for p in deep] == ["fillerPT/6umB.wav", "notsofar/clip.wav"]
+    # nothing in common (or only the current folder): the paths as the user gave them
+    loose = [Path("a.wav"), Path("/tmp/b.wav")]
+    folder, names = short_names(loose)
+    assert folder == "" and [names[p] for p in loose] == ["a.wav", "/tmp/b.wav"]
+    assert short_names([Path("x/a.wav")]) == ("x", {Path("x/a.wav"): "a.wav"})

@@ -216,10 +216,30 @@ class Progress:
             self._bar.stop()
 
 
+def short_names(paths: list[Path]) -> tuple[str, dict[Path, str]]:
+    """The folder all ``paths`` are in, and each path's name below it (the table's file column).
+
+    A long folder repeated on every row took most of the table's width and wrapped every name;
+    with one folder left out the names fit. With no folder in common the paths stay as given."""
+    import os.path
+
+    if not paths:
+        return "", {}
+    folders = [str(p.parent) for p in paths]
+    try:
+        common = os.path.commonpath(folders)
+    except ValueError:  # absolute and relative paths mixed, or different drives
+        common = ""
+    if not common or common == ".":
+        return "", {p: str(p) for p in paths}
+    return common, {p: os.path.relpath(p, common) for p in paths}
+
+
 def summary_table(summary: BatchSummary) -> Any:
     from rich.table import Table
 
-    table = Table(title="mockmic batch", show_lines=False)
+    folder, names = short_names([res.path for res in summary.analyzed])
+    table = Table(title=f"mockmic batch: {folder}" if folder else "mockmic batch", show_lines=False)
     for col, justify in (("file", "left"), ("length", "right"), ("wpm", "right"),
                          ("fillers/min", "right"), ("longest pause", "right"), ("flags", "left")):
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
@@ -227,9 +247,9 @@ def summary_table(summary: BatchSummary) -> Any:
         r = res.report
         assert r is not None
         if r.no_speech:
-            table.add_row(str(res.path), clock(r.duration_s), "-", "-", "-", "no speech found")
+            table.add_row(names[res.path], clock(r.duration_s), "-", "-", "-", "no speech found")
             continue
-        table.add_row(str(res.path), clock(r.duration_s), fixed(r.wpm, 0), fixed(r.fillers.per_minute, 1),
+        table.add_row(names[res.path], clock(r.duration_s), fixed(r.wpm, 0), fixed(r.fillers.per_minute, 1),
                       secs(r.longest_pause_s), ", ".join(dict.fromkeys(f.title for f in r.flags)) or "-")
     return table
 
