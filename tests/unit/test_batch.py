@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -220,3 +221,32 @@ def test_table_names_files_below_the_folder_they_share() -> None:
     folder, names = short_names(loose)
     assert folder == "" and [names[p] for p in loose] == ["a.wav", "/tmp/b.wav"]
     assert short_names([Path("x/a.wav")]) == ("x", {Path("x/a.wav"): "a.wav"})
+
+
+def test_encoder_passes_of_the_jobs_take_turns() -> None:
+    from mockmic.pipeline.batch import _one_at_a_time
+
+    inside = []
+    overlap = threading.Event()
+    active = threading.Semaphore(1)
+
+    def encode(features):  # noqa: ANN001, ANN202
+        if not active.acquire(blocking=False):
+            overlap.set()  # a second pass started while one was running
+            return features
+        try:
+            inside.append(features)
+            time.sleep(0.02)
+            return features * 2
+        finally:
+            active.release()
+
+    locked = _one_at_a_time(encode)
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda k=k: results.append(locked(k))) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not overlap.is_set()
+    assert sorted(results) == [2 * k for k in range(8)] and len(inside) == 8

@@ -303,9 +303,9 @@ def _cap_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
 
     By default every thread that allocates gets an arena of its own (up to 8 per core), and each
     keeps the pages of the large buffers its thread freed: with two jobs the batch's resident
-    memory kept growing, file after file, to 560-580 MB; capped at 2 it peaked at about 450 MB
-    (with the encoder lock of :func:`whisper_factory`), at the same speed. A no-op where the C
-    library is not glibc."""
+    memory kept growing, file after file (the 22 project answers: 577-598 MB peak with neither
+    this cap nor the encoder lock of :func:`whisper_factory`, 510 MB with the lock alone, 450 MB
+    with both). A no-op where the C library is not glibc."""
     import ctypes
     import ctypes.util
 
@@ -328,8 +328,8 @@ def _one_at_a_time(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     An encoder pass over Whisper's 30 s window needs about 130 MB of working memory (``base``,
     the attention over 1500 frames) on top of the model; two at once took the batch past 500 MB.
-    With the lock one job encodes while the other decodes words, so both cores stay busy; the
-    cost measured 2-3 s on the 22 project answers (30 s against 33 s, 2 jobs)."""
+    With the lock one job encodes while the other decodes words. It costs some speed: the 22
+    project answers took 28.8-30.8 s with 2 jobs and no lock, 32.5-34.1 s with it."""
     lock = threading.Lock()
 
     def encode_locked(features: Any) -> Any:
