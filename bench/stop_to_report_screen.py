@@ -51,7 +51,8 @@ async def _one_run(settings: Any, transcriber: Any, live: bool, mic: Any,
         proc = mic.play(answer)
         while proc.poll() is None:
             await pilot.pause(0.05)
-        analysis = getattr(app.screen, "_analysis", None)  # to print where the time went
+        # the answer's analysis (its live session's stats say where the time went)
+        analysis = getattr(getattr(app.screen, "take", None), "analysis", None)
         t_stop = time.perf_counter()
         await pilot.press("space")
         await _until(pilot, lambda: isinstance(app.screen, ReportScreen)
