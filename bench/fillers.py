@@ -217,6 +217,7 @@ def main() -> None:
                   f"{'-' if pm is None else f'{pm:.2f}':>10s} {'-' if wer is None else f'{wer:.3f}':>6s}")
         print()
 
+
 def _ablate_repair(transcriber, how: str) -> None:
     """Swap mockmic's loop guard for a shallower one (``--repair``), to measure what each step adds."""
     if how == "full":

@@ -141,7 +141,6 @@ def data_level(args, mic, answer: Path, work: Path) -> None:
             f" | {len(st.chunks)} chunks, {st.speculative_decodes} guesses ({st.speculative_used} kept)"
             f", max backlog {st.max_backlog_s:.1f} s,"
             f" decoding {st.decode_time_s:.1f} s while recording (longest call {st.longest_decode_s:.2f} s;"
-            f""
             f" loop repairs {getattr(analyzer.transcriber, 'loops_repaired', '?')} so far)"
             f" | words {report.word_count}/{whole.word_count} fillers {report.fillers.count}/"
             f"{whole.fillers.count} flags {'same' if flags_live == flags_whole else f'{flags_live} vs {flags_whole}'}"

@@ -221,8 +221,6 @@ def short_names(paths: list[Path]) -> tuple[str, dict[Path, str]]:
 
     A long folder repeated on every row took most of the table's width and wrapped every name;
     with one folder left out the names fit. With no folder in common the paths stay as given."""
-    import os.path
-
     if not paths:
         return "", {}
     folders = [str(p.parent) for p in paths]
@@ -300,8 +298,9 @@ def batch(ctx: click.Context, paths: tuple[str, ...], jobs: int | None, out: Pat
     interrupted = False
     summary: BatchSummary | None = None
     try:
-        summary = _run(files, settings, scheduler, send, jobs=jobs or default_jobs(), target=window, on_result=on_result,
-                       on_progress=progress.partial, cancel=cancel, strategy=parallel)
+        summary = _run(files, settings, scheduler, send, jobs=jobs or default_jobs(), target=window,
+                       on_result=on_result, on_progress=progress.partial, cancel=cancel,
+                       strategy=parallel)
     except ModelError as exc:
         progress.stop()
         if writer is not None:

@@ -397,11 +397,11 @@ class LiveSession:
         """The speaker paused: transcribe the open chunk up to where a cut here would go.
 
         A guess costs a whole Whisper pass (1-3 s on 2 cores for pieces of up to 29 s: the 30 s
-        encoder pass whatever the length, then the words), and one still running when the speaker really stops delays the report. So it is
-        made after ``rules.lead`` of quiet when the chunk is long enough to be cut here (the
-        guess will most likely be that chunk), and otherwise only once the pause is as long as
-        the pauses between sentences (``rules.pause``): short breaks inside a sentence of a short
-        chunk are not worth a pass.
+        encoder pass whatever the length, then the words), and one still running when the
+        speaker really stops delays the report. So it is made after ``rules.lead`` of quiet when
+        the chunk is long enough to be cut here (the guess will most likely be that chunk), and
+        otherwise only once the pause is as long as the pauses between sentences
+        (``rules.pause``): short breaks inside a sentence of a short chunk are not worth a pass.
         """
         quiet = vad.silent_since
         if quiet is None or quiet <= self._cut:
