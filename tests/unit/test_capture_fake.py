@@ -149,10 +149,17 @@ def test_a_slow_live_consumer_never_delays_the_disk(tmp_path: Path) -> None:
     rec = FakeRecorder(tmp_path / "a.wav", audio, speed=1.0, block_s=0.05, on_chunk=slow)
     rec.start()
     rec.wait_for_audio(2)
-    time.sleep(0.8)
+    # the whole second reaches the disk (after ~1 s) long before the consumer, which needs
+    # 3 s for its 20 blocks, has had it: wait for the disk, then look at the consumer
+    deadline = time.monotonic() + 30
+    while (tmp_path / "a.wav").stat().st_size - 44 < 2 * SR and time.monotonic() < deadline:
+        time.sleep(0.02)
+    behind = sum(got)
     on_disk = (tmp_path / "a.wav").stat().st_size - 44
-    assert on_disk / 2 / SR > 0.6  # the file keeps up with the microphone...
-    assert len(got) <= 7  # ...while the consumer is still far behind
+    assert on_disk == 2 * SR  # the file keeps up with the microphone...
+    # ...while the consumer is far behind: ~7 of 20 blocks by then (15 leaves a loaded machine
+    # a second of slack; a disk that waited for the consumer would show 19 or 20)
+    assert behind <= 15 * SR // 20, behind
     result = rec.stop()
     assert sum(got) == round(result.duration_s * SR)  # stop() waited for the last chunk
 
