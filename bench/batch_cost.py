@@ -1,0 +1,184 @@
+"""Where a batch's CPU time goes, against the plain loop, and how low it could go.
+
+    .venv/bin/python bench/batch_cost.py [--model base] [--files F ...]
+
+Everything runs on one thread (``cpu_threads=1``), one file after the other, so that the time
+spent inside each CTranslate2 call is CPU time and nothing overlaps. For mockmic's decode (the
+app's pieces, prompt and beam) and for the plain faster-whisper loop of ``bench/batch_scale.py``
+on the same files, it prints the encoder passes, decoder calls and word alignments with the
+seconds spent in each, and the rest (VAD, pitch, audio decoding, Python).
+
+Then it measures batched decoding: the first window of every piece is encoded once, and
+``generate`` (beam 5, the filler prompt) runs on them one piece per call and then in calls of
+2, 4 and 8 pieces, with a check that every batch wrote the same tokens as one by one.
+
+Last, a floor: mockmic's own encoder and other work plus its decoder calls at the best batched
+cost, spread over the machine's cores with nothing lost to waiting, against the plain loop's
+measured time (``bench/batch_scale.py`` gives that in the same run as ``mockmic batch``).
+Prints numbers; asserts nothing. Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class Timed:
+    """A CTranslate2 Whisper model whose encode/generate/align calls are counted and timed."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.calls: dict[str, int] = defaultdict(int)
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._model, name)
+        if name not in ("encode", "generate", "align"):
+            return attr
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.calls[name] += 1
+                self.seconds[name] += time.perf_counter() - t0
+
+        return timed
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.seconds.clear()
+
+
+def line(name: str, timed: Timed, total_cpu: float, wall: float) -> str:
+    parts = [f"{k} {timed.calls[k]:3d} x = {timed.seconds[k]:5.1f} s" for k in ("encode", "generate", "align")]
+    rest = total_cpu - sum(timed.seconds.values())
+    return f"{name:<18} {' | '.join(parts)} | rest {rest:4.1f} s | CPU {total_cpu:5.1f} s, wall {wall:5.1f} s"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="base")
+    ap.add_argument("--files", nargs="*", type=Path, default=None)
+    args = ap.parse_args()
+
+    import numpy as np
+    from faster_whisper import WhisperModel
+    from faster_whisper.tokenizer import Tokenizer
+
+    from batch_scale import default_files
+    from mockmic.analysis.chunks import ChunkRules, plan
+    from mockmic.audio.io import decode_file
+    from mockmic.config import load_settings
+    from mockmic.pipeline.engine import Analyzer
+    from mockmic.pipeline.models import resolve_model
+    from mockmic.pipeline.transcription import WhisperTranscriber
+    from mockmic.pipeline.vad import scan_speech
+
+    files = args.files or default_files()
+    settings = load_settings()
+    path = str(resolve_model(args.model, settings.models))
+    tcfg = settings.transcription
+    print(f"model {args.model}, {len(files)} files, one thread; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+
+    # mockmic: the app's transcriber on one thread, one file after the other
+    transcriber = WhisperTranscriber(path, name=args.model, language=tcfg.language,
+                                     filler_prompt=tcfg.filler_prompt, beam_size=tcfg.beam_size,
+                                     cpu_threads=1)
+    own = transcriber.model
+    timed = Timed(own.model)
+    own.model = timed
+    analyzer = Analyzer(settings, transcriber)
+    analyzer.analyze_file(files[0])  # warm-up
+    timed.reset()
+    c0, t0 = cpu_s(), time.perf_counter()
+    for f in files:
+        analyzer.analyze_file(f)
+    m_cpu, m_wall = cpu_s() - c0, time.perf_counter() - t0
+    m_enc, m_gen, m_align = (timed.seconds[k] for k in ("encode", "generate", "align"))
+    print(line("mockmic", timed, m_cpu, m_wall))
+
+    # the plain loop of bench/batch_scale.py, on one thread
+    plain = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=1, local_files_only=True)
+    ptimed = Timed(plain.model)
+    plain.model = ptimed
+    list(plain.transcribe(str(files[0]), language="en", word_timestamps=True)[0])
+    ptimed.reset()
+    c0, t0 = cpu_s(), time.perf_counter()
+    for f in files:
+        list(plain.transcribe(str(f), language="en", word_timestamps=True)[0])
+    p_cpu, p_wall = cpu_s() - c0, time.perf_counter() - t0
+    print(line("plain loop", ptimed, p_cpu, p_wall))
+
+    # batched decoding of the first window of every piece
+    import ctranslate2
+
+    tok = Tokenizer(own.hf_tokenizer, own.model.is_multilingual, task="transcribe", language="en")
+    prompt = [tok.sot_prev] + tok.encode(" " + tcfg.filler_prompt.strip())[-223:] + list(tok.sot_sequence)
+    encoded = []
+    for f in files:
+        audio = decode_file(f).samples
+        scan = scan_speech(audio, min_silence_s=min(0.2, settings.thresholds.min_pause_s))
+        for a, b in plan(scan.stretches, len(audio), scan.probs, ChunkRules()):
+            feats = own.feature_extractor(audio[a:b])
+            feats = np.pad(feats, ((0, 0), (0, max(0, 3000 - feats.shape[1]))))[:, :3000]
+            encoded.append(np.array(own.encode(feats)))
+    n = len(encoded)
+
+    def decode(batch: list[np.ndarray]) -> list[list[int]]:
+        sv = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.concatenate(batch)))
+        out = own.model.generate(sv, [prompt] * len(batch), beam_size=tcfg.beam_size, max_length=448,
+                                 return_scores=True, suppress_blank=True, suppress_tokens=[-1])
+        return [r.sequences_ids[0] for r in out]
+
+    decode(encoded[:1])
+    print(f"\nbatched decoding, beam {tcfg.beam_size}, the first window of each of {n} pieces:")
+    per_piece: dict[int, float] = {}
+    reference: list[list[int]] = []
+    for size in (1, 2, 4, 8):
+        c0 = cpu_s()
+        tokens: list[list[int]] = []
+        for i in range(0, n, size):
+            tokens += decode(encoded[i:i + size])
+        spent = cpu_s() - c0
+        per_piece[size] = spent / n
+        same = ""
+        if size == 1:
+            reference = tokens
+        else:
+            same = f", same tokens as one by one for {sum(a == b for a, b in zip(reference, tokens))} of {n}"
+        print(f"  {size} per call: {spent:5.1f} s CPU, {per_piece[size]:.2f} s a piece"
+              f" ({per_piece[size] / per_piece[1]:.2f} of one by one){same}")
+
+    # the floor: mockmic's measured work, its decoder calls at the best batched share
+    cores = os.cpu_count() or 1
+    share = min(per_piece.values()) / per_piece[1]
+    other = m_cpu - m_enc - m_gen - m_align
+    floor_cpu = m_enc + m_align + other + m_gen * share
+    print(f"\nfloor for mockmic: encoder {m_enc:.1f} + align {m_align:.1f} + rest {other:.1f} + decoder "
+          f"{m_gen:.1f} x {share:.2f} (batched) = {floor_cpu:.1f} s CPU, {floor_cpu / p_cpu:.2f} of the "
+          f"plain loop's {p_cpu:.1f} s; on {cores} cores with no waiting at all: {floor_cpu / cores:.1f} s")
+    print("compare with 1/1.5 of the plain loop's wall time on all cores (bench/batch_scale.py)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
