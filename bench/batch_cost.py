@@ -73,11 +73,148 @@ def line(name: str, timed: Timed, total_cpu: float, wall: float) -> str:
     return f"{name:<18} {' | '.join(parts)} | rest {rest:4.1f} s | CPU {total_cpu:5.1f} s, wall {wall:5.1f} s"
 
 
+class DecodeBatcher:
+    """A CTranslate2 Whisper model whose concurrent single-piece ``generate`` calls with the same
+    options are decoded in one call (a trial; ``mockmic batch`` does not use it).
+
+    The first caller to find the decoder free decodes every waiting call that can share its
+    pass (same prompt length and options, at most ``max_batch``) and hands out the results."""
+
+    def __init__(self, model: Any, max_batch: int) -> None:
+        import threading
+
+        self._model = model
+        self.max_batch = max_batch
+        self._cond = threading.Condition()
+        self._waiting: list[dict[str, Any]] = []
+        self._busy = False
+        self.calls = 0
+        self.pieces = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def generate(self, features: Any, prompts: list[list[int]], **options: Any) -> list[Any]:
+        if len(prompts) != 1:
+            return self._model.generate(features, prompts, **options)
+        key = (len(prompts[0]), repr(sorted(options.items())))
+        call: dict[str, Any] = {"key": key, "features": features, "prompt": prompts[0],
+                                "options": options, "done": False}
+        with self._cond:
+            self._waiting.append(call)
+            while not call["done"]:
+                if self._busy:
+                    self._cond.wait()
+                    continue
+                batch = [c for c in self._waiting if c["key"] == self._waiting[0]["key"]][: self.max_batch]
+                self._waiting = [c for c in self._waiting if not any(c is b for b in batch)]
+                self._busy = True
+                self._cond.release()
+                try:
+                    self._decode(batch)
+                finally:
+                    self._cond.acquire()
+                    self._busy = False
+                    self._cond.notify_all()
+        if "error" in call:
+            raise call["error"]
+        return [call["result"]]
+
+    def _decode(self, batch: list[dict[str, Any]]) -> None:
+        import ctranslate2
+        import numpy as np
+
+        try:
+            if len(batch) == 1:
+                features = batch[0]["features"]
+            else:
+                stacked = np.concatenate([np.asarray(c["features"]) for c in batch])
+                features = ctranslate2.StorageView.from_array(np.ascontiguousarray(stacked))
+            out = self._model.generate(features, [c["prompt"] for c in batch], **batch[0]["options"])
+            for c, r in zip(batch, out):
+                c["result"] = r
+        except Exception as exc:  # noqa: BLE001 - every caller of the batch sees it
+            for c in batch:
+                c["error"] = exc
+        self.calls += 1
+        self.pieces += len(batch)
+        for c in batch:
+            c["done"] = True
+
+
+def trial_child(files: list[Path], model_name: str, jobs: int, lock: bool, cap10: bool) -> None:
+    """``mockmic batch``'s runner with the decoders' calls gathered; prints one JSON line.
+
+    ``cap10``: the token cap of a piece (``max_tokens``) is rounded up to the next 10 s of audio,
+    so that pieces of different lengths can share a decoder pass (CTranslate2 takes one
+    ``max_length`` per call)."""
+    import json
+    import math
+    import threading
+
+    if cap10:
+        from mockmic.pipeline import transcription
+
+        exact = transcription.max_tokens
+        transcription.max_tokens = lambda seconds: exact(10.0 * math.ceil(seconds / 10.0))
+
+    import psutil
+    from faster_whisper import WhisperModel
+
+    from mockmic.config import load_settings
+    from mockmic.pipeline import batch
+    from mockmic.pipeline.transcription import WhisperTranscriber, make_transcriber
+
+    settings = load_settings()
+    base = make_transcriber(settings, model_name)
+    model = WhisperModel(base.model_path, device="cpu", compute_type="int8", cpu_threads=1,
+                         num_workers=2, local_files_only=True)
+    if lock:
+        model.encode = batch._one_at_a_time(model.encode)
+    batcher = DecodeBatcher(model.model, max_batch=jobs)
+    model.model = batcher
+
+    class Shared(WhisperTranscriber):
+        @property
+        def model(self) -> Any:
+            return model
+
+    def factory(_i: int, _n: int) -> Any:
+        return Shared(base.model_path, name=base.name, language=base.language,
+                      filler_prompt=base.filler_prompt, beam_size=base.beam_size, cpu_threads=1)
+
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        me = psutil.Process()
+        while not stop.is_set():
+            peak[0] = max(peak[0], me.memory_info().rss)
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    c0, t0 = cpu_s(), time.perf_counter()
+    summary = batch.analyze_paths(files, settings, jobs=jobs, transcriber_factory=factory)
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+    stop.set()
+    words = {str(r.path): [w.text for w in r.report.words] + [f"{f.text}@{f.start:.2f}" for f in r.report.fillers.items]
+             for r in summary.results if r.report is not None}
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "calls": batcher.calls,
+                      "pieces": batcher.pieces, "words": words}))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="base")
     ap.add_argument("--files", nargs="*", type=Path, default=None)
+    ap.add_argument("--trial-jobs", type=int, default=6,
+                    help="files in flight in the trial runner that gathers decoder calls (0: skip it)")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        trial_child(args.files or [], args.model, args.trial_jobs, "nolock" not in args.child,
+                    "cap10" in args.child)
+        return 0
 
     import numpy as np
     from faster_whisper import WhisperModel
@@ -110,8 +247,11 @@ def main() -> int:
     analyzer.analyze_file(files[0])  # warm-up
     timed.reset()
     c0, t0 = cpu_s(), time.perf_counter()
+    reference_words: dict[str, list[str]] = {}
     for f in files:
-        analyzer.analyze_file(f)
+        rep = analyzer.analyze_file(f).report
+        reference_words[str(f)] = ([w.text for w in rep.words]
+                                   + [f"{x.text}@{x.start:.2f}" for x in rep.fillers.items])
     m_cpu, m_wall = cpu_s() - c0, time.perf_counter() - t0
     m_enc, m_gen, m_align = (timed.seconds[k] for k in ("encode", "generate", "align"))
     print(line("mockmic", timed, m_cpu, m_wall))
@@ -177,6 +317,27 @@ def main() -> int:
           f"{m_gen:.1f} x {share:.2f} (batched) = {floor_cpu:.1f} s CPU, {floor_cpu / p_cpu:.2f} of the "
           f"plain loop's {p_cpu:.1f} s; on {cores} cores with no waiting at all: {floor_cpu / cores:.1f} s")
     print("compare with 1/1.5 of the plain loop's wall time on all cores (bench/batch_scale.py)")
+
+    if args.trial_jobs > 0:
+        import json
+        import subprocess
+
+        print(f"\ntrial runner: {args.trial_jobs} files in flight, one shared model (2 workers of one "
+              f"thread), decoder calls gathered; peak is this child process's resident memory")
+        for how in ("lock", "nolock", "lock,cap10", "nolock,cap10"):
+            proc = subprocess.run([sys.executable, __file__, "--child", how, "--model", args.model,
+                                   "--trial-jobs", str(args.trial_jobs), "--files", *map(str, files)],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(f"  {how}: failed: {proc.stderr.strip()[-500:]}")
+                continue
+            got = json.loads(proc.stdout.strip().splitlines()[-1])
+            diff = sum(1 for k, v in reference_words.items() if got["words"].get(k) != v)
+            label = ("one encoder pass at a time" if how.startswith("lock") else "encoder passes at once")
+            label += ", cap per 10 s" if "cap10" in how else ", cap as shipped"
+            print(f"  {label:<42}: {got['calls']:2d} decoder calls for {got['pieces']} pieces, wall "
+                  f"{got['wall']:.1f} s, CPU {got['cpu']:.1f} s, peak {got['peak_mb']:.0f} MB, "
+                  f"{diff} files with other words or fillers than one by one")
     return 0
 
 
