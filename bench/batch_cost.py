@@ -67,6 +67,11 @@ class Timed:
         self.seconds.clear()
 
 
+def spoken(report: Any) -> list[str]:
+    """A report's words and its fillers with their times: what must not change between ways."""
+    return [w.text for w in report.words] + [f"{f.text}@{f.start:.2f}" for f in report.fillers.items]
+
+
 def line(name: str, timed: Timed, total_cpu: float, wall: float) -> str:
     parts = [f"{k} {timed.calls[k]:3d} x = {timed.seconds[k]:5.1f} s" for k in ("encode", "generate", "align")]
     rest = total_cpu - sum(timed.seconds.values())
@@ -150,7 +155,8 @@ def trial_child(files: list[Path], model_name: str, jobs: int, lock: bool, cap10
     ``max_length`` per call)."""
     import json
     import math
-    import threading
+
+    from batch_scale import TreePeak
 
     if cap10:
         from mockmic.pipeline import transcription
@@ -158,7 +164,6 @@ def trial_child(files: list[Path], model_name: str, jobs: int, lock: bool, cap10
         exact = transcription.max_tokens
         transcription.max_tokens = lambda seconds: exact(10.0 * math.ceil(seconds / 10.0))
 
-    import psutil
     from faster_whisper import WhisperModel
 
     from mockmic.config import load_settings
@@ -183,23 +188,12 @@ def trial_child(files: list[Path], model_name: str, jobs: int, lock: bool, cap10
         return Shared(base.model_path, name=base.name, language=base.language,
                       filler_prompt=base.filler_prompt, beam_size=base.beam_size, cpu_threads=1)
 
-    peak = [0]
-    stop = threading.Event()
-
-    def sample() -> None:
-        me = psutil.Process()
-        while not stop.is_set():
-            peak[0] = max(peak[0], me.memory_info().rss)
-            time.sleep(0.05)
-
-    threading.Thread(target=sample, daemon=True).start()
+    peak = TreePeak(os.getpid())
     c0, t0 = cpu_s(), time.perf_counter()
     summary = batch.analyze_paths(files, settings, jobs=jobs, transcriber_factory=factory)
     wall, cpu = time.perf_counter() - t0, cpu_s() - c0
-    stop.set()
-    words = {str(r.path): [w.text for w in r.report.words] + [f"{f.text}@{f.start:.2f}" for f in r.report.fillers.items]
-             for r in summary.results if r.report is not None}
-    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "calls": batcher.calls,
+    words = {str(r.path): spoken(r.report) for r in summary.results if r.report is not None}
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak.stop(), "calls": batcher.calls,
                       "pieces": batcher.pieces, "words": words}))
 
 
@@ -249,9 +243,7 @@ def main() -> int:
     c0, t0 = cpu_s(), time.perf_counter()
     reference_words: dict[str, list[str]] = {}
     for f in files:
-        rep = analyzer.analyze_file(f).report
-        reference_words[str(f)] = ([w.text for w in rep.words]
-                                   + [f"{x.text}@{x.start:.2f}" for x in rep.fillers.items])
+        reference_words[str(f)] = spoken(analyzer.analyze_file(f).report)
     m_cpu, m_wall = cpu_s() - c0, time.perf_counter() - t0
     m_enc, m_gen, m_align = (timed.seconds[k] for k in ("encode", "generate", "align"))
     print(line("mockmic", timed, m_cpu, m_wall))

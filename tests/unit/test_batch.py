@@ -208,6 +208,7 @@ def test_default_jobs_is_two_on_two_cores_and_one_on_one(monkeypatch) -> None:
     monkeypatch.setattr(batch_mod.os, "cpu_count", lambda: 8)
     assert batch_mod.default_jobs() == 2
 
+
 def test_table_names_files_below_the_folder_they_share() -> None:
     from mockmic.cli.batch import short_names
 

@@ -288,7 +288,7 @@ def default_jobs() -> int:
     """Files analyzed at once when ``--jobs`` is not given: two on a machine with two or more cores.
 
     Two single-threaded jobs keep both cores busy, where one two-threaded Whisper pass leaves
-    them partly idle (the plain loop kept 1.4 of 2 cores busy); ``bench/batch_scale.py``
+    them partly idle (the plain loop kept 1.5 of 2 cores busy); ``bench/batch_scale.py``
     measures it. More jobs than two need more memory (see :func:`whisper_factory`) for little
     gain on the laptops our users have."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
@@ -307,14 +307,12 @@ def _cap_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
     this cap nor the encoder lock of :func:`whisper_factory`, 510 MB with the lock alone, 450 MB
     with both). A no-op where the C library is not glibc."""
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
-    if not name or not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(-8, int(arenas))  # M_ARENA_MAX
+        # the process's own symbols include the C library's (no search for libc's file)
+        ctypes.CDLL(None).mallopt(-8, int(arenas))  # M_ARENA_MAX
     except (OSError, AttributeError):
         pass
 
